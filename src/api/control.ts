@@ -1,0 +1,70 @@
+/**
+ * Changing the run: publish a message, set the producer, burst, reset counters.
+ * Bodies are validated by JSON schema at the edge; errors use the lab's codes.
+ */
+import type { FastifyInstance } from 'fastify';
+
+export async function controlApi(app: FastifyInstance): Promise<void> {
+  const { feed, producer, meter, options } = app.lab;
+
+  app.post<{ Body: { data: unknown } }>('/feed/messages', {
+    config: { traffic: 'publish' },
+    bodyLimit: options.maxPublishBytes,
+    schema: {
+      body: {
+        type: 'object',
+        required: ['data'],
+        additionalProperties: false,
+        properties: { data: {} },
+      },
+    },
+  }, async (request, reply) => {
+    const message = feed.publish(request.body.data);
+    reply.code(201);
+    return { seq: message.seq, ts: message.ts };
+  });
+
+  app.post<{ Body: { rate?: number; payloadBytes?: number; running?: boolean } }>('/api/feed', {
+    config: { traffic: 'api' },
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          rate: { type: 'number', minimum: 0, maximum: options.maxFeedRate },
+          payloadBytes: { type: 'integer', minimum: 0, maximum: options.maxFeedPayloadBytes },
+          running: { type: 'boolean' },
+        },
+      },
+    },
+  }, async (request) => {
+    const { rate, payloadBytes, running } = request.body;
+    producer.configure({
+      ...(rate !== undefined && { rate }),
+      ...(payloadBytes !== undefined && { payloadBytes }),
+    });
+    if (running === true || (running === undefined && rate !== undefined && rate > 0 && !producer.running)) producer.start();
+    if (running === false || rate === 0) producer.stop();
+    return { rate: producer.rate, payloadBytes: producer.payloadBytes, running: producer.running };
+  });
+
+  app.post<{ Body: { count: number } }>('/api/feed/burst', {
+    config: { traffic: 'api' },
+    schema: {
+      body: {
+        type: 'object',
+        required: ['count'],
+        additionalProperties: false,
+        properties: { count: { type: 'integer', minimum: 1, maximum: options.maxBatch } },
+      },
+    },
+  }, async (request) => {
+    producer.burst(request.body.count);
+    return { head: feed.head };
+  });
+
+  app.post('/api/reset', { config: { traffic: 'api' } }, async () => {
+    meter.reset();
+    return { reset: true };
+  });
+}

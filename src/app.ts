@@ -1,0 +1,143 @@
+/**
+ * Builds the lab: one Fastify server, one feed, five lanes, the wire meter.
+ *
+ *   const app = await buildLab({ feedRate: 0 });
+ *   await app.listen({ port: 0, host: '127.0.0.1' });
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import { resolveOptions, type LabOptions } from './config.ts';
+import { LabError } from './errors.ts';
+import { Feed } from './feed/feed.ts';
+import { Producer } from './feed/producer.ts';
+import { HeldConnections } from './delivery/held.ts';
+import { WireMeter } from './wire/meter.ts';
+import type { TrafficName } from './lanes.ts';
+import type { Lab } from './lab.ts';
+import { pollLane } from './transports/poll.ts';
+import { longpollLane } from './transports/longpoll.ts';
+import { streamLane } from './transports/stream.ts';
+import { sseLane } from './transports/sse.ts';
+import { wsLane } from './transports/ws.ts';
+import { statsApi } from './api/stats.ts';
+import { controlApi } from './api/control.ts';
+
+export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+export interface BuildOptions extends Partial<LabOptions> {
+  /** Passed to Fastify (e.g. `logger: true`). */
+  fastify?: FastifyServerOptions;
+  /** Start the producer at once (default true). */
+  startFeed?: boolean;
+  /** Serve the built dashboard from web/dist (default true). */
+  serveWeb?: boolean;
+  /** Count bytes on every socket (default true); off only to measure what counting costs. */
+  wireAccounting?: boolean;
+}
+
+export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstance> {
+  const { fastify: fastifyOptions, startFeed = true, serveWeb = true, wireAccounting = true, ...partial } = build;
+  const options = resolveOptions(partial);
+  const app = Fastify({ ...fastifyOptions });
+
+  const feed = new Feed(options.feedCapacity);
+  const producer = new Producer(feed, { rate: options.feedRate, payloadBytes: options.feedPayloadBytes });
+  const meter = new WireMeter(options.wireFramesKept);
+  const tickMs = Math.max(5, Math.min(1000, options.heartbeatMs / 2, options.wsPingMs / 2));
+  const held = new HeldConnections(options.maxHeldPerLane, tickMs);
+  const lab: Lab = {
+    options, feed, producer, meter, held,
+    startedAt: Date.now(),
+    delivered: (socket, lane, messages) => meter.delivered(socket, lane, messages),
+  };
+  app.decorate('lab', lab);
+
+  if (wireAccounting) meter.attach(app.server);
+  app.addHook('onRequest', (request, reply, done) => {
+    const named = request.routeOptions.config.traffic;
+    const name: TrafficName = named ?? (request.is404 ? 'other' : 'static');
+    meter.onRequest(request.raw, reply.raw, name);
+    done();
+  });
+
+  app.setErrorHandler((error: FastifyError | LabError, _request, reply) => {
+    const err = toLabError(error);
+    if (err.code === 'LAB_ERR_LANE_BUSY') reply.header('retry-after', String(options.retryAfterSeconds));
+    if (err.code === 'LAB_ERR_INTERNAL') app.log.error(error);
+    reply.code(err.status).send(err.toJSON());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(new LabError('LAB_ERR_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`).toJSON());
+  });
+
+  await app.register(websocket, {
+    options: { maxPayload: options.maxWsMessageBytes },
+    // RFC 6455 §7.4.1: 1001 "going away", as when a server goes down.
+    preClose(done) {
+      const reason = new LabError('LAB_ERR_SHUTDOWN');
+      for (const client of app.websocketServer.clients) client.close(reason.closeCode, reason.closeReason());
+      done();
+    },
+  });
+  app.websocketServer.on('headers', (lines, req) => meter.onUpgradeHeaders(req, lines));
+  app.websocketServer.on('connection', (ws, req) => {
+    const name = laneOfUrl(req.url);
+    if (name) {
+      meter.watchFrames(req);
+      ws.on('message', (data: Buffer) => meter.received(name, data.length));
+    }
+  });
+
+  await app.register(pollLane);
+  await app.register(longpollLane);
+  await app.register(streamLane);
+  await app.register(sseLane);
+  await app.register(wsLane);
+  await app.register(statsApi);
+  await app.register(controlApi);
+
+  if (serveWeb && existsSync(WEB_ROOT)) {
+    await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/' });
+  } else if (serveWeb) {
+    app.get('/', async (_request, reply) => reply.type('text/plain')
+      .send('The dashboard is not built yet: run `npm run build:web` (npm start does it for you).\n'));
+  }
+
+  app.addHook('preClose', async () => {
+    producer.stop();
+    held.closeAll(new LabError('LAB_ERR_SHUTDOWN'));
+    held.stop();
+  });
+  app.addHook('onReady', async () => {
+    if (startFeed) producer.start();
+  });
+  return app;
+}
+
+/** Only the `ws` lane's WebSockets are lane traffic; /api/live is `api`. */
+function laneOfUrl(url: string | undefined) {
+  const path = (url ?? '').split('?')[0];
+  return path === '/feed/ws' ? 'ws' as const : undefined;
+}
+
+function toLabError(error: FastifyError | LabError): LabError {
+  if (error instanceof LabError) return error;
+  if (error.validation) return new LabError('LAB_ERR_BODY_INVALID', `${error.validationContext ?? 'body'} ${error.message}`);
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new LabError('LAB_ERR_PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new LabError('LAB_ERR_BODY_INVALID', error.message);
+    default:
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        return new LabError('LAB_ERR_BODY_INVALID', error.message);
+      }
+      return new LabError('LAB_ERR_INTERNAL');
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Every default and every cap the lab enforces, in one place, with a name.
+ * `resolveOptions` refuses bad values at start-up with a clear message
+ * (in the spirit of Fastify plugins: options are checked at registration).
+ */
+
+export const DEFAULTS = {
+  /** Messages kept in the feed's ring buffer; older ones are dropped. */
+  feedCapacity: 10_000,
+  /** Producer rate in messages per second (0 = paused). */
+  feedRate: 5,
+  /** Size of the generated `data` string, in bytes (ASCII, so bytes = characters). */
+  feedPayloadBytes: 32,
+  /** Highest producer rate the control API accepts. */
+  maxFeedRate: 1_000,
+  /** Largest `data` payload the producer will generate. */
+  maxFeedPayloadBytes: 64 * 1024,
+  /** Largest body accepted by POST /feed/messages (413 beyond). */
+  maxPublishBytes: 64 * 1024,
+  /** Largest WebSocket message a client may send (close 1009 beyond). */
+  maxWsMessageBytes: 64 * 1024,
+  /** At most this many messages in one poll / long-poll answer (`more: true` tells the client to ask again). */
+  maxBatch: 1_000,
+  /** Long poll: how long a request is held when the client gives no `wait`. */
+  longpollWaitMs: 25_000,
+  /** Long poll: the largest `wait` a client may ask for (RFC 6202 §5.5: ~30 s is the safe choice). */
+  maxLongpollWaitMs: 60_000,
+  /** Held connections per lane (longpoll, stream, sse, ws); more get 503 / close 1013. */
+  maxHeldPerLane: 10_000,
+  /** Seconds a refused client is told to wait (Retry-After). */
+  retryAfterSeconds: 2,
+  /** Idle time after which stream/sse write a heartbeat so proxies keep the response open. */
+  heartbeatMs: 15_000,
+  /** SSE `retry:` field: how long EventSource waits before reconnecting. */
+  sseRetryMs: 2_000,
+  /** WebSocket ping interval; a socket that missed the previous pong is dropped. */
+  wsPingMs: 30_000,
+  /**
+   * A consumer whose socket buffer holds more than this stops getting writes
+   * until it drains (backpressure); it catches up from the ring buffer.
+   */
+  writeHighWaterBytes: 64 * 1024,
+  /** A blocked consumer that falls this many messages behind is disconnected (it can resume). */
+  maxConsumerLag: 5_000,
+  /** Stats push channel interval. */
+  statsPushMs: 250,
+  /** How many recent WebSocket frame headers the wire view keeps per lane. */
+  wireFramesKept: 8,
+} as const;
+
+export type LabOptions = { -readonly [K in keyof typeof DEFAULTS]: number };
+
+export class LabConfigError extends Error {
+  readonly code = 'LAB_ERR_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabConfigError';
+  }
+}
+
+/** Merge user options over the defaults and refuse anything that is not a sensible number. */
+export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
+  const out = { ...DEFAULTS, ...partial } as LabOptions;
+  for (const key of Object.keys(partial) as (keyof LabOptions)[]) {
+    if (!(key in DEFAULTS)) throw new LabConfigError(`unknown option "${key}"`);
+  }
+  for (const [key, value] of Object.entries(out)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new LabConfigError(`option "${key}" must be a finite number >= 0, got ${String(value)}`);
+    }
+  }
+  const positive: (keyof LabOptions)[] = [
+    'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs',
+    'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes',
+  ];
+  for (const key of positive) {
+    if (out[key] <= 0) throw new LabConfigError(`option "${key}" must be > 0`);
+  }
+  if (!Number.isInteger(out.feedCapacity)) throw new LabConfigError('option "feedCapacity" must be an integer');
+  if (out.feedRate > out.maxFeedRate) throw new LabConfigError(`feedRate ${out.feedRate} exceeds maxFeedRate ${out.maxFeedRate}`);
+  if (out.feedPayloadBytes > out.maxFeedPayloadBytes) {
+    throw new LabConfigError(`feedPayloadBytes ${out.feedPayloadBytes} exceeds maxFeedPayloadBytes ${out.maxFeedPayloadBytes}`);
+  }
+  if (out.longpollWaitMs > out.maxLongpollWaitMs) {
+    throw new LabConfigError(`longpollWaitMs ${out.longpollWaitMs} exceeds maxLongpollWaitMs ${out.maxLongpollWaitMs}`);
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * One long HTTP response that carries the feed: what the `stream` and `sse`
+ * lanes have in common. They differ only in content type and framing.
+ *
+ * Node sends it with `Transfer-Encoding: chunked` (RFC 9112 §7.1): each write
+ * becomes one chunk, "<size in hex>\r\n<bytes>\r\n". A proxy may re-chunk or
+ * buffer it (RFC 6202 §3.2), hence `X-Accel-Buffering: no` and no compression.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Lab } from '../lab.ts';
+import type { LaneId } from '../lanes.ts';
+import type { FeedMessage } from '../feed/feed.ts';
+import { startPump } from './pump.ts';
+
+export interface StreamFormat {
+  contentType: string;
+  /** Written first: where the client starts, and whether messages were dropped. */
+  hello(info: { since: number; head: number; firstSeq: number; truncated: boolean; epoch: string }): string;
+  /** One or more messages as one chunk. */
+  encode(batch: readonly FeedMessage[]): Buffer;
+  heartbeat(): string;
+}
+
+export function openHttpStream(lab: Lab, lane: LaneId, since: number, request: FastifyRequest, reply: FastifyReply, format: StreamFormat): void {
+  const { feed, options, held } = lab;
+  const res = reply.raw;
+  // Admit before hijacking, so a full lane still gets a normal 503 from the error handler.
+  const slot = held.admit(lane, {
+    heartbeat: () => res.write(format.heartbeat()),
+    close: () => res.end(),
+  }, options.heartbeatMs);
+  reply.hijack();
+
+  res.writeHead(200, {
+    'content-type': format.contentType,
+    'cache-control': 'no-store',
+    'x-accel-buffering': 'no',
+  });
+  const start = feed.readSince(since, 0);
+  res.write(format.hello({ since, head: start.head, firstSeq: start.firstSeq, truncated: start.truncated, epoch: feed.epoch }));
+
+  const stop = startPump(feed, since, {
+    send: (batch) => {
+      res.write(format.encode(batch));
+      lab.delivered(request.raw.socket, lane, batch);
+      slot.touch();
+    },
+    bufferedBytes: () => res.writableLength,
+    onceDrained: (resume) => res.once('drain', resume),
+    // The client cannot keep up: drop it; it resumes from its last seq.
+    tooSlow: () => res.destroy(),
+  }, { highWaterBytes: options.writeHighWaterBytes, maxLag: options.maxConsumerLag, maxBatch: options.maxBatch });
+
+  res.on('close', () => {
+    stop();
+    slot.release();
+  });
+}
+
+/** Encode each message once and reuse the bytes for every client (a WeakMap per format). */
+export function cachedEncoder(encodeOne: (m: FeedMessage) => string): (batch: readonly FeedMessage[]) => Buffer {
+  const cache = new WeakMap<FeedMessage, Buffer>();
+  const one = (m: FeedMessage) => {
+    let buf = cache.get(m);
+    if (!buf) cache.set(m, (buf = Buffer.from(encodeOne(m))));
+    return buf;
+  };
+  return (batch) => (batch.length === 1 ? one(batch[0]!) : Buffer.concat(batch.map(one)));
+}

@@ -1,0 +1,53 @@
+/**
+ * Stable error codes (like engine.io's error table and ws's WS_ERR_* codes).
+ * HTTP answers carry `{ "error": code, "message": text }`; WebSocket closes
+ * carry the close code and `code: text` as the reason.
+ */
+
+export const ERRORS = {
+  LAB_ERR_SINCE_INVALID: { status: 400, close: 1008, message: '`since` must be a non-negative integer' },
+  LAB_ERR_SINCE_AHEAD: { status: 400, close: 1008, message: '`since` is beyond the newest message (did the server restart? compare `epoch`)' },
+  LAB_ERR_WAIT_INVALID: { status: 400, close: 1008, message: '`wait` must be an integer number of milliseconds' },
+  LAB_ERR_LAST_EVENT_ID_INVALID: { status: 400, close: 1008, message: '`Last-Event-ID` must be a non-negative integer' },
+  LAB_ERR_BODY_INVALID: { status: 400, close: 1008, message: 'request body does not match the schema' },
+  LAB_ERR_PAYLOAD_TOO_LARGE: { status: 413, close: 1009, message: 'message is larger than the configured limit' },
+  LAB_ERR_NOT_FOUND: { status: 404, close: 1008, message: 'no such path' },
+  LAB_ERR_LANE_BUSY: { status: 503, close: 1013, message: 'too many held connections on this lane; retry later' },
+  LAB_ERR_WS_NOT_JSON: { status: 400, close: 1007, message: 'frame is not valid JSON' },
+  LAB_ERR_WS_BINARY: { status: 400, close: 1003, message: 'this endpoint accepts text frames only' },
+  LAB_ERR_WS_BAD_MESSAGE: { status: 400, close: 1008, message: 'frame must be {"data": <json>}' },
+  LAB_ERR_SLOW_CONSUMER: { status: 503, close: 1013, message: 'consumer fell too far behind; reconnect and resume' },
+  LAB_ERR_SHUTDOWN: { status: 503, close: 1001, message: 'server is shutting down' },
+  LAB_ERR_INTERNAL: { status: 500, close: 1011, message: 'internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class LabError extends Error {
+  readonly status: number;
+  readonly closeCode: number;
+  constructor(readonly code: ErrorCode, detail?: string) {
+    super(detail ?? ERRORS[code].message);
+    this.name = 'LabError';
+    this.status = ERRORS[code].status;
+    this.closeCode = ERRORS[code].close;
+  }
+
+  toJSON() {
+    return { error: this.code, message: this.message };
+  }
+
+  /** RFC 6455 §5.5: a close frame's payload is at most 125 bytes, 2 of them the code. */
+  closeReason(): string {
+    return truncateUtf8(`${this.code}: ${this.message}`, 123);
+  }
+}
+
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= maxBytes) return text;
+  // Cut on a character boundary: drop continuation bytes (10xxxxxx) at the cut.
+  let end = maxBytes;
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString('utf8');
+}

@@ -1,0 +1,32 @@
+/**
+ * What every part of the lab shares: the options, the feed, the producer, the
+ * wire meter and the held-connection registry. Decorated on Fastify as `app.lab`.
+ */
+import type { Socket } from 'node:net';
+import type { LabOptions } from './config.ts';
+import type { Feed, FeedMessage } from './feed/feed.ts';
+import type { Producer } from './feed/producer.ts';
+import type { HeldConnections } from './delivery/held.ts';
+import type { WireMeter } from './wire/meter.ts';
+import type { LaneId, TrafficName } from './lanes.ts';
+
+export interface Lab {
+  readonly options: LabOptions;
+  readonly feed: Feed;
+  readonly producer: Producer;
+  readonly meter: WireMeter;
+  readonly held: HeldConnections;
+  readonly startedAt: number;
+  /** Lanes call this after writing messages to a client (the meter counts them as payload). */
+  delivered(socket: Socket, lane: LaneId, messages: readonly FeedMessage[]): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    lab: Lab;
+  }
+  interface FastifyContextConfig {
+    /** Which traffic name this route's bytes are counted under (lanes use their lane id). */
+    traffic?: TrafficName;
+  }
+}

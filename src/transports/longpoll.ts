@@ -1,0 +1,45 @@
+/**
+ * Lane `longpoll`: long polling, the "hanging GET" (RFC 6202 §2).
+ *
+ *   GET /feed/longpoll?since=N&wait=MS  ->  200 {"epoch", "head", "messages": [...]}
+ *
+ * If something after N exists the answer comes at once; otherwise the server
+ * holds the request until a message is published or `wait` ms pass (then the
+ * list is empty). The client asks again straight away with its last seq.
+ */
+import type { FastifyInstance } from 'fastify';
+import { parseSince, parseWait } from '../delivery/since.ts';
+import { pollEnvelope } from '../framing/envelope.ts';
+
+export async function longpollLane(app: FastifyInstance): Promise<void> {
+  const { feed, options, held } = app.lab;
+
+  app.get<{ Querystring: { since?: string; wait?: string } }>('/feed/longpoll', { config: { traffic: 'longpoll' } }, (request, reply) => {
+    const since = parseSince(request.query.since, feed);
+    const wait = parseWait(request.query.wait, options.longpollWaitMs, options.maxLongpollWaitMs);
+
+    const answer = () => {
+      const read = feed.readSince(since, options.maxBatch);
+      app.lab.delivered(request.raw.socket, 'longpoll', read.messages);
+      reply.type('application/json').header('cache-control', 'no-store')
+        .send(pollEnvelope({ epoch: feed.epoch, ...read }, read.messages.map((m) => m.json)));
+    };
+    if (feed.head > since || wait === 0) return answer();
+
+    // Nothing yet: hold the request (throws LAB_ERR_LANE_BUSY -> 503 when the lane is full).
+    const slot = held.admit('longpoll', { close: () => finish() });
+    const unsubscribe = feed.subscribe(() => finish());
+    const timer = setTimeout(finish, wait);
+    reply.raw.on('close', cleanup); // the client gave up, or the answer went out
+    function cleanup() {
+      clearTimeout(timer);
+      unsubscribe();
+      slot.release();
+    }
+    function finish() {
+      cleanup();
+      if (!reply.sent && !reply.raw.destroyed) answer();
+    }
+    return reply;
+  });
+}

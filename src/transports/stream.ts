@@ -1,0 +1,30 @@
+/**
+ * Lane `stream`: HTTP streaming as newline-delimited JSON.
+ *
+ *   GET /feed/stream?since=N  ->  200, Content-Type: application/x-ndjson, chunked
+ *   {"type":"hello","epoch":...,"since":N,...}
+ *   {"seq":N+1,"ts":...,"data":...}
+ *   {"type":"heartbeat","ts":...}        (only after a quiet spell)
+ *
+ * One request, one response that never ends: each message is one line.
+ * The client must split lines itself, because chunks are not messages.
+ */
+import type { FastifyInstance } from 'fastify';
+import { parseSince } from '../delivery/since.ts';
+import { cachedEncoder, openHttpStream } from '../delivery/http-stream.ts';
+import { helloJson } from '../framing/envelope.ts';
+import { ndjsonHeartbeat, ndjsonLine } from '../framing/ndjson.ts';
+
+export async function streamLane(app: FastifyInstance): Promise<void> {
+  const format = {
+    contentType: 'application/x-ndjson',
+    hello: (info: Parameters<typeof helloJson>[0]) => ndjsonLine(helloJson(info)),
+    encode: cachedEncoder((m) => ndjsonLine(m.json)),
+    heartbeat: () => ndjsonHeartbeat(Date.now()),
+  };
+
+  app.get<{ Querystring: { since?: string } }>('/feed/stream', { config: { traffic: 'stream' } }, (request, reply) => {
+    const since = parseSince(request.query.since, app.lab.feed);
+    openHttpStream(app.lab, 'stream', since, request, reply, format);
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Lane `ws`: WebSocket (RFC 6455).
+ *
+ *   GET /feed/ws?since=N   Upgrade: websocket   ->  101 Switching Protocols
+ *   server -> client: text frames, first {"type":"hello",...}, then one message per frame
+ *   client -> server: text frame {"data": <json>} publishes to the feed
+ *
+ * One handshake, then every message costs only a 2-byte frame header
+ * (4 bytes past 125 bytes of payload, §5.2). Pings find dead peers (§5.5.2).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { LabError } from '../errors.ts';
+import { parseSince } from '../delivery/since.ts';
+import { startPump } from '../delivery/pump.ts';
+import { helloJson } from '../framing/envelope.ts';
+import type { FeedMessage } from '../feed/feed.ts';
+
+export async function wsLane(app: FastifyInstance): Promise<void> {
+  const { feed, options, held } = app.lab;
+  const frames = new WeakMap<FeedMessage, Buffer>(); // each message's bytes, shared by every client
+
+  app.get<{ Querystring: { since?: string } }>('/feed/ws', { websocket: true, config: { traffic: 'ws' } }, (socket: WebSocket, request) => {
+    const fail = (err: LabError) => socket.close(err.closeCode, err.closeReason());
+
+    // Listen before anything else: a handler attached after an await can miss
+    // the client's first frames (fastify/fastify-websocket#106).
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return fail(new LabError('LAB_ERR_WS_BINARY'));
+      let body: unknown;
+      try {
+        body = JSON.parse(data.toString());
+      } catch {
+        return fail(new LabError('LAB_ERR_WS_NOT_JSON'));
+      }
+      if (!isPublish(body)) return fail(new LabError('LAB_ERR_WS_BAD_MESSAGE'));
+      feed.publish(body.data);
+    });
+
+    let since: number;
+    let slot: ReturnType<typeof held.admit>;
+    try {
+      since = parseSince(request.query.since, feed);
+      let alive = true;
+      socket.on('pong', () => { alive = true; });
+      slot = held.admit('ws', {
+        heartbeat: () => {
+          if (!alive) return socket.terminate(); // no pong since the last ping: the peer is gone
+          alive = false;
+          socket.ping();
+        },
+        close: fail,
+      }, options.wsPingMs);
+    } catch (err) {
+      return fail(err instanceof LabError ? err : new LabError('LAB_ERR_INTERNAL'));
+    }
+
+    const start = feed.readSince(since, 0);
+    socket.send(helloJson({ since, head: start.head, firstSeq: start.firstSeq, truncated: start.truncated, epoch: feed.epoch }));
+
+    let resumeWhenFlushed: (() => void) | undefined;
+    const flushed = () => {
+      const resume = resumeWhenFlushed;
+      resumeWhenFlushed = undefined;
+      resume?.();
+    };
+    const stop = startPump(feed, since, {
+      send: (batch) => {
+        batch.forEach((m, i) => {
+          let frame = frames.get(m);
+          if (!frame) frames.set(m, (frame = Buffer.from(m.json)));
+          // The callback of the last frame runs once it is written out: the buffer has drained.
+          socket.send(frame, { binary: false }, i === batch.length - 1 ? flushed : undefined);
+        });
+        app.lab.delivered(request.raw.socket, 'ws', batch);
+      },
+      bufferedBytes: () => socket.bufferedAmount,
+      onceDrained: (resume) => { resumeWhenFlushed = resume; },
+      tooSlow: () => {
+        fail(new LabError('LAB_ERR_SLOW_CONSUMER'));
+        socket.terminate(); // its buffer is full: the close frame would never get through
+      },
+    }, { highWaterBytes: options.writeHighWaterBytes, maxLag: options.maxConsumerLag, maxBatch: options.maxBatch });
+
+    socket.on('close', () => {
+      stop();
+      slot.release();
+    });
+  });
+}
+
+function isPublish(body: unknown): body is { data: unknown } {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) &&
+    Object.keys(body).length === 1 && 'data' in body;
+}

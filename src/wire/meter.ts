@@ -1,0 +1,313 @@
+/**
+ * Wire accounting, from the real TCP sockets.
+ *
+ * The meter watches every socket the HTTP server accepts and reads Node's own
+ * byte counters (`socket.bytesRead`, `socket.bytesWritten`). Each time a request
+ * starts or a response ends it settles the bytes moved since the last mark to the
+ * traffic name the socket is carrying (a lane id, or publish / api / static /
+ * other), so the sum over all names is every byte the server moved.
+ *
+ * Heads are measured, not estimated:
+ *  - a request head is the bytes read from the end of the previous exchange to
+ *    the moment the request is routed, minus any body bytes (Content-Length);
+ *  - a response head is the exact string Node wrote (`res._header`), or for a
+ *    WebSocket the exact 101 lines `ws` announced in its 'headers' event.
+ * Payload is the message JSON the lanes delivered (reported by `delivered`);
+ * framing is everything else in the bodies, so
+ *    requestHead + responseHead + payload + framing = bytesIn + bytesOut
+ * holds by definition, and tests check each term against what real clients saw.
+ *
+ * The transports never count bytes: they only label their routes
+ * (`config.traffic`) and say which messages they delivered.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { LANE_IDS, OTHER_NAMES, isLaneId, type LaneId, type TrafficName } from '../lanes.ts';
+import type { FeedMessage } from '../feed/feed.ts';
+import { FrameScanner, describeFrameHeader, toHex, OPCODE_NAMES, type LabelledField } from '../framing/ws-frame.ts';
+
+export interface Counters {
+  requests: number;
+  connections: number;
+  requestHeadBytes: number;
+  responseHeadBytes: number;
+  headerBytes: number;
+  payloadBytes: number;
+  framingBytes: number;
+  bytesIn: number;
+  bytesOut: number;
+  messages: number;
+  /** Sockets carrying this name right now. */
+  open: number;
+}
+
+export interface CapturedFrame {
+  dir: 'in' | 'out';
+  at: number;
+  opcode: string;
+  headerHex: string;
+  headerLength: number;
+  payloadLength: number;
+  fields: LabelledField[];
+  /** The first payload bytes as text (unmasked). */
+  preview: string;
+}
+
+export interface Exchange {
+  at: number;
+  requestHead: string;
+  /** True when the head rebuilt from the parsed lines has exactly the measured length. */
+  requestHeadExact: boolean;
+  requestHeadBytes: number;
+  responseHead: string;
+  responseHeadBytes: number;
+  frames: CapturedFrame[];
+}
+
+type Raw = Omit<Counters, 'headerBytes' | 'framingBytes' | 'open'>;
+
+interface SocketState {
+  name: TrafficName;
+  inMark: number;
+  outMark: number;
+  names: Set<TrafficName>;
+  res: ServerResponse | undefined;
+  resHeadCounted: boolean;
+  /** Request bytes read so far for the current request, and its declared body size. */
+  reqIn: number;
+  reqBody: number | undefined;
+  reqHeadCounted: boolean;
+  rebuiltHeadBytes: number;
+  exchange: Exchange | undefined;
+}
+
+const zero = (): Raw => ({
+  requests: 0, connections: 0, requestHeadBytes: 0, responseHeadBytes: 0,
+  payloadBytes: 0, bytesIn: 0, bytesOut: 0, messages: 0,
+});
+
+const kState = Symbol('wireState');
+type Tracked = Socket & { [kState]?: SocketState };
+
+export class WireMeter {
+  private readonly counters = new Map<TrafficName, Raw>();
+  private readonly sockets = new Set<Tracked>();
+  private readonly exchanges = new Map<LaneId, Exchange>();
+  private readonly watchedWs = new WeakSet<Socket>();
+
+  constructor(private readonly framesKept = 8) {
+    for (const name of [...LANE_IDS, ...OTHER_NAMES]) this.counters.set(name, zero());
+  }
+
+  /** Start watching every connection the server accepts. */
+  attach(server: Server): void {
+    server.on('connection', (socket: Tracked) => {
+      socket[kState] = {
+        name: 'other', inMark: 0, outMark: 0, names: new Set(), res: undefined, resHeadCounted: true,
+        reqIn: 0, reqBody: undefined, reqHeadCounted: true, rebuiltHeadBytes: 0, exchange: undefined,
+      };
+      this.sockets.add(socket);
+      socket.once('close', () => {
+        this.settle(socket);
+        this.sockets.delete(socket);
+      });
+    });
+  }
+
+  /** A request was routed: from here on its socket carries `name`. */
+  onRequest(req: IncomingMessage, res: ServerResponse, name: TrafficName): void {
+    const socket = req.socket as Tracked;
+    const st = socket[kState];
+    if (!st) return; // not a socket we accepted (e.g. fastify.inject)
+    // Bytes written since the last mark still belong to the previous exchange.
+    this.settleOut(socket, st);
+    st.name = name;
+    const c = this.bucket(name);
+    c.requests++;
+    if (!st.names.has(name)) {
+      st.names.add(name);
+      c.connections++;
+    }
+    st.res = res;
+    st.resHeadCounted = false;
+    st.reqIn = 0;
+    st.reqHeadCounted = false;
+    const length = req.headers['content-length'];
+    st.reqBody = req.headers['transfer-encoding'] ? undefined : length ? Number(length) : 0;
+    const requestHead = rebuildHead(req);
+    st.rebuiltHeadBytes = Buffer.byteLength(requestHead, 'latin1');
+    st.exchange = isLaneId(name)
+      ? { at: Date.now(), requestHead, requestHeadExact: false, requestHeadBytes: 0, responseHead: '', responseHeadBytes: 0, frames: [] }
+      : undefined;
+    if (st.exchange) this.exchanges.set(name as LaneId, st.exchange);
+    this.settle(socket);
+    // No body: everything read since the previous exchange is this request's head.
+    if (st.reqBody === 0) this.countRequestHead(st, st.reqIn);
+    const done = () => this.settle(socket);
+    res.once('finish', done);
+    res.once('close', done);
+  }
+
+  /**
+   * A WebSocket handshake is about to be answered: `ws` hands us the exact
+   * status and header lines it will write (its 'headers' event).
+   */
+  onUpgradeHeaders(req: IncomingMessage, lines: readonly string[]): void {
+    const st = (req.socket as Tracked)[kState];
+    if (!st) return;
+    // ws writes lines.concat('\r\n').join('\r\n'): each line ends in CRLF, then a blank line.
+    const head = lines.join('\r\n') + '\r\n\r\n';
+    st.resHeadCounted = true; // the fake ServerResponse never writes; count the real head here
+    this.bucket(st.name).responseHeadBytes += Buffer.byteLength(head, 'latin1');
+    if (st.exchange) {
+      st.exchange.responseHead = head;
+      st.exchange.responseHeadBytes = Buffer.byteLength(head, 'latin1');
+    }
+  }
+
+  /** Follow the frames of an upgraded socket, so the wire view can show real frame headers. */
+  watchFrames(req: IncomingMessage): void {
+    const socket = req.socket as Tracked;
+    const st = socket[kState];
+    const exchange = st?.exchange;
+    if (!st || !exchange || this.watchedWs.has(socket)) return;
+    this.watchedWs.add(socket);
+    const keep = (dir: 'in' | 'out') => new FrameScanner(32, (f) => {
+      exchange.frames.push({
+        dir,
+        at: Date.now(),
+        opcode: OPCODE_NAMES[f.header.opcode] ?? 'reserved',
+        headerHex: toHex(f.headerBytes),
+        headerLength: f.header.headerLength,
+        payloadLength: f.header.payloadLength,
+        fields: describeFrameHeader(f.header),
+        preview: f.header.opcode === 0x2 ? toHex(f.preview) : new TextDecoder().decode(f.preview),
+      });
+      if (exchange.frames.length > this.framesKept) exchange.frames.shift();
+    });
+    const inbound = keep('in');
+    const outbound = keep('out');
+    // Only the newest connection of a lane is shown; older ones stop scanning.
+    const live = () => this.exchanges.get(st.name as LaneId) === exchange;
+    socket.prependListener('data', (chunk: Buffer) => { if (live()) inbound.push(chunk); });
+    const write = socket.write;
+    socket.write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
+      if (live() && chunk instanceof Uint8Array) outbound.push(chunk);
+      return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as Socket['write'];
+  }
+
+  /** A lane wrote these messages to this socket (payload = their JSON bytes). */
+  delivered(socket: Socket, lane: LaneId, messages: readonly FeedMessage[]): void {
+    const c = this.bucket(lane);
+    c.messages += messages.length;
+    for (const m of messages) c.payloadBytes += m.bytes;
+    void socket;
+  }
+
+  /** Application bytes a client sent on a lane (WebSocket publishes). */
+  received(lane: LaneId, bytes: number): void {
+    this.bucket(lane).payloadBytes += bytes;
+  }
+
+  /** Counters per name, with open sockets settled first so the numbers are current. */
+  snapshot(): Record<TrafficName, Counters> {
+    const open = new Map<TrafficName, number>();
+    for (const socket of this.sockets) {
+      this.settle(socket);
+      const name = socket[kState]!.name;
+      open.set(name, (open.get(name) ?? 0) + 1);
+    }
+    const out = {} as Record<TrafficName, Counters>;
+    for (const [name, c] of this.counters) {
+      const headerBytes = c.requestHeadBytes + c.responseHeadBytes;
+      out[name] = {
+        ...c,
+        headerBytes,
+        framingBytes: c.bytesIn + c.bytesOut - headerBytes - c.payloadBytes,
+        open: open.get(name) ?? 0,
+      };
+    }
+    return out;
+  }
+
+  exchange(lane: LaneId): Exchange | undefined {
+    for (const socket of this.sockets) this.settle(socket);
+    return this.exchanges.get(lane);
+  }
+
+  /** Zero every counter. Open sockets keep flowing and count from here on. */
+  reset(): void {
+    for (const socket of this.sockets) this.settle(socket);
+    for (const name of this.counters.keys()) this.counters.set(name, zero());
+    for (const socket of this.sockets) {
+      const st = socket[kState]!;
+      st.names = new Set([st.name]);
+      this.bucket(st.name).connections++;
+    }
+    this.exchanges.clear();
+  }
+
+  private bucket(name: TrafficName): Raw {
+    let c = this.counters.get(name);
+    if (!c) this.counters.set(name, (c = zero()));
+    return c;
+  }
+
+  private settleOut(socket: Tracked, st: SocketState): void {
+    const written = socket.bytesWritten ?? st.outMark;
+    if (written > st.outMark) {
+      this.bucket(st.name).bytesOut += written - st.outMark;
+      st.outMark = written;
+    }
+  }
+
+  private settle(socket: Tracked): void {
+    const st = socket[kState];
+    if (!st) return;
+    const c = this.bucket(st.name);
+    const read = socket.bytesRead;
+    if (read > st.inMark) {
+      c.bytesIn += read - st.inMark;
+      st.reqIn += read - st.inMark;
+      st.inMark = read;
+    }
+    this.settleOut(socket, st);
+    const res = st.res as (ServerResponse & { _header?: string | null }) | undefined;
+    if (res && !st.resHeadCounted && res.headersSent && typeof res._header === 'string') {
+      // Node keeps the exact status line and header lines it wrote in `_header`.
+      st.resHeadCounted = true;
+      const bytes = Buffer.byteLength(res._header, 'latin1');
+      c.responseHeadBytes += bytes;
+      if (st.exchange) {
+        st.exchange.responseHead = res._header;
+        st.exchange.responseHeadBytes = bytes;
+      }
+    }
+    if (!st.reqHeadCounted && res?.writableFinished) {
+      // The body has been read in full by now: the head is what remains. A chunked
+      // request body has no declared size, so fall back to the rebuilt head there.
+      this.countRequestHead(st, st.reqBody !== undefined ? st.reqIn - st.reqBody : st.rebuiltHeadBytes);
+    }
+  }
+
+  private countRequestHead(st: SocketState, bytes: number): void {
+    st.reqHeadCounted = true;
+    this.bucket(st.name).requestHeadBytes += bytes;
+    if (st.exchange) this.noteRequestHead(st, bytes);
+  }
+
+  private noteRequestHead(st: SocketState, bytes: number): void {
+    const ex = st.exchange!;
+    ex.requestHeadBytes = bytes;
+    ex.requestHeadExact = Buffer.byteLength(ex.requestHead, 'latin1') === bytes;
+  }
+}
+
+/** The request head as the parser saw it, rebuilt line by line ("Name: value" with one space). */
+function rebuildHead(req: IncomingMessage): string {
+  let head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  return head + '\r\n';
+}
