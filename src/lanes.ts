@@ -45,7 +45,7 @@ export const LANES: Record<LaneId, LaneInfo> = {
 };
 
 /** Traffic that is not a lane is still counted, under one of these names. */
-export const OTHER_NAMES = ['publish', 'api', 'static', 'other'] as const;
+export const OTHER_NAMES = ['publish', 'api', 'chat', 'stomp', 'static', 'other'] as const;
 export type OtherName = (typeof OTHER_NAMES)[number];
 export type TrafficName = LaneId | OtherName;
 

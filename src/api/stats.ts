@@ -21,6 +21,8 @@ export interface StatsSnapshot {
   lanes: Record<LaneId, Counters & { held: number }>;
   other: Record<OtherName, Counters>;
   totals: { bytesIn: number; bytesOut: number };
+  /** The server process, so a bench can compute CPU time per delivered message. */
+  process: { pid: number; cpuUserUs: number; cpuSystemUs: number; rssBytes: number; heapUsedBytes: number };
 }
 
 export function snapshot(lab: Lab): StatsSnapshot {
@@ -47,7 +49,14 @@ export function snapshot(lab: Lab): StatsSnapshot {
     lanes,
     other,
     totals: { bytesIn, bytesOut },
+    process: processInfo(),
   };
+}
+
+function processInfo(): StatsSnapshot['process'] {
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  return { pid: process.pid, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed };
 }
 
 export async function statsApi(app: FastifyInstance): Promise<void> {
