@@ -1,0 +1,93 @@
+/**
+ * STOMP 1.2 over WebSocket, at GET /stomp with `Sec-WebSocket-Protocol: v12.stomp`.
+ *
+ * WebSocket moves messages and says nothing of what is in them; STOMP is one
+ * agreement on top (commands, header lines, a blank line, a body ended by NUL).
+ * One STOMP frame travels as one WebSocket message, and a heart-beat as a
+ * message holding a single LF.
+ *
+ * Destinations are topics, `/topic/<name>`. `/topic/feed` is the lab's feed:
+ * every feed message is published there (body = the message JSON, the same
+ * bytes the five lanes send), and a SEND to it with body `{"data": ...}`
+ * publishes to the feed, as a `ws` lane client can.
+ *
+ * The frame codec is frame.ts, the protocol state machine session.ts, the
+ * routing broker.ts; this file only joins a WebSocket to a session.
+ */
+import { randomBytes } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { truncateUtf8 } from '../errors.ts';
+import { StompError, STOMP_ERRORS } from './errors.ts';
+import { StompBroker } from './broker.ts';
+import { StompSession, type StompTransport } from './session.ts';
+import { resolveStompLimits, type StompLimits } from './limits.ts';
+import type { Header } from './frame.ts';
+
+/** The one sub-protocol this endpoint speaks (the names @stomp/stompjs offers are v10/v11/v12.stomp). */
+export const STOMP_SUBPROTOCOL = 'v12.stomp';
+export const FEED_DESTINATION = '/topic/feed';
+
+export interface StompPluginOptions {
+  /** Overrides of STOMP_LIMITS (src/stomp/limits.ts). */
+  limits?: Partial<StompLimits>;
+}
+
+export async function stompPlugin(app: FastifyInstance, opts: StompPluginOptions = {}): Promise<void> {
+  const { feed, options } = app.lab;
+  const limits = resolveStompLimits(opts.limits, options.maxWsMessageBytes);
+  const broker = new StompBroker();
+
+  const feedHeaders: Header[] = [['content-type', 'application/json']];
+  const stopFeed = feed.subscribe((message) => {
+    if (broker.subscriberCount(FEED_DESTINATION) > 0) broker.publish(FEED_DESTINATION, feedHeaders, Buffer.from(message.json));
+  });
+  broker.handle(FEED_DESTINATION, (body) => feed.publish(parseFeedBody(body)));
+  app.addHook('onClose', async () => { stopFeed(); });
+
+  let open = 0;
+  let nextSession = 1;
+  const instance = randomBytes(3).toString('hex');
+
+  app.get('/stomp', { websocket: true, config: { traffic: 'stomp' } }, (socket: WebSocket) => {
+    const refuse = (code: keyof typeof STOMP_ERRORS | 'busy') => {
+      if (code === 'busy') return socket.close(1013, `too many STOMP connections (maxConnections ${limits.maxConnections}); retry later`);
+      const err = new StompError(code);
+      socket.close(err.closeCode, truncateUtf8(`${err.code}: ${err.message}`, 123));
+    };
+    // ws picks the first sub-protocol a client offers unless the server sets
+    // `handleProtocols`; a client that did not end up on v12.stomp is refused
+    // (RFC 6455 §4.2.2: the server agrees to at most one of the offered names).
+    if (socket.protocol !== STOMP_SUBPROTOCOL) return refuse('LAB_ERR_STOMP_SUBPROTOCOL');
+    if (open >= limits.maxConnections) return refuse('busy');
+    open++;
+
+    const transport: StompTransport = {
+      // A frame whose bytes are not UTF-8 (a binary body) cannot ride in a text message (RFC 6455 §5.6).
+      send: (bytes) => socket.send(bytes, { binary: !isUtf8(bytes) }),
+      close: (code, reason) => socket.close(code, truncateUtf8(reason, 123)),
+      bufferedBytes: () => socket.bufferedAmount,
+    };
+    const session = new StompSession(`${instance}-${nextSession++}`, broker, limits, transport);
+    // Listen at once: a listener attached later can miss the CONNECT (fastify/fastify-websocket#106).
+    socket.on('message', (data: Buffer) => session.receive(data));
+    socket.on('close', () => {
+      open--;
+      session.closed();
+    });
+  });
+}
+
+function parseFeedBody(body: Uint8Array): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    throw new StompError('LAB_ERR_STOMP_FEED_BODY', 'the body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).length !== 1 || !('data' in parsed)) {
+    throw new StompError('LAB_ERR_STOMP_FEED_BODY');
+  }
+  return parsed.data;
+}
