@@ -24,6 +24,8 @@ import { sseLane } from './transports/sse.ts';
 import { wsLane } from './transports/ws.ts';
 import { statsApi } from './api/stats.ts';
 import { controlApi } from './api/control.ts';
+import { chatPlugin } from './chat/plugin.ts';
+import { stompPlugin } from './stomp/server.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -41,7 +43,10 @@ export interface BuildOptions extends Partial<LabOptions> {
 export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstance> {
   const { fastify: fastifyOptions, startFeed = true, serveWeb = true, wireAccounting = true, ...partial } = build;
   const options = resolveOptions(partial);
-  const app = Fastify({ ...fastifyOptions });
+  // Shutdown ends streams and closes WebSockets itself (preClose below); what is
+  // left after that, such as a browser's pre-opened sockets that never sent a
+  // request, would otherwise hold close() open until a timeout.
+  const app = Fastify({ forceCloseConnections: true, ...fastifyOptions });
 
   const feed = new Feed(options.feedCapacity);
   const producer = new Producer(feed, { rate: options.feedRate, payloadBytes: options.feedPayloadBytes });
@@ -98,6 +103,8 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await app.register(wsLane);
   await app.register(statsApi);
   await app.register(controlApi);
+  await app.register(chatPlugin);
+  await app.register(stompPlugin);
 
   if (serveWeb && existsSync(WEB_ROOT)) {
     await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/' });
@@ -108,7 +115,11 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
 
   app.addHook('preClose', async () => {
     producer.stop();
+    // Streams end with their last chunk, long polls answer, WebSockets get 1001;
+    // give them a moment to go out before the remaining sockets are closed.
     held.closeAll(new LabError('LAB_ERR_SHUTDOWN'));
+    await held.whenEmpty(options.shutdownGraceMs);
+    for (const client of app.websocketServer.clients) client.terminate();
     held.stop();
   });
   app.addHook('onReady', async () => {

@@ -44,6 +44,8 @@ export const DEFAULTS = {
   maxConsumerLag: 5_000,
   /** Stats push channel interval. */
   statsPushMs: 250,
+  /** At shutdown, how long held connections get to close cleanly before they are cut. */
+  shutdownGraceMs: 1_000,
   /** How many recent WebSocket frame headers the wire view keeps per lane. */
   wireFramesKept: 8,
 } as const;

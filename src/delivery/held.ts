@@ -29,6 +29,7 @@ export class HeldConnections {
   private readonly entries = new Set<Entry>();
   private readonly counts = new Map<LaneId, number>();
   private timer: NodeJS.Timeout | undefined;
+  private emptied: (() => void)[] = [];
 
   constructor(private readonly maxPerLane: number, private readonly tickMs: number) {}
 
@@ -53,6 +54,7 @@ export class HeldConnections {
         released = true;
         this.entries.delete(entry);
         this.counts.set(lane, (this.counts.get(lane) ?? 1) - 1);
+        if (this.entries.size === 0) this.emptied.splice(0).forEach((resolve) => resolve());
       },
     };
   }
@@ -66,6 +68,22 @@ export class HeldConnections {
     for (const entry of [...this.entries]) {
       if (!lane || entry.lane === lane) entry.close(reason);
     }
+  }
+
+  get total(): number {
+    return this.entries.size;
+  }
+
+  /** Resolves once every held connection is gone, or after `timeoutMs`, whichever is first. */
+  whenEmpty(timeoutMs: number): Promise<void> {
+    if (this.entries.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.emptied.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   stop(): void {

@@ -29,7 +29,9 @@ export interface PumpLimits {
 
 /** Starts delivering messages after `since`; returns a function that stops it. */
 export function startPump(feed: Feed, since: number, target: PumpTarget, limits: PumpLimits): () => void {
-  let lastSeq = since;
+  // A `since` older than the ring buffer starts at the oldest message kept
+  // (the lane's hello has already said `truncated`).
+  let lastSeq = Math.max(since, feed.firstSeq - 1);
   let blocked = false;
   let stopped = false;
 

@@ -1,0 +1,33 @@
+/**
+ * Bench client for lane `sse`: reads text/event-stream the way EventSource does
+ * (SseDecoder), asks with the headers EventSource sends, and on a reconnect
+ * names the last id it saw in `Last-Event-ID`.
+ */
+import { SseDecoder } from '../../framing/sse.ts';
+import { HttpStreamClient, type StreamFraming, type StreamItem } from './http-stream.ts';
+import type { ClientContext } from './client.ts';
+
+export const sseFraming: StreamFraming = {
+  lane: 'sse',
+  request: (since, resumeFrom) => ({
+    path: `/feed/sse?since=${since}`,
+    headers: {
+      accept: 'text/event-stream',
+      'cache-control': 'no-cache',
+      ...(resumeFrom !== undefined && { 'last-event-id': String(resumeFrom) }),
+    },
+  }),
+  decoder() {
+    const decoder = new SseDecoder();
+    return (text) => decoder.push(text).map((event): StreamItem => {
+      if (event.event === 'hello') return { kind: 'hello' };
+      if (event.event !== 'message') return { kind: 'other' };
+      const message = JSON.parse(event.data) as { seq: number; ts: number };
+      return { kind: 'message', seq: message.seq, ts: message.ts };
+    });
+  },
+};
+
+export function sseClient(ctx: ClientContext): HttpStreamClient {
+  return new HttpStreamClient(ctx, sseFraming);
+}

@@ -1,0 +1,199 @@
+/**
+ * The report in four shapes: a table for people (default), JSON (everything,
+ * for scripts and the integration test), CSV (one row per lane) and Markdown
+ * (what docs/benchmarks.md pastes).
+ */
+import type { BenchReport, LaneReport } from './run.ts';
+import type { OutputFormat } from './options.ts';
+import { MBIT } from './projection.ts';
+
+export function formatReport(report: BenchReport, format: OutputFormat): string {
+  switch (format) {
+    case 'json': return JSON.stringify(report, null, 2) + '\n';
+    case 'csv': return toCsv(report);
+    case 'markdown': return toText(report, 'markdown');
+    case 'table': return toText(report, 'table');
+  }
+}
+
+type Align = 'left' | 'right';
+interface Column {
+  header: string;
+  align: Align;
+  cells: string[];
+}
+
+const DASH = '—';
+
+function int(n: number | null | undefined): string {
+  return n === null || n === undefined ? DASH : Math.round(n).toLocaleString('en-US');
+}
+
+function fixed(n: number | null | undefined, digits: number): string {
+  return n === null || n === undefined ? DASH : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** Milliseconds with two decimals below 10 ms, one below 1 s, none above. */
+function ms(n: number | null): string {
+  if (n === null) return DASH;
+  return fixed(n, n < 10 ? 2 : n < 1000 ? 1 : 0);
+}
+
+/** Three significant digits, enough for a bandwidth estimate. */
+function sig3(n: number): string {
+  if (n === 0) return '0';
+  const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(n))));
+  return fixed(n, Math.min(digits, 6));
+}
+
+function seconds(msValue: number): string {
+  return msValue % 1000 === 0 ? `${msValue / 1000} s` : `${msValue} ms`;
+}
+
+function wireTable(lanes: LaneReport[]): Column[] {
+  const col = (header: string, cells: (l: LaneReport) => string, align: Align = 'right'): Column =>
+    ({ header, align, cells: lanes.map(cells) });
+  return [
+    col('lane', (l) => l.lane, 'left'),
+    col('clients', (l) => int(l.connected) + (l.connected < l.clients ? `/${int(l.clients)}` : '')),
+    col('delivered', (l) => int(l.delivered)),
+    col('requests', (l) => int(l.run?.requests)),
+    col('conns', (l) => int(l.run?.connections)),
+    col('header B/msg', (l) => fixed(l.perMessage?.header, 1)),
+    col('framing B/msg', (l) => fixed(l.perMessage?.framing, 1)),
+    col('payload B/msg', (l) => fixed(l.perMessage?.payload, 1)),
+    col('wire B/msg', (l) => fixed(l.perMessage?.wire, 1)),
+    col('overhead', (l) => (l.overheadPercent === null ? DASH : `${fixed(l.overheadPercent, 1)}%`)),
+  ];
+}
+
+function deliveryTable(lanes: LaneReport[]): Column[] {
+  const col = (header: string, cells: (l: LaneReport) => string, align: Align = 'right'): Column =>
+    ({ header, align, cells: lanes.map(cells) });
+  return [
+    col('lane', (l) => l.lane, 'left'),
+    col('p50 ms', (l) => ms(l.latencyMs.p50)),
+    col('p95 ms', (l) => ms(l.latencyMs.p95)),
+    col('p99 ms', (l) => ms(l.latencyMs.p99)),
+    col('max ms', (l) => ms(l.latencyMs.max)),
+    col('missing', (l) => int(l.missing)),
+    col('dup', (l) => int(l.duplicates)),
+    col('reconn', (l) => int(l.reconnects)),
+    col('server CPU', (l) => `${fixed(l.server.cpuPercent, 1)}%`),
+    col('CPU µs/msg', (l) => fixed(l.server.cpuUsPerMessage, 1)),
+    col('RSS MB', (l) => int(l.server.rssBytesPeak / 2 ** 20)),
+  ];
+}
+
+function projectionTable(report: BenchReport): Column[] {
+  const { projection } = report;
+  const unit = projection.unit === 'si' ? 'Mbit/s' : 'Mbps (2^20)';
+  const rows = projection.rows;
+  return [
+    { header: 'lane', align: 'left', cells: rows.map((r) => r.lane) },
+    { header: 'steady B/msg', align: 'right', cells: rows.map((r) => fixed(r.bytesPerMessage, 1)) },
+    { header: 'connect B/client', align: 'right', cells: rows.map((r) => int(r.connectBytesPerClient)) },
+    ...projection.clients.map((n, i): Column => ({
+      header: `${int(n)} clients ${unit}`,
+      align: 'right',
+      cells: rows.map((r) => (r.cells ? sig3(r.cells[i]!.mbps) : DASH)),
+    })),
+  ];
+}
+
+function render(columns: Column[], style: 'table' | 'markdown'): string {
+  const widths = columns.map((c) => Math.max(c.header.length, ...c.cells.map((s) => s.length)));
+  const pad = (s: string, i: number) => (columns[i]!.align === 'left' ? s.padEnd(widths[i]!) : s.padStart(widths[i]!));
+  const rows = columns[0]!.cells.map((_, r) => columns.map((c) => c.cells[r]!));
+  if (style === 'markdown') {
+    const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+    const rule = `|${columns.map((c, i) => (c.align === 'left' ? ` ${'-'.repeat(widths[i]!)} ` : ` ${'-'.repeat(widths[i]! - 1)}: `)).join('|')}|`;
+    return [line(columns.map((c) => c.header)), rule, ...rows.map(line)].join('\n') + '\n';
+  }
+  const line = (cells: string[]) => cells.map(pad).join('  ').trimEnd();
+  return [line(columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+}
+
+function toText(report: BenchReport, style: 'table' | 'markdown'): string {
+  const { settings: s, server, machine } = report;
+  const md = style === 'markdown';
+  const heading = (text: string) => (md ? `\n**${text}**\n\n` : `\n${text}\n`);
+  const note = (text: string) => (md ? `${text}\n` : `  ${text}\n`);
+  const serverLine = server.mode === 'in-process'
+    ? `in-process server on ${server.origin} (wire accounting ${server.wireAccounting ? 'on' : 'OFF'})`
+    : `server at ${server.origin}`;
+  const messageBytes = s.messageBytes === null ? '' : ` (${fixed(s.messageBytes, 0)}-byte messages)`;
+  let out = '';
+  out += md ? '' : 'Transport Lab bench\n';
+  out += note(`${serverLine}; Node ${machine.node}, ${machine.platform} ${machine.arch}, ${machine.cpus} CPUs (${machine.cpuModel}); ${s.processes} client process${s.processes === 1 ? '' : 'es'}`);
+  out += note(`feed ${s.rate} msg/s for ${seconds(s.durationMs)} per lane, ${s.payloadBytes}-byte data${messageBytes}; poll every ${seconds(s.pollIntervalMs)}; long-poll wait ${seconds(s.longpollWaitMs)}`);
+  if (report.command) out += note(md ? `command: \`${report.command}\`` : `command: ${report.command}`);
+
+  out += heading('Wire (the lab\'s byte counts from /api/stats, each lane\'s whole run: connect, deliver, close; both directions)');
+  out += render(wireTable(report.lanes), style);
+  if (!server.wireAccounting) out += note('Wire accounting was off: no bytes were counted (run without --no-wire-accounting for them).');
+
+  out += heading('Delivery and server cost (latency: publish to client; server CPU while the feed ran, % of one core, and per delivered message)');
+  out += render(deliveryTable(report.lanes), style);
+
+  const p = report.projection;
+  out += heading(`Projection at ${p.rate} msg/s per client, from the steady-state bytes per message`);
+  out += render(projectionTable(report), style);
+  out += note(p.formula);
+  out += note(`1 ${p.unit === 'si' ? 'Mbit' : 'Mbps'} = ${MBIT[p.unit].toLocaleString('en-US')} bits. Connecting costs extra, once per client (connect B/client).`);
+  if (report.settings.lanes.includes('poll')) {
+    out += note(`poll pays its headers per request, not per message: its figure holds only for polls every ${seconds(s.pollIntervalMs)} at ${s.rate} msg/s.`);
+  }
+  if (p.rate !== s.rate) out += note(`The projection rate (${p.rate} msg/s) differs from the measured rate (${s.rate} msg/s): poll and long-poll bytes per message depend on the rate; re-run with --rate ${p.rate} to measure them.`);
+  return out;
+}
+
+const CSV_COLUMNS: [string, (l: LaneReport) => number | string | null | undefined][] = [
+  ['lane', (l) => l.lane],
+  ['clients', (l) => l.clients],
+  ['connected', (l) => l.connected],
+  ['messages_per_client', (l) => l.messagesPerClient],
+  ['delivered', (l) => l.delivered],
+  ['missing', (l) => l.missing],
+  ['duplicates', (l) => l.duplicates],
+  ['reconnects', (l) => l.reconnects],
+  ['requests', (l) => l.run?.requests],
+  ['connections', (l) => l.run?.connections],
+  ['request_head_bytes', (l) => l.run?.requestHeadBytes],
+  ['response_head_bytes', (l) => l.run?.responseHeadBytes],
+  ['header_bytes', (l) => l.run?.headerBytes],
+  ['payload_bytes', (l) => l.run?.payloadBytes],
+  ['framing_bytes', (l) => l.run?.framingBytes],
+  ['bytes_in', (l) => l.run?.bytesIn],
+  ['bytes_out', (l) => l.run?.bytesOut],
+  ['header_bytes_per_msg', (l) => l.perMessage?.header],
+  ['framing_bytes_per_msg', (l) => l.perMessage?.framing],
+  ['payload_bytes_per_msg', (l) => l.perMessage?.payload],
+  ['wire_bytes_per_msg', (l) => l.perMessage?.wire],
+  ['overhead_pct', (l) => l.overheadPercent],
+  ['steady_bytes_per_msg', (l) => l.steadyBytesPerMessage],
+  ['connect_bytes_per_client', (l) => l.connectBytesPerClient],
+  ['latency_p50_ms', (l) => l.latencyMs.p50],
+  ['latency_p95_ms', (l) => l.latencyMs.p95],
+  ['latency_p99_ms', (l) => l.latencyMs.p99],
+  ['latency_max_ms', (l) => l.latencyMs.max],
+  ['server_cpu_pct', (l) => l.server.cpuPercent],
+  ['server_cpu_us_per_msg', (l) => l.server.cpuUsPerMessage],
+  ['server_rss_peak_bytes', (l) => l.server.rssBytesPeak],
+];
+
+function toCsv(report: BenchReport): string {
+  const p = report.projection;
+  const projHeaders = p.clients.map((n) => `projected_${p.unit === 'si' ? 'mbit_s' : 'mbps_binary'}_${n}_clients`);
+  const cell = (v: number | string | null | undefined) =>
+    v === null || v === undefined ? '' : typeof v === 'number' ? String(Number.isInteger(v) ? v : Number(v.toFixed(3))) : v;
+  const lines = [[...CSV_COLUMNS.map(([h]) => h), ...projHeaders].join(',')];
+  for (const lane of report.lanes) {
+    const row = p.rows.find((r) => r.lane === lane.lane);
+    lines.push([
+      ...CSV_COLUMNS.map(([, get]) => cell(get(lane))),
+      ...p.clients.map((_, i) => cell(row?.cells?.[i]?.mbps)),
+    ].join(','));
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,354 @@
+/**
+ * The bench run: one lane after another, so each lane's server CPU is its own.
+ *
+ * For each lane: pause the feed, fork the client processes and connect every
+ * client (from the paused head, so each must get every message that follows),
+ * run the feed for the set duration, stop it, wait until every client has the
+ * last message, close them all, and read the server's counters between each
+ * step (figures.ts says which span each figure covers).
+ */
+import { availableParallelism, cpus, platform, arch, totalmem } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { StatsSnapshot } from '../api/stats.ts';
+import { buildLab } from '../app.ts';
+import { DEFAULTS } from '../config.ts';
+import { LANES, type LaneId } from '../lanes.ts';
+import { BenchError } from './errors.ts';
+import { laneDelta, overheadPercent, perMessage, serverCost, type CounterDelta, type PerMessage } from './figures.ts';
+import { LabApi, type FeedSettings } from './lab-api.ts';
+import type { BenchOptions } from './options.ts';
+import { ClientProcesses, type Totals } from './processes.ts';
+import { project, type Projection } from './projection.ts';
+
+/** How often the bench samples the server's memory while a lane runs. */
+export const SAMPLE_INTERVAL_MS = 1_000;
+/** Progress refresh while waiting. */
+export const TICK_MS = 200;
+/** After the feed stops, how long clients get to receive the last message (poll adds its interval). */
+export const DRAIN_TIMEOUT_MS = 10_000;
+/** How long the server gets to notice every client socket closed. */
+export const CLOSE_TIMEOUT_MS = 10_000;
+
+export type Phase = 'connecting' | 'delivering' | 'draining' | 'closing';
+
+export interface ProgressState {
+  lane: LaneId;
+  laneIndex: number;
+  laneCount: number;
+  phase: Phase;
+  clients: number;
+  totals: Totals;
+  elapsedMs: number;
+  durationMs: number;
+}
+
+export interface LaneReport {
+  lane: LaneId;
+  title: string;
+  /** Clients asked for, connected when the feed started, and those that never connected. */
+  clients: number;
+  connected: number;
+  failed: number;
+  processes: number;
+  /** Messages each client should have received (the seqs published while the feed ran). */
+  messagesPerClient: number;
+  /** Messages the clients received, each counted once. */
+  delivered: number;
+  expected: number;
+  missing: number;
+  duplicates: number;
+  clientsMissing: number;
+  reconnects: number;
+  clientErrors: number;
+  errorSamples: string[];
+  /** Requests the clients sent (poll and long-poll requests, stream / SSE / WebSocket opens). */
+  clientRequests: number;
+  /** The lane's counters from /api/stats over the whole run (s0 -> s4); null with wire accounting off. */
+  run: CounterDelta | null;
+  perMessage: PerMessage | null;
+  overheadPercent: number | null;
+  /** The run split in three: connecting, delivering, closing. */
+  phases: { connect: CounterDelta; delivery: CounterDelta; close: CounterDelta } | null;
+  /** Steady-state wire bytes per delivered message (s1 -> s3), what the projection uses. */
+  steadyBytesPerMessage: number | null;
+  /** Wire bytes per client to connect (s0 -> s1), before any message. */
+  connectBytesPerClient: number | null;
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null; samples: number; negative: number };
+  server: {
+    /** CPU while delivering (s1 -> s3), of one core. */
+    cpuPercent: number;
+    cpuMs: number;
+    cpuUsPerMessage: number | null;
+    deliveryMs: number;
+    /** Messages the server says it delivered on this lane while the feed ran. */
+    deliveredByServer: number;
+    rssBytesBefore: number;
+    rssBytesPeak: number;
+  };
+  /** Every client had the last message before the drain timeout. */
+  drained: boolean;
+}
+
+export interface BenchReport {
+  tool: 'transport-lab bench';
+  command: string;
+  startedAt: string;
+  finishedAt: string;
+  machine: { node: string; platform: string; arch: string; cpus: number; cpuModel: string; memoryBytes: number };
+  server: { mode: 'in-process' | 'url'; origin: string; wireAccounting: boolean; pid: number };
+  settings: {
+    lanes: LaneId[];
+    clients: Record<LaneId, number>;
+    durationMs: number;
+    rate: number;
+    payloadBytes: number;
+    /** Average size of one message's JSON, as delivered. */
+    messageBytes: number | null;
+    pollIntervalMs: number;
+    longpollWaitMs: number;
+    processes: number;
+  };
+  lanes: LaneReport[];
+  projection: Projection;
+  problems: { lane: LaneId; code: 'LAB_ERR_BENCH_LOST' | 'LAB_ERR_BENCH_CLIENTS'; message: string }[];
+  ok: boolean;
+}
+
+export interface RunHooks {
+  onProgress?: (state: ProgressState) => void;
+  signal?: AbortSignal;
+  command?: string;
+}
+
+export function defaultProcesses(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Promise<BenchReport> {
+  const startedAt = new Date();
+  let app: FastifyInstance | undefined;
+  let origin: string;
+  if (options.url) {
+    origin = options.url;
+  } else {
+    const mostClients = Math.max(...options.lanes.map((lane) => options.clients[lane]));
+    app = await buildLab({
+      feedRate: 0,
+      startFeed: false,
+      serveWeb: false,
+      wireAccounting: options.wireAccounting,
+      feedPayloadBytes: options.payloadBytes,
+      // The lab holds at most maxHeldPerLane per lane; the bench must not be refused by its own server.
+      maxHeldPerLane: Math.max(DEFAULTS.maxHeldPerLane, mostClients),
+    });
+    origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  }
+  const api = new LabApi(origin);
+  let restore: FeedSettings | undefined;
+  try {
+    const first = await api.stats();
+    if (options.url) restore = { rate: first.feed.rate, payloadBytes: first.feed.payloadBytes, running: first.feed.running };
+    await api.feed({ rate: options.rate, payloadBytes: options.payloadBytes, running: false });
+
+    const processes = options.workers ?? defaultProcesses();
+    const lanes: LaneReport[] = [];
+    for (const [index, lane] of options.lanes.entries()) {
+      hooks.signal?.throwIfAborted();
+      lanes.push(await runLane(api, options, lane, index, processes, hooks));
+    }
+
+    const delivery = lanes.map((l) => l.phases?.delivery).filter((d) => d !== undefined && d.messages > 0);
+    const messageBytes = delivery.length
+      ? delivery.reduce((a, d) => a + d!.payloadBytes, 0) / delivery.reduce((a, d) => a + d!.messages, 0)
+      : null;
+    const projection = project(
+      lanes.map((l) => ({ lane: l.lane, bytesPerMessage: l.steadyBytesPerMessage ?? undefined, connectBytesPerClient: l.connectBytesPerClient ?? undefined })),
+      options.projectClients, options.projectRate ?? options.rate, options.mbps,
+    );
+    const problems = lanes.flatMap((l) => problemsOf(l));
+    return {
+      tool: 'transport-lab bench',
+      command: hooks.command ?? '',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: {
+        node: process.version, platform: platform(), arch: arch(), cpus: availableParallelism(),
+        cpuModel: cpus()[0]?.model.trim() ?? 'unknown', memoryBytes: totalmem(),
+      },
+      server: { mode: options.url ? 'url' : 'in-process', origin, wireAccounting: options.wireAccounting, pid: first.process.pid },
+      settings: {
+        lanes: options.lanes,
+        clients: Object.fromEntries(options.lanes.map((lane) => [lane, options.clients[lane]])) as Record<LaneId, number>,
+        durationMs: options.durationMs,
+        rate: options.rate,
+        payloadBytes: options.payloadBytes,
+        messageBytes,
+        pollIntervalMs: options.pollIntervalMs,
+        longpollWaitMs: options.longpollWaitMs,
+        processes,
+      },
+      lanes,
+      projection,
+      problems,
+      ok: problems.length === 0,
+    };
+  } finally {
+    if (restore) await api.feed(restore).catch(() => {});
+    await app?.close();
+  }
+}
+
+function problemsOf(l: LaneReport): BenchReport['problems'] {
+  const out: BenchReport['problems'] = [];
+  if (l.failed > 0 || l.connected < l.clients) {
+    out.push({ lane: l.lane, code: 'LAB_ERR_BENCH_CLIENTS', message: `${l.clients - l.connected} of ${l.clients} clients did not connect${l.errorSamples.length ? ` (${l.errorSamples.join('; ')})` : ''}` });
+  }
+  if (l.missing > 0 || l.duplicates > 0) {
+    const what = [l.missing > 0 && `${l.missing} messages missing at ${l.clientsMissing} clients`, l.duplicates > 0 && `${l.duplicates} duplicates`].filter(Boolean).join(', ');
+    out.push({ lane: l.lane, code: 'LAB_ERR_BENCH_LOST', message: `${what}${l.reconnects ? ` (${l.reconnects} reconnects)` : ''}` });
+  }
+  return out;
+}
+
+async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneIndex: number, processCount: number, hooks: RunHooks): Promise<LaneReport> {
+  const clients = options.clients[lane];
+  const s0 = await api.stats();
+  const since = s0.feed.head;
+  const counts = ClientProcesses.split(clients, processCount);
+  const group = new ClientProcesses({
+    origin: api.origin, lane, since, pollIntervalMs: options.pollIntervalMs, longpollWaitMs: options.longpollWaitMs,
+  }, counts);
+  const state: ProgressState = {
+    lane, laneIndex, laneCount: options.lanes.length, phase: 'connecting', clients,
+    totals: group.totals(), elapsedMs: 0, durationMs: options.durationMs,
+  };
+  const report = (phase: Phase, elapsedMs = state.elapsedMs) => {
+    state.phase = phase;
+    state.elapsedMs = elapsedMs;
+    state.totals = group.totals();
+    hooks.onProgress?.(state);
+  };
+  const onAbort = () => group.kill();
+  hooks.signal?.addEventListener('abort', onAbort);
+  try {
+    const ticker = setInterval(() => report(state.phase), TICK_MS);
+    let s1: StatsSnapshot, s3: StatsSnapshot;
+    let lastSeq: number;
+    let drained: boolean;
+    let rssPeak = s0.process.rssBytes;
+    try {
+      await group.start();
+      hooks.signal?.throwIfAborted();
+      // A long poll only counts once the server holds it; wait until it does, or the
+      // first message would find some clients between requests.
+      // (If it never does, run anyway: what the clients then miss is the finding.)
+      const connected = group.totals().connected;
+      if (lane !== 'poll') {
+        await until(async () => (await api.stats()).lanes[lane].held >= s0.lanes[lane].held + connected, DRAIN_TIMEOUT_MS, hooks.signal)
+          .catch((err: unknown) => { if (hooks.signal?.aborted) throw err; });
+      }
+
+      s1 = await api.stats();
+      await api.feed({ running: true });
+      const started = performance.now();
+      report('delivering', 0);
+      let nextSample = started + SAMPLE_INTERVAL_MS;
+      for (;;) {
+        hooks.signal?.throwIfAborted();
+        const now = performance.now();
+        if (now - started >= options.durationMs) break;
+        if (now >= nextSample) {
+          nextSample += SAMPLE_INTERVAL_MS;
+          rssPeak = Math.max(rssPeak, (await api.stats()).process.rssBytes);
+        }
+        await sleep(Math.min(TICK_MS, options.durationMs - (performance.now() - started)));
+        state.elapsedMs = performance.now() - started;
+      }
+      await api.feed({ running: false });
+      lastSeq = (await api.stats()).feed.head;
+      report('draining', options.durationMs);
+      drained = await group.reached(lastSeq, DRAIN_TIMEOUT_MS + 2 * options.pollIntervalMs);
+      s3 = await api.stats();
+      rssPeak = Math.max(rssPeak, s3.process.rssBytes);
+      report('closing');
+    } finally {
+      clearInterval(ticker);
+    }
+    const result = await group.stop(lastSeq);
+    // The counters are final once the server has seen every client socket close.
+    await until(async () => {
+      const now = (await api.stats()).lanes[lane];
+      return now.open <= s0.lanes[lane].open && now.held <= s0.lanes[lane].held;
+    }, CLOSE_TIMEOUT_MS, hooks.signal).catch(() => {});
+    const s4 = await api.stats();
+
+    const accounted = options.wireAccounting;
+    const run = laneDelta(s0, s4, lane);
+    const delivery = laneDelta(s1, s3, lane);
+    const connect = laneDelta(s0, s1, lane);
+    const cost = serverCost(s1, s3, lane);
+    const pct = (p: number) => {
+      const us = result.latency.percentile(p);
+      return us === undefined ? null : us / 1000;
+    };
+    const perMsg = perMessage(run);
+    return {
+      lane,
+      title: LANES[lane].title,
+      clients,
+      connected: result.clients,
+      failed: clients - result.clients,
+      processes: counts.length,
+      messagesPerClient: lastSeq - since,
+      delivered: result.received,
+      expected: result.clients * (lastSeq - since),
+      missing: result.missing,
+      duplicates: result.duplicates,
+      clientsMissing: result.clientsMissing,
+      reconnects: result.reconnects,
+      clientErrors: result.errors,
+      errorSamples: result.errorSamples,
+      clientRequests: result.requests,
+      run: accounted ? run : null,
+      perMessage: accounted && perMsg ? perMsg : null,
+      overheadPercent: accounted ? overheadPercent(run) ?? null : null,
+      phases: accounted ? { connect, delivery, close: laneDelta(s3, s4, lane) } : null,
+      steadyBytesPerMessage: accounted && delivery.messages > 0 ? delivery.wireBytes / delivery.messages : null,
+      connectBytesPerClient: accounted && result.clients > 0 ? connect.wireBytes / result.clients : null,
+      latencyMs: {
+        p50: pct(50), p95: pct(95), p99: pct(99), max: pct(100),
+        samples: result.latency.count, negative: result.latency.negative,
+      },
+      server: {
+        cpuPercent: cost.cpuPercent,
+        cpuMs: cost.cpuMs,
+        cpuUsPerMessage: cost.cpuUsPerMessage ?? null,
+        deliveryMs: cost.wallMs,
+        deliveredByServer: delivery.messages,
+        rssBytesBefore: s0.process.rssBytes,
+        rssBytesPeak: rssPeak,
+      },
+      drained,
+    };
+  } catch (err) {
+    group.kill();
+    if (hooks.signal?.aborted) throw new BenchError('LAB_ERR_BENCH_INTERRUPTED');
+    throw err;
+  } finally {
+    hooks.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/** Ask the server until `check` holds or `timeoutMs` passes (then reject). */
+async function until(check: () => Promise<boolean>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    signal?.throwIfAborted();
+    if (performance.now() > deadline) throw new BenchError('LAB_ERR_BENCH_CLIENTS', `the server did not reach the expected state in ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}

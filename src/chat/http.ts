@@ -1,0 +1,179 @@
+/**
+ * The chat over plain HTTP, for comparing what one chat message costs on each
+ * transport. The commands and events are the WebSocket ones, byte for byte;
+ * only the carrier changes.
+ *
+ *   POST /chat/sessions            {"type":"join","nick":"강호동"}  -> 201 welcome + "session"
+ *   POST /chat/messages?session=S  any other command               -> its reply (ack, joined-room, ...)
+ *   GET  /chat/longpoll?session=S&since=N&wait=MS                  -> {"head","firstSeq","truncated","events":[...]}
+ *   GET  /chat/sse?session=S       (Last-Event-ID resumes)         -> id: N / data: <event>
+ *
+ * The session rides in the query string because EventSource cannot send
+ * headers (whatwg/html#2177). A member with no long poll or stream open for
+ * `sessionIdleMs` leaves (reason "timeout"): HTTP has no close to notice.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import { parseWait } from '../delivery/since.ts';
+import { sseComment, sseMessage, sseRetry } from '../framing/sse.ts';
+import { ChatConnection } from './connection.ts';
+import { ChatError } from './errors.ts';
+import type { ChatHub } from './hub.ts';
+import type { ChatLimits } from './limits.ts';
+import { Mailbox, type MailboxRead } from './mailbox.ts';
+import type { LeaveReason } from './protocol.ts';
+
+interface HttpSession {
+  readonly token: string;
+  readonly conn: ChatConnection;
+  readonly mailbox: Mailbox;
+  lastSeen: number;
+  /** The open long poll or SSE stream, if any: one reader per session, the newest wins. */
+  reader: { end: () => void } | undefined;
+}
+
+type SessionQuery = { Querystring: { session?: string; since?: string; wait?: string } };
+
+export function chatHttp(app: FastifyInstance, hub: ChatHub, limits: ChatLimits): void {
+  const { options } = app.lab;
+  const sessions = new Map<string, HttpSession>();
+  const streams = new Set<ServerResponse>();
+  const config = { traffic: 'chat' as const };
+  const bodyLimit = limits.maxCommandBytes;
+
+  const find = (token: string | undefined): HttpSession => {
+    const session = token === undefined ? undefined : sessions.get(token);
+    if (!session) throw new ChatError('LAB_ERR_CHAT_SESSION_UNKNOWN');
+    session.lastSeen = Date.now();
+    return session;
+  };
+  const end = (session: HttpSession, reason: LeaveReason) => {
+    sessions.delete(session.token);
+    session.conn.close(reason);
+    session.reader?.end();
+  };
+
+  app.post('/chat/sessions', { config, bodyLimit }, async (request, reply) => {
+    const token = randomBytes(16).toString('base64url');
+    const mailbox = new Mailbox(limits.mailboxCapacity);
+    const conn = new ChatConnection(hub, limits, (json) => mailbox.push(json), { ackEverySay: true });
+    const welcome = conn.handle(request.body);
+    if (welcome?.type !== 'welcome') {
+      conn.close('left');
+      throw new ChatError('LAB_ERR_CHAT_BAD_COMMAND', 'POST /chat/sessions takes {"type":"join","nick":...}');
+    }
+    sessions.set(token, { token, conn, mailbox, lastSeen: Date.now(), reader: undefined });
+    reply.code(201);
+    return { ...welcome, session: token };
+  });
+
+  app.post<SessionQuery>('/chat/messages', { config, bodyLimit }, async (request, reply) => {
+    const session = find(request.query.session);
+    const answer = session.conn.handle(request.body);
+    if (answer?.type === 'bye') end(session, 'left');
+    reply.code(answer?.type === 'ack' ? 201 : 200);
+    return answer;
+  });
+
+  app.get<SessionQuery>('/chat/longpoll', { config }, (request, reply) => {
+    const session = find(request.query.session);
+    const since = parseSinceIn(request.query.since, session.mailbox);
+    const wait = parseWait(request.query.wait, limits.longpollWaitMs, limits.maxLongpollWaitMs);
+    const answer = () => {
+      if (reply.sent || reply.raw.destroyed) return;
+      reply.type('application/json').header('cache-control', 'no-store').send(envelope(session.mailbox.readSince(since)));
+    };
+    if (session.mailbox.head > since || wait === 0) return answer();
+
+    session.reader?.end(); // a newer poll replaces an older one
+    const unsubscribe = session.mailbox.subscribe(() => finish());
+    const timer = setTimeout(finish, wait);
+    const reader = { end: finish };
+    session.reader = reader;
+    reply.raw.on('close', cleanup);
+    function cleanup() {
+      clearTimeout(timer);
+      unsubscribe();
+      if (session.reader === reader) session.reader = undefined;
+      session.lastSeen = Date.now();
+    }
+    function finish() {
+      cleanup();
+      answer();
+    }
+    return reply;
+  });
+
+  app.get<SessionQuery>('/chat/sse', { config }, (request, reply) => {
+    const session = find(request.query.session);
+    const lastEventId = request.headers['last-event-id'];
+    const since = parseSinceIn(typeof lastEventId === 'string' ? lastEventId : request.query.since, session.mailbox);
+    session.reader?.end();
+
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    res.write(sseRetry(options.sseRetryMs));
+    let sent = since;
+    const flush = () => {
+      const read = session.mailbox.readSince(sent);
+      if (read.truncated) return res.end(); // events were lost: let EventSource reconnect and be told
+      if (read.events.length === 0) return;
+      if (res.writableLength > limits.maxBufferedBytes) return res.destroy(); // it stopped reading
+      const first = read.head - read.events.length + 1;
+      res.write(read.events.map((json, i) => sseMessage(first + i, json)).join(''));
+      sent = read.head;
+    };
+    flush();
+    const unsubscribe = session.mailbox.subscribe(flush);
+    const reader = { end: () => res.end() };
+    session.reader = reader;
+    streams.add(res);
+    res.on('close', () => {
+      unsubscribe();
+      streams.delete(res);
+      if (session.reader === reader) session.reader = undefined;
+      session.lastSeen = Date.now();
+    });
+  });
+
+  // One timer: SSE heartbeats (so proxies keep the stream open) and the idle sweep.
+  const tickMs = Math.max(10, Math.min(options.heartbeatMs, limits.sessionIdleMs / 4));
+  let lastHeartbeat = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (now - lastHeartbeat >= options.heartbeatMs) {
+      lastHeartbeat = now;
+      for (const res of streams) res.write(sseComment('heartbeat'));
+    }
+    for (const session of sessions.values()) {
+      if (!session.reader && now - session.lastSeen > limits.sessionIdleMs) end(session, 'timeout');
+    }
+  }, tickMs);
+  timer.unref();
+
+  app.addHook('preClose', async () => {
+    clearInterval(timer);
+    for (const session of [...sessions.values()]) session.reader?.end();
+  });
+
+  // Chat errors answer with their own status; anything else goes to the lab's handler.
+  app.setErrorHandler((error, _request, reply: FastifyReply) => {
+    if (!(error instanceof ChatError)) throw error;
+    if (error.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
+    reply.code(error.status).send(error.toJSON());
+  });
+}
+
+function parseSinceIn(raw: string | undefined, mailbox: Mailbox): number {
+  // Unlike the feed, a mailbox is one member's own: no `since` means "everything kept", so nothing is missed.
+  if (raw === undefined || raw === '') return 0;
+  if (!/^[0-9]{1,15}$/.test(raw) || Number(raw) > mailbox.head) throw new ChatError('LAB_ERR_CHAT_SINCE_INVALID');
+  return Number(raw);
+}
+
+/** Event JSON is spliced in as serialised once by the hub, like pollEnvelope does for the feed. */
+function envelope(read: MailboxRead): string {
+  return `{"head":${read.head},"firstSeq":${read.firstSeq},"truncated":${read.truncated},"events":[${read.events.join(',')}]}`;
+}
