@@ -192,7 +192,8 @@ export class WireMeter {
     socket.prependListener('data', (chunk: Buffer) => { if (live()) inbound.push(chunk); });
     const write = socket.write;
     socket.write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
-      if (live() && chunk instanceof Uint8Array) outbound.push(chunk);
+      // ws writes a text payload as the string itself (utf8), headers as Buffers.
+      if (live()) outbound.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
       return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
     } as Socket['write'];
   }
