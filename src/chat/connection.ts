@@ -6,7 +6,7 @@
  */
 import { ChatError } from './errors.ts';
 import { ChatHub, type Deliver, type Member } from './hub.ts';
-import { parseCommand, parseCommandText, type ClientCommand, type LeaveReason, type ServerEvent } from './protocol.ts';
+import { parseCommand, parseCommandText, type ClientCommand, type LeaveReason, type Ref, type ServerEvent } from './protocol.ts';
 import { TokenBucket } from './rate.ts';
 import type { ChatLimits } from './limits.ts';
 
@@ -38,7 +38,7 @@ export class ChatConnection {
       return this.run(command);
     } catch (err) {
       if (!(err instanceof ChatError)) throw err;
-      const ref = command && 'ref' in command ? command.ref : undefined;
+      const ref = command && 'ref' in command ? command.ref : refOf(text, this.limits.maxCommandBytes);
       return {
         type: 'error', code: err.code, message: err.message,
         ...(ref !== undefined && { ref }),
@@ -89,4 +89,14 @@ export class ChatConnection {
         return { type: 'bye' };
     }
   }
+}
+
+/** The `ref` of a command that was refused before it was parsed (rate limit, bad field), so the client can match the error. */
+function refOf(text: string, maxBytes: number): Ref | undefined {
+  if (text.length > maxBytes) return undefined;
+  try {
+    const ref = (JSON.parse(text) as { ref?: unknown } | null)?.ref;
+    if ((typeof ref === 'string' && ref.length <= 64) || (Number.isSafeInteger(ref) && (ref as number) >= 0)) return ref as Ref;
+  } catch { /* not JSON: no ref to echo */ }
+  return undefined;
 }
