@@ -46,7 +46,13 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   // Shutdown ends streams and closes WebSockets itself (preClose below); what is
   // left after that, such as a browser's pre-opened sockets that never sent a
   // request, would otherwise hold close() open until a timeout.
-  const app = Fastify({ forceCloseConnections: true, ...fastifyOptions });
+  const app = Fastify({
+    forceCloseConnections: true,
+    // Refuse what does not match a schema instead of quietly fixing it
+    // (Fastify's defaults strip unknown properties and coerce types).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    ...fastifyOptions,
+  });
 
   const feed = new Feed(options.feedCapacity);
   const producer = new Producer(feed, { rate: options.feedRate, payloadBytes: options.feedPayloadBytes });
