@@ -69,6 +69,8 @@ export function overheadPercent(d: CounterDelta): number | undefined {
 export interface ServerCost {
   /** CPU time (user + system) the server spent between the two snapshots. */
   cpuMs: number;
+  /** The kernel's share: on loopback it includes the TCP work for the receiving side. */
+  systemMs: number;
   /** Of one core: 100% = one core busy the whole time. */
   cpuPercent: number;
   /** CPU time per message the lane delivered in that time; undefined when none was. */
@@ -82,6 +84,7 @@ export function serverCost(from: StatsSnapshot, to: StatsSnapshot, lane: LaneId)
   const messages = to.lanes[lane].messages - from.lanes[lane].messages;
   return {
     cpuMs: cpuUs / 1000,
+    systemMs: (to.process.cpuSystemUs - from.process.cpuSystemUs) / 1000,
     cpuPercent: wallMs > 0 ? cpuUs / 10 / wallMs : 0,
     cpuUsPerMessage: messages > 0 ? cpuUs / messages : undefined,
     wallMs,

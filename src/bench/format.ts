@@ -82,6 +82,8 @@ function deliveryTable(lanes: LaneReport[]): Column[] {
     col('server CPU', (l) => `${fixed(l.server.cpuPercent, 1)}%`),
     col('CPU µs/msg', (l) => fixed(l.server.cpuUsPerMessage, 1)),
     col('RSS MB', (l) => int(l.server.rssBytesPeak / 2 ** 20)),
+    col('client CPU', (l) => `${fixed(l.clientCpuPercent, 1)}%`),
+    col('other CPU', (l) => `${fixed(l.otherCpuPercent, 1)}%`),
   ];
 }
 
@@ -133,8 +135,9 @@ function toText(report: BenchReport, style: 'table' | 'markdown'): string {
   out += render(wireTable(report.lanes), style);
   if (!server.wireAccounting) out += note('Wire accounting was off: no bytes were counted (run without --no-wire-accounting for them).');
 
-  out += heading('Delivery and server cost (latency: publish to client; server CPU while the feed ran, % of one core, and per delivered message)');
+  out += heading('Delivery and cost (latency: publish to client; CPU while the feed ran, % of one core; server CPU per delivered message)');
   out += render(deliveryTable(report.lanes), style);
+  for (const w of report.warnings) out += note(`warning: ${w}`);
 
   const p = report.projection;
   out += heading(`Projection at ${p.rate} msg/s per client, from the steady-state bytes per message`);
@@ -179,7 +182,10 @@ const CSV_COLUMNS: [string, (l: LaneReport) => number | string | null | undefine
   ['latency_max_ms', (l) => l.latencyMs.max],
   ['server_cpu_pct', (l) => l.server.cpuPercent],
   ['server_cpu_us_per_msg', (l) => l.server.cpuUsPerMessage],
+  ['server_cpu_system_ms', (l) => l.server.cpuSystemMs],
   ['server_rss_peak_bytes', (l) => l.server.rssBytesPeak],
+  ['client_cpu_pct', (l) => l.clientCpuPercent],
+  ['other_cpu_pct', (l) => l.otherCpuPercent],
 ];
 
 function toCsv(report: BenchReport): string {

@@ -71,7 +71,7 @@ export class ClientProcesses {
 
   /** The latest counts of every process, added up (minLast: the lowest). */
   totals(): Totals {
-    const out: Totals = { connected: 0, received: 0, minLast: Infinity, requests: 0, errors: 0, reconnects: 0, failed: 0 };
+    const out: Totals = { connected: 0, received: 0, minLast: Infinity, requests: 0, errors: 0, reconnects: 0, cpuUs: 0, failed: 0 };
     this.latest.forEach((c, i) => {
       out.failed += this.failedPerChild[i]!;
       if (!c) return;
@@ -81,6 +81,7 @@ export class ClientProcesses {
       out.requests += c.requests;
       out.errors += c.errors;
       out.reconnects += c.reconnects;
+      out.cpuUs += c.cpuUs;
     });
     if (out.minLast === Infinity) out.minLast = this.settings.since;
     return out;
@@ -107,7 +108,7 @@ export class ClientProcesses {
     await this.until(() => this.results.every((r) => r !== undefined), STOP_TIMEOUT_MS, 'clients to close');
     const latency = new Histogram();
     const out: CollectedResult = {
-      connected: 0, received: 0, minLast: Infinity, requests: 0, errors: 0, reconnects: 0,
+      connected: 0, received: 0, minLast: Infinity, requests: 0, errors: 0, reconnects: 0, cpuUs: 0,
       clients: 0, missing: 0, duplicates: 0, clientsMissing: 0, latency, errorSamples: [],
     };
     for (const r of this.results as Result[]) {
@@ -117,6 +118,7 @@ export class ClientProcesses {
       out.requests += r.requests;
       out.errors += r.errors;
       out.reconnects += r.reconnects;
+      out.cpuUs += r.cpuUs;
       out.clients += r.clients;
       out.missing += r.missing;
       out.duplicates += r.duplicates;

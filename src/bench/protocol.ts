@@ -32,6 +32,8 @@ export interface WorkerCounts {
   requests: number;
   errors: number;
   reconnects: number;
+  /** This process's CPU time so far (user + system), µs: the clients' own cost. */
+  cpuUs: number;
 }
 
 export type FromWorker =

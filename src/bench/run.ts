@@ -28,6 +28,8 @@ export const TICK_MS = 200;
 export const DRAIN_TIMEOUT_MS = 10_000;
 /** How long the server gets to notice every client socket closed. */
 export const CLOSE_TIMEOUT_MS = 10_000;
+/** Other processes using more than this much CPU (% of one core) while a lane ran earn a warning. */
+export const OTHER_LOAD_WARN_PERCENT = 10;
 
 export type Phase = 'connecting' | 'delivering' | 'draining' | 'closing';
 
@@ -78,6 +80,8 @@ export interface LaneReport {
     /** CPU while delivering (s1 -> s3), of one core. */
     cpuPercent: number;
     cpuMs: number;
+    /** Kernel time within cpuMs: on loopback the kernel also does the receiving side's TCP work. */
+    cpuSystemMs: number;
     cpuUsPerMessage: number | null;
     deliveryMs: number;
     /** Messages the server says it delivered on this lane while the feed ran. */
@@ -85,6 +89,15 @@ export interface LaneReport {
     rssBytesBefore: number;
     rssBytesPeak: number;
   };
+  /** The client processes' own CPU over the same span, of one core (they share the machine with the server). */
+  clientCpuPercent: number;
+  /**
+   * Every process on this machine over the same span, and what is left once the
+   * server (when it runs here) and the clients are taken out: other load that
+   * disturbed the figures. Percent of one core; the machine has `machine.cpus`.
+   */
+  machineCpuPercent: number;
+  otherCpuPercent: number;
   /** Every client had the last message before the drain timeout. */
   drained: boolean;
 }
@@ -111,6 +124,8 @@ export interface BenchReport {
   lanes: LaneReport[];
   projection: Projection;
   problems: { lane: LaneId; code: 'LAB_ERR_BENCH_LOST' | 'LAB_ERR_BENCH_CLIENTS'; message: string }[];
+  /** Things that make figures less trustworthy without making them wrong. */
+  warnings: string[];
   ok: boolean;
 }
 
@@ -190,6 +205,7 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
       lanes,
       projection,
       problems,
+      warnings: lanes.flatMap((l) => warningsOf(l)),
       ok: problems.length === 0,
     };
   } finally {
@@ -207,6 +223,17 @@ function problemsOf(l: LaneReport): BenchReport['problems'] {
     const what = [l.missing > 0 && `${l.missing} messages missing at ${l.clientsMissing} clients`, l.duplicates > 0 && `${l.duplicates} duplicates`].filter(Boolean).join(', ');
     out.push({ lane: l.lane, code: 'LAB_ERR_BENCH_LOST', message: `${what}${l.reconnects ? ` (${l.reconnects} reconnects)` : ''}` });
   }
+  return out;
+}
+
+function warningsOf(l: LaneReport): string[] {
+  const out: string[] = [];
+  if (l.otherCpuPercent > OTHER_LOAD_WARN_PERCENT) {
+    out.push(`${l.lane}: other processes used ${l.otherCpuPercent.toFixed(0)}% of a core while it ran; its latency and CPU figures are disturbed (run again on a quiet machine)`);
+  }
+  if (!l.drained) out.push(`${l.lane}: not every client had the last message within the drain timeout`);
+  if (l.latencyMs.negative > 0) out.push(`${l.lane}: ${l.latencyMs.negative} latency samples were below zero (the clocks of server and clients differ) and count as 0`);
+  if (l.reconnects > 0) out.push(`${l.lane}: clients reconnected ${l.reconnects} times (${l.errorSamples.join('; ')})`);
   return out;
 }
 
@@ -236,6 +263,9 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
     let lastSeq: number;
     let drained: boolean;
     let rssPeak = s0.process.rssBytes;
+    let clientCpuAtS1 = 0;
+    let machineAtS1 = 0;
+    let machineAtS3 = 0;
     try {
       await group.start();
       hooks.signal?.throwIfAborted();
@@ -249,6 +279,8 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
       }
 
       s1 = await api.stats();
+      clientCpuAtS1 = group.totals().cpuUs;
+      machineAtS1 = machineCpuMs();
       await api.feed({ running: true });
       const started = performance.now();
       report('delivering', 0);
@@ -269,6 +301,7 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
       report('draining', options.durationMs);
       drained = await group.reached(lastSeq, DRAIN_TIMEOUT_MS + 2 * options.pollIntervalMs);
       s3 = await api.stats();
+      machineAtS3 = machineCpuMs();
       rssPeak = Math.max(rssPeak, s3.process.rssBytes);
       report('closing');
     } finally {
@@ -292,6 +325,9 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
       return us === undefined ? null : us / 1000;
     };
     const perMsg = perMessage(run);
+    const clientCpuPercent = cost.wallMs > 0 ? (result.cpuUs - clientCpuAtS1) / 10 / cost.wallMs : 0;
+    const machineCpuPercent = cost.wallMs > 0 ? (100 * (machineAtS3 - machineAtS1)) / cost.wallMs : 0;
+    const serverHere = !options.url || LOOPBACK_HOSTS.has(new URL(options.url).hostname);
     return {
       lane,
       title: LANES[lane].title,
@@ -322,12 +358,16 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
       server: {
         cpuPercent: cost.cpuPercent,
         cpuMs: cost.cpuMs,
+        cpuSystemMs: cost.systemMs,
         cpuUsPerMessage: cost.cpuUsPerMessage ?? null,
         deliveryMs: cost.wallMs,
         deliveredByServer: delivery.messages,
         rssBytesBefore: s0.process.rssBytes,
         rssBytesPeak: rssPeak,
       },
+      clientCpuPercent,
+      machineCpuPercent,
+      otherCpuPercent: Math.max(0, machineCpuPercent - clientCpuPercent - (serverHere ? cost.cpuPercent : 0)),
       drained,
     };
   } catch (err) {
@@ -337,6 +377,13 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
   } finally {
     hooks.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** CPU time every core of this machine has spent busy so far (all processes), ms. */
+function machineCpuMs(): number {
+  return cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -37,7 +37,13 @@ function counts(): WorkerCounts {
     requests: tally.requests,
     errors: tally.errors,
     reconnects: tally.reconnects,
+    cpuUs: cpuNow(),
   };
+}
+
+function cpuNow(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 async function start(settings: ClientSettings, count: number): Promise<void> {
