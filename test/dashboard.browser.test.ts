@@ -1,0 +1,254 @@
+/**
+ * The dashboard in a real Chromium against a real lab: the five lanes run side
+ * by side, lose nothing, and the numbers on the page are the server's.
+ * Screenshots go to artifacts/ (git-ignored) for a person to look at.
+ */
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { LANE_IDS, type LaneId } from '../src/lanes.ts';
+import { LabError } from '../src/errors.ts';
+import type { StatsSnapshot } from '../src/api/stats.ts';
+import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+/** How long the run lasts before the checks: the issue's "about 10 s at 5 messages/s". */
+const RUN_SECONDS = 10;
+const FEED_RATE = 5;
+/** The page's default poll interval (DEFAULT_LANE_SETTINGS). */
+const POLL_INTERVAL_S = 1;
+
+/** The server counters a lane card shows, by `data-stat="server.<name>"`. */
+const SERVER_STATS = ['requests', 'messages', 'headerBytes', 'requestHeadBytes', 'responseHeadBytes', 'payloadBytes', 'framingBytes'] as const;
+
+interface LaneView {
+  state: string;
+  epoch: string;
+  snapshotAt: string;
+  /** data-stat="browser.x" -> raw data-value */
+  browser: Record<string, number | undefined>;
+  server: Record<string, number | undefined>;
+  agreement: Record<'requests' | 'messages', string>;
+}
+
+/** Everything the lane cards show, read from the data attributes the page writes for tests. */
+function readLanes(page: Page): Promise<Record<LaneId, LaneView>> {
+  return page.evaluate(() => {
+    const out: Record<string, unknown> = {};
+    for (const card of document.querySelectorAll<HTMLElement>('.lane-card')) {
+      const browser: Record<string, number | undefined> = {};
+      const server: Record<string, number | undefined> = {};
+      for (const el of card.querySelectorAll<HTMLElement>('[data-stat]')) {
+        const [source, name] = el.dataset.stat!.split('.') as [string, string];
+        const value = el.dataset.value === '' || el.dataset.value === undefined ? undefined : Number(el.dataset.value);
+        (source === 'browser' ? browser : server)[name] = value;
+      }
+      const agreement = (row: string) => card.querySelector<HTMLElement>(`[data-agreement="${row}"]`)?.dataset.status ?? '';
+      out[card.dataset.lane!] = {
+        state: card.dataset.state, epoch: card.dataset.epoch, snapshotAt: card.dataset.snapshotAt,
+        browser, server, agreement: { requests: agreement('requests'), messages: agreement('messages') },
+      };
+    }
+    return out as Record<LaneId, LaneView>;
+  });
+}
+
+const runSeconds = (page: Page) =>
+  page.$eval('[data-field="run-time"]', (el) => Number((el as HTMLElement).dataset.value));
+
+/** Resolves once every lane card satisfies `test` (evaluated in the page on each animation frame). */
+function everyLane(page: Page, test: string, arg?: unknown, timeout = 15_000) {
+  return page.waitForFunction(({ test, arg }) => {
+    const cards = [...document.querySelectorAll<HTMLElement>('.lane-card')];
+    const stat = (card: HTMLElement, name: string) => Number(card.querySelector<HTMLElement>(`[data-stat="${name}"]`)?.dataset.value);
+    const check = new Function('card', 'stat', 'arg', `return (${test});`) as (c: HTMLElement, s: typeof stat, a: unknown) => boolean;
+    return cards.length === 5 && cards.every((card) => check(card, stat, arg));
+  }, { test, arg }, { timeout });
+}
+
+async function fetchStats(lab: WebLab): Promise<StatsSnapshot> {
+  return (await fetch(`${lab.url}api/stats`)).json() as Promise<StatsSnapshot>;
+}
+
+/** The page's server numbers and the ones derived from them, as a plain table to compare. */
+function serverTable(lanes: Record<LaneId, LaneView>) {
+  return Object.fromEntries(LANE_IDS.map((lane) => [lane, Object.fromEntries(SERVER_STATS.map((k) => [k, lanes[lane].server[k]]))]));
+}
+
+function snapshotTable(snapshot: StatsSnapshot) {
+  return Object.fromEntries(LANE_IDS.map((lane) => [lane, Object.fromEntries(SERVER_STATS.map((k) => [k, snapshot.lanes[lane][k]]))]));
+}
+
+describe('dashboard in Chromium', () => {
+  let browser: Chromium;
+  let lab: WebLab;
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    lab = await startWebLab({ feedRate: FEED_RATE });
+    browser = await launchChromium();
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.close();
+  });
+
+  it('runs the five lanes side by side with nothing lost, and shows the server\'s own numbers', async () => {
+    const page = await browser.newPage({ width: 1280, height: 720 });
+    const errors = collectPageErrors(page);
+    await page.goto(lab.url);
+    await page.waitForSelector('html[data-ready="true"]');
+
+    // All five lanes connect and receive.
+    await everyLane(page, `card.dataset.state === 'open' && stat(card, 'browser.received') >= 1`);
+
+    // Let the run last ~10 s, on the page's own run clock.
+    await page.waitForFunction((s) => Number(document.querySelector<HTMLElement>('[data-field="run-time"]')?.dataset.value) >= s,
+      RUN_SECONDS, { timeout: (RUN_SECONDS + 10) * 1000 });
+    const seconds = await runSeconds(page);
+    let lanes = await readLanes(page);
+    for (const lane of LANE_IDS) {
+      expect(lanes[lane].browser, lane).toMatchObject({ missing: 0, duplicates: 0 });
+      expect(lanes[lane].browser.received, lane).toBeGreaterThanOrEqual((RUN_SECONDS - 2) * FEED_RATE);
+      expect(lanes[lane].browser.latencyP50, lane).toBeGreaterThanOrEqual(0);
+    }
+    // One WebSocket handshake for the whole run; short polling asks once per interval.
+    expect(lanes.ws.browser.requests).toBe(1);
+    expect(lanes.ws.server.requests).toBe(1);
+    expect(lanes.poll.browser.requests).toBeGreaterThanOrEqual(Math.floor(seconds / POLL_INTERVAL_S) - 1);
+    expect(lanes.poll.browser.requests).toBeLessThanOrEqual(Math.ceil(seconds / POLL_INTERVAL_S) + 1);
+    // Held lanes: one request each; long polling one per message (at 5/s) or per wait.
+    expect(lanes.stream.browser.requests).toBe(1);
+    expect(lanes.sse.browser.requests).toBe(1);
+    expect(lanes.longpoll.browser.requests).toBeGreaterThan(lanes.poll.browser.requests!);
+
+    // Look at it: the page as a class sees it, then projector, dark and a phone.
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-1280x720.png` });
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-1280-full.png`, fullPage: true });
+    await page.click('[data-action="projector"]');
+    await page.waitForSelector('html[data-projector="on"]');
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-projector-1280x720.png` });
+    await page.click('[data-action="projector"]');
+    await page.click('[data-action="theme"]');
+    await page.waitForSelector('html[data-theme="dark"]');
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-dark-1280x720.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-390.png` });
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-390-full.png`, fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390); // no sideways scrolling
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.click('[data-action="theme"]');
+    await page.waitForSelector('html[data-theme="light"]');
+
+    // The charts are drawn: points in every chart, and the poll lane's colour on each canvas.
+    const charts = await page.evaluate(() => {
+      const pollColor = getComputedStyle(document.documentElement).getPropertyValue('--lane-poll').trim();
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(pollColor.slice(i, i + 2), 16)) as [number, number, number];
+      return [...document.querySelectorAll<HTMLElement>('figure[data-chart]')].map((figure) => {
+        const canvas = figure.querySelector('canvas')!;
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let drawn = 0;
+        let poll = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+          if (pixels[i + 3]! > 0) drawn++;
+          if (Math.abs(pixels[i]! - r) < 12 && Math.abs(pixels[i + 1]! - g) < 12 && Math.abs(pixels[i + 2]! - b) < 12 && pixels[i + 3]! > 200) poll++;
+        }
+        return { chart: figure.dataset.chart, points: Number(figure.dataset.points), drawn, poll };
+      });
+    });
+    expect(charts.map((c) => c.chart)).toEqual(['requests', 'headers', 'latency']);
+    for (const chart of charts) {
+      expect(chart.points, chart.chart).toBeGreaterThan(LANE_IDS.length);
+      expect(chart.drawn, chart.chart).toBeGreaterThan(1_000);
+      expect(chart.poll, chart.chart).toBeGreaterThan(10);
+    }
+
+    // The wire view of ws: the real handshake, and frame headers with every field labelled.
+    await page.click('.lane-card[data-lane="ws"] [data-action="wire"]');
+    const responseHead = page.locator('#wire [data-part="response-head"]');
+    await responseHead.waitFor({ state: 'attached' });
+    expect(await responseHead.textContent()).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r?\n/);
+    expect(await page.locator('#wire [data-part="request-head"]').textContent()).toMatch(/^GET \/feed\/ws\?since=\d+ HTTP\/1\.1\r?\n[\s\S]*Upgrade: websocket\r?\n/i);
+    await expect.poll(() => page.locator('#wire [data-part="request"] .check .ok').count()).toBe(1); // every line's bytes add up
+    const frame = page.locator('#wire [data-part="frames"] .frame[data-dir="out"]').last();
+    expect(await frame.locator('[data-part="frame-hex"]').textContent()).toMatch(/^81 [0-7][0-9a-f]$/); // FIN + text, unmasked, < 126 B
+    const labels = await frame.locator('.frame-bytes td:last-child').allTextContents();
+    expect(labels[0]).toBe('FIN=1 · RSV1-3=000 · opcode=0x1 (text)');
+    expect(labels[1]).toMatch(/^MASK=0 · payload length=\d+$/);
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-wire-ws.png` });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#wire-dialog', { state: 'hidden' });
+
+    // A drop: the server closes every held connection. Each lane resumes from its last seq.
+    const before = await readLanes(page);
+    lab.app.lab.held.closeAll(new LabError('LAB_ERR_SHUTDOWN'));
+    await everyLane(page, `card.dataset.state === 'open' && stat(card, 'browser.received') >= arg[card.dataset.lane] + 10`,
+      Object.fromEntries(LANE_IDS.map((lane) => [lane, before[lane].browser.received!])));
+    lanes = await readLanes(page);
+    expect(lanes.ws.browser.requests).toBe(2);
+    expect(lanes.stream.browser.requests).toBe(2);
+    expect(lanes.sse.browser.requests).toBeGreaterThanOrEqual(2);
+    for (const lane of LANE_IDS) expect(lanes[lane].browser, lane).toMatchObject({ missing: 0, duplicates: 0 });
+
+    // Pause: the feed stops, every lane catches up and stops.
+    await page.click('[data-action="run"]');
+    await everyLane(page, `card.dataset.state === 'off'`);
+    await page.waitForSelector('[data-action="run"]:not([disabled])');
+
+    // Now the page's byte counters must be exactly the server's, snapshot for snapshot.
+    let shown = await readLanes(page);
+    let server = await fetchStats(lab);
+    for (let attempt = 0; attempt < 20 && JSON.stringify(serverTable(shown)) !== JSON.stringify(snapshotTable(server)); attempt++) {
+      // Something was still settling (a closing handshake): wait for the page's next snapshot.
+      await page.waitForFunction((at) => document.querySelector<HTMLElement>('.lane-card')?.dataset.snapshotAt !== at, shown.poll.snapshotAt);
+      shown = await readLanes(page);
+      server = await fetchStats(lab);
+    }
+    expect(serverTable(shown)).toEqual(snapshotTable(server));
+    for (const lane of LANE_IDS) {
+      const c = server.lanes[lane];
+      const total = c.bytesIn + c.bytesOut;
+      expect(shown[lane].server.bytesPerMessage, lane).toBeCloseTo(total / c.messages, 9);
+      expect(shown[lane].server.overheadPercent, lane).toBeCloseTo(((c.headerBytes + c.framingBytes) / total) * 100, 9);
+      // And the browser's own counts agree with the server's.
+      expect(shown[lane].agreement, lane).toEqual({ requests: 'agree', messages: 'agree' });
+      expect(shown[lane].browser, lane).toMatchObject({ requests: c.requests, received: c.messages, missing: 0, duplicates: 0 });
+    }
+    // Paused after catching up: every lane got every message.
+    const received = LANE_IDS.map((lane) => shown[lane].browser.received);
+    expect(new Set(received).size, `received per lane: ${received.join(', ')}`).toBe(1);
+
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('starts over when the server restarts (a new epoch), still with nothing missing or twice', async () => {
+    const page = await browser.newPage({ width: 1280, height: 720 });
+    const errors = collectPageErrors(page);
+    await page.goto(lab.url);
+    await page.waitForSelector('html[data-ready="true"]');
+    await lab.app.inject({ method: 'POST', url: '/api/feed', payload: { running: true } });
+    await everyLane(page, `card.dataset.state === 'open' && stat(card, 'browser.received') >= 5`);
+    const oldEpoch = lab.app.lab.feed.epoch;
+    expect((await readLanes(page)).ws.epoch).toBe(oldEpoch);
+
+    // Restart on the same port: a new feed, counting from seq 1 again.
+    const { port } = lab;
+    await lab.close();
+    lab = await startWebLab({ feedRate: FEED_RATE }, port);
+    const newEpoch = lab.app.lab.feed.epoch;
+    expect(newEpoch).not.toBe(oldEpoch);
+
+    // Every lane reads the new feed from its start (since=0), so nothing published after the restart is lost.
+    await everyLane(page, `card.dataset.epoch === arg && card.dataset.startSeq === '0' && card.dataset.state === 'open'`, newEpoch, 30_000);
+    const head = lab.app.lab.feed.head;
+    await page.waitForFunction((h) => Number(document.querySelector<HTMLElement>('[data-field="feed"]')?.textContent?.match(/seq (\d+)/)?.[1]) > h + 5, head);
+    const lanes = await readLanes(page);
+    for (const lane of LANE_IDS) expect(lanes[lane].browser, lane).toMatchObject({ missing: 0, duplicates: 0 });
+    // A restart makes the browser log failed connections; the page itself must not throw.
+    expect(errors.filter((e) => e.startsWith('page:'))).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

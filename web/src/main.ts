@@ -1,0 +1,216 @@
+/**
+ * The dashboard: five lanes side by side on one feed, the server's byte
+ * counts beside the browser's own, charts, controls, the wire view, export.
+ * Each piece is a `setupX(element)` widget that lesson pages can use alone;
+ * this file only wires them together.
+ *
+ * URL options (for lessons and bookmarks): ?lanes=poll,ws  ?poll=500  ?wait=10000
+ * ?theme=dark  ?projector=on
+ */
+import './style.css';
+import { LANE_IDS, isLaneId, type LaneId } from '../../src/lanes.ts';
+import { LaneRunner, DEFAULT_LANE_SETTINGS } from './lane-runner.ts';
+import { liveStats, type StatsSnapshot } from './live-stats.ts';
+import { RunClock } from './run-clock.ts';
+import * as api from './api.ts';
+import { buildRunExport, download, latenciesCsv, totalsCsv } from './export.ts';
+import { formatDuration } from './format.ts';
+import { must, setStat, setText } from './dom.ts';
+import { onTick } from './ticker.ts';
+import { setupLaneCard, type LaneCard } from './widgets/lane-card.ts';
+import { setupCharts } from './widgets/charts.ts';
+import { setupControls, DEFAULT_BURST, MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS } from './widgets/controls.ts';
+import { setupWireView } from './widgets/wire-view.ts';
+import { setupConnectionsNote } from './widgets/connections.ts';
+import { setupDisplayToggles } from './widgets/display.ts';
+import { DEFAULTS } from '../../src/config.ts';
+
+const params = new URLSearchParams(location.search);
+
+/** On pause, how long the lanes get to catch up with the feed: one poll interval plus this, at most the max. */
+const PAUSE_DRAIN_MARGIN_MS = 500;
+const PAUSE_DRAIN_MAX_MS = 3_000;
+
+/** Resolves when `condition()` holds, or after `timeoutMs` (checked every 20 ms). */
+function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const deadline = performance.now() + timeoutMs;
+    const check = () => (condition() || performance.now() >= deadline ? resolve() : setTimeout(check, 20));
+    check();
+  });
+}
+
+function numberParam(name: string, fallback: number, min: number, max: number): number {
+  const value = Number(params.get(name));
+  return params.has(name) && Number.isFinite(value) && value >= min && value <= max ? value : fallback;
+}
+
+function lanesParam(): Record<LaneId, boolean> {
+  const asked = params.get('lanes')?.split(',').filter(isLaneId);
+  return Object.fromEntries(LANE_IDS.map((lane) => [lane, asked ? asked.includes(lane) : true])) as Record<LaneId, boolean>;
+}
+
+async function main(): Promise<void> {
+  const root = document.documentElement;
+  const stats = liveStats();
+  const clock = new RunClock();
+  let charts: ReturnType<typeof setupCharts> | undefined;
+  const display = setupDisplayToggles(must<HTMLElement>(document, '#display'), { onChange: () => charts?.restyle() });
+
+  const liveField = must<HTMLElement>(document, '[data-field="live"]');
+  setText(liveField, 'connecting to the lab…');
+
+  // Every lane starts at the same seq, so all five receive the same messages.
+  const first = await stats.first();
+  const settings = {
+    pollIntervalMs: numberParam('poll', DEFAULT_LANE_SETTINGS.pollIntervalMs, MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS),
+    longpollWaitMs: numberParam('wait', DEFAULT_LANE_SETTINGS.longpollWaitMs, 0, DEFAULTS.maxLongpollWaitMs),
+  };
+  const enabled = lanesParam();
+  const runners = LANE_IDS.map((lane) => new LaneRunner(lane, { since: first.feed.head, epoch: first.epoch }, settings));
+  const runnerOf = (lane: LaneId) => runners.find((r) => r.lane === lane)!;
+  let running = true;
+  // Connect before building the rest of the page, so set-up work does not delay the first messages.
+  clock.start();
+  for (const runner of runners) if (enabled[runner.lane]) runner.start();
+
+  // Wire view, in a dialog (Esc closes it).
+  const dialog = must<HTMLDialogElement>(document, '#wire-dialog');
+  const wire = setupWireView(must<HTMLElement>(document, '#wire'));
+  dialog.addEventListener('close', () => wire.pause());
+  const openWire = (lane: LaneId) => {
+    if (!dialog.open) dialog.showModal();
+    void wire.show(lane);
+  };
+
+  const lanesEl = must<HTMLElement>(document, '#lanes');
+  const cards: LaneCard[] = runners.map((runner) => {
+    const el = document.createElement('article');
+    lanesEl.append(el);
+    return setupLaneCard(el, { runner, stats, onWire: openWire });
+  });
+  setupConnectionsNote(must<HTMLElement>(document, '#connections'), runners);
+  charts = setupCharts(must<HTMLElement>(document, '#charts'), { runners, stats, clock });
+
+  const controls = setupControls(must<HTMLElement>(document, '#controls'), {
+    initial: {
+      rate: first.feed.rate, payloadBytes: first.feed.payloadBytes, ...settings,
+      burstCount: DEFAULT_BURST, lanes: enabled, running,
+    },
+    handlers: {
+      async onFeed(change) {
+        const now = await api.setFeed({ ...change, running });
+        controls.say(`feed: ${now.rate} msg/s, ${now.payloadBytes}-byte payloads`);
+        charts?.mark(change.rate !== undefined ? `${now.rate}/s` : `${now.payloadBytes} B`);
+      },
+      onPollInterval(ms) {
+        runnerOf('poll').configure({ pollIntervalMs: ms });
+        controls.say(`poll: every ${ms} ms`);
+        charts?.mark(`poll ${ms} ms`);
+      },
+      onLongpollWait(ms) {
+        runnerOf('longpoll').configure({ longpollWaitMs: ms });
+        controls.say(`long poll: wait up to ${ms} ms`);
+        charts?.mark(`wait ${ms} ms`);
+      },
+      async onRun(run) {
+        running = run;
+        controls.setRunning(run);
+        if (run) {
+          clock.start();
+          for (const runner of runners) if (enabled[runner.lane]) runner.start();
+          await api.setFeed({ running: true });
+          controls.say('running');
+        } else {
+          // Stop the feed first, let every lane catch up to its last message, then stop the lanes:
+          // all lanes end on the same seq, and nothing is left in flight between page and server.
+          controls.say('pausing: the feed is stopped, the lanes are catching up…');
+          await api.setFeed({ running: false });
+          const { feed } = await api.stats();
+          const on = runners.filter((r) => r.running);
+          await until(() => on.every((r) => (r.lastSeq ?? 0) >= feed.head),
+            Math.min(runnerOf('poll').settings.pollIntervalMs + PAUSE_DRAIN_MARGIN_MS, PAUSE_DRAIN_MAX_MS));
+          for (const runner of runners) runner.stop();
+          clock.pause();
+          const behind = on.filter((r) => (r.lastSeq ?? 0) < feed.head).map((r) => r.lane);
+          controls.say(`paused at seq ${feed.head}` + (behind.length ? `; ${behind.join(', ')} had not caught up and will on Start` : ': every lane has every message') +
+            '. Start resumes each lane where it left off.');
+        }
+      },
+      async onReset() {
+        await api.resetCounters();
+        for (const runner of runners) runner.counter.reset();
+        for (const card of cards) card.reset();
+        clock.reset();
+        charts?.clear();
+        controls.say('counters zeroed on the page and on the server');
+      },
+      async onBurst(count) {
+        const { head } = await api.burst(count);
+        controls.say(`burst: ${count} messages published (newest seq ${head})`);
+        charts?.mark(`burst ${count}`);
+      },
+      onLane(lane, on) {
+        enabled[lane] = on;
+        if (on && running) runnerOf(lane).start();
+        if (!on) runnerOf(lane).stop();
+        charts?.mark(`${lane} ${on ? 'on' : 'off'}`);
+      },
+    },
+  });
+
+  // Header: run clock, feed and stats-channel status.
+  const runTime = must<HTMLElement>(document, '[data-field="run-time"]');
+  const feedField = must<HTMLElement>(document, '[data-field="feed"]');
+  const showFeed = (s: StatsSnapshot) => {
+    setText(feedField, `feed ${s.feed.running ? `${s.feed.rate} msg/s` : 'paused'} · ${s.feed.payloadBytes} B · seq ${s.feed.head}`);
+    controls.syncFeed(s.feed);
+  };
+  showFeed(first);
+  stats.subscribe(showFeed);
+  onTick(() => {
+    setStat(runTime, clock.seconds(), formatDuration(clock.elapsedMs()));
+    setText(liveField, stats.state === 'open' ? 'server stats: live' : 'server stats: reconnecting…');
+    liveField.dataset.state = stats.state;
+  });
+
+  // Export.
+  const exportRun = () => buildRunExport({
+    lanes: runners.map((r) => ({ lane: r.lane, on: enabled[r.lane], counter: r.counter })),
+    snapshot: stats.snapshot,
+    runMs: clock.elapsedMs(),
+    settings: { ...settings, pollIntervalMs: runnerOf('poll').settings.pollIntervalMs, longpollWaitMs: runnerOf('longpoll').settings.longpollWaitMs },
+    url: location.href,
+    userAgent: navigator.userAgent,
+  });
+  const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+  must(document, '[data-action="export-json"]').addEventListener('click', () =>
+    download(`transport-lab-${stamp()}.json`, JSON.stringify(exportRun(), null, 2), 'application/json'));
+  must(document, '[data-action="export-totals"]').addEventListener('click', () =>
+    download(`transport-lab-totals-${stamp()}.csv`, totalsCsv(exportRun()), 'text/csv'));
+  must(document, '[data-action="export-latencies"]').addEventListener('click', () =>
+    download(`transport-lab-latencies-${stamp()}.csv`, latenciesCsv(exportRun()), 'text/csv'));
+
+  // Keyboard: single keys when no field has focus; Tab reaches every control anyway.
+  document.addEventListener('keydown', (event) => {
+    const target = event.target as HTMLElement;
+    if (event.altKey || event.ctrlKey || event.metaKey || target.closest('input, select, textarea') || dialog.open) return;
+    const lane = LANE_IDS[Number(event.key) - 1];
+    if (lane) return openWire(lane);
+    const click = (selector: string) => must<HTMLElement>(document, selector).click();
+    switch (event.key) {
+      case 's': return click('[data-action="run"]');
+      case 'b': return click('[data-action="burst"]');
+      case 'd': return display.toggleTheme();
+      case 'p': return display.toggleProjector();
+    }
+  });
+
+  root.dataset.ready = 'true';
+}
+
+main().catch((err: Error) => {
+  document.documentElement.dataset.ready = 'error';
+  setText(document.querySelector('[data-field="live"]'), `The dashboard failed to start: ${err.message}`);
+  throw err;
+});

@@ -1,0 +1,92 @@
+/**
+ * Long polling, the "hanging GET" (RFC 6202 §2): ask "anything after seq N?"
+ * and let the server hold the question until there is news or `wait` ms pass.
+ *
+ *   GET /feed/longpoll?since=42&wait=25000   ...held...   ->  {"epoch":"…","messages":[{"seq":43,…}]}
+ *
+ * Then ask again at once. Latency is about one trip, but every message (or
+ * every `wait` of silence) still costs a full request and response head, and
+ * the held request occupies one of the browser's six connections per origin.
+ */
+import {
+  feedUrl, isAbort, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
+  startOf, type OnEvent, type OnMessage, type PollEnvelope, type Transport, type TransportOptions,
+} from './transport.ts';
+
+export interface LongPollOptions extends TransportOptions {
+  /** How long the server may hold a request with no news (RFC 6202 §5.5: ~30 s is safe). */
+  waitMs: number;
+}
+
+export function longpollTransport(options: LongPollOptions): Transport {
+  let lastSeq = options.since;
+  let epoch = options.epoch; // the feed our seqs belong to
+  let announced: string | undefined; // the epoch last reported with an 'epoch' event
+  let session: AbortController | undefined; // one per start(); stop() aborts the held request
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function start(onMessage: OnMessage, onEvent: OnEvent): void {
+    if (session) return;
+    const controller = (session = new AbortController());
+    let retryMs: number | undefined;
+
+    const again = (delayMs: number) => {
+      if (!controller.signal.aborted) timer = setTimeout(ask, delayMs);
+    };
+
+    async function ask(): Promise<void> {
+      const asked = lastSeq;
+      onEvent({ type: 'request' });
+      try {
+        const url = feedUrl('/feed/longpoll', { since: asked, wait: options.waitMs }, options.base);
+        const response = await fetch(url, { signal: controller.signal });
+        if (!response.ok) {
+          const error = await readLabError(response);
+          if (error.code === SINCE_AHEAD) {
+            lastSeq = 0; // the server restarted: its feed counts from 1 again
+            return again(0);
+          }
+          throw Object.assign(new Error(`${error.code}: ${error.message}`), { response });
+        }
+        const answer = (await response.json()) as PollEnvelope;
+        if (answer.epoch !== epoch) {
+          if (epoch !== undefined && asked !== 0) {
+            lastSeq = 0; // a new feed (server restart) that still had our seq: start over at 0
+            epoch = undefined;
+            return again(0);
+          }
+          epoch = answer.epoch;
+        }
+        if (announced !== epoch) {
+          announced = epoch;
+          onEvent({ type: 'epoch', epoch, since: asked ?? startOf(answer) });
+        }
+        lastSeq ??= startOf(answer);
+        onEvent({ type: 'open' });
+        retryMs = undefined;
+        for (const message of answer.messages) {
+          lastSeq = message.seq;
+          onMessage(message);
+        }
+        again(0); // news or a timeout: either way, hang the next question at once
+      } catch (err) {
+        if (isAbort(err)) return; // stop() was called
+        retryMs = nextRetryMs(retryMs);
+        const response = (err as { response?: Response }).response;
+        const wait = response?.status === 503 ? retryAfterMs(response, retryMs) : retryMs;
+        onEvent({ type: 'retry', reason: (err as Error).message, retryInMs: wait });
+        again(wait);
+      }
+    }
+
+    void ask();
+  }
+
+  function stop(): void {
+    session?.abort();
+    session = undefined;
+    clearTimeout(timer);
+  }
+
+  return { lane: 'longpoll', start, stop, get lastSeq() { return lastSeq; } };
+}

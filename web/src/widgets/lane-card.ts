@@ -1,0 +1,191 @@
+/**
+ * One lane's card: connection state, the last few messages, the browser's own
+ * counts beside the server's, and what the lane costs on the wire.
+ *
+ *   setupLaneCard(element, { runner, stats, onWire })
+ *
+ * Every number sits in an element with `data-stat="browser.…"` or
+ * `data-stat="server.…"` and its raw value in `data-value`, for tests and lessons.
+ */
+import { LANES } from '../../../src/lanes.ts';
+import type { LaneRunner } from '../lane-runner.ts';
+import type { LiveStats, StatsSnapshot } from '../live-stats.ts';
+import { Agreement, type AgreementView } from '../agreement.ts';
+import { bytesPerMessage, overheadPercent } from '../derived.ts';
+import { formatBytes, formatBytesPerMessage, formatCount, formatMs, formatPercent } from '../format.ts';
+import { escapeHtml, must, setData, setStat, setText } from '../dom.ts';
+import { onTick } from '../ticker.ts';
+
+export interface LaneCardOptions {
+  runner: LaneRunner;
+  stats?: LiveStats;
+  /** Called when the user asks for the lane's wire view (button or click on the card). */
+  onWire?: (lane: LaneRunner['lane']) => void;
+}
+
+export interface LaneCard {
+  render(): void;
+  /** Forget agreement history (after a reset). */
+  reset(): void;
+  destroy(): void;
+}
+
+const STATE_TEXT = { off: 'off', connecting: 'connecting…', open: 'receiving', reconnecting: 'reconnecting…' } as const;
+
+/** The browser's HTTP/1.1 connections per origin (Chromium, Firefox, Safari all use six). */
+export const HTTP1_CONNECTIONS_PER_ORIGIN = 6;
+
+export function connectionsText(lane: LaneRunner['lane'], on: boolean): string {
+  if (!on) return 'off: holds no connection';
+  if (lane === 'ws') return `holds 0 of ${HTTP1_CONNECTIONS_PER_ORIGIN} HTTP connections (1 WebSocket, outside the limit)`;
+  if (LANES[lane].holdsHttpConnection) return `holds 1 of ${HTTP1_CONNECTIONS_PER_ORIGIN} HTTP connections, all the time`;
+  return `holds 0 of ${HTTP1_CONNECTIONS_PER_ORIGIN}; borrows 1 per request`;
+}
+
+export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): LaneCard {
+  const { runner, stats, onWire } = options;
+  const { lane } = runner;
+  const info = LANES[lane];
+  const agreements = { requests: new Agreement(), messages: new Agreement() };
+  let snapshot: StatsSnapshot | undefined;
+
+  element.classList.add('lane-card');
+  element.dataset.lane = lane;
+  element.style.setProperty('--lane', `var(--lane-${lane})`);
+  element.innerHTML = `
+    <header class="lane-head">
+      <h2><span class="swatch" aria-hidden="true"></span>${escapeHtml(info.title)}</h2>
+      <p class="lane-id"><code>${lane}</code> <span class="state" data-field="state" role="status"></span></p>
+    </header>
+    <p class="summary detail">${escapeHtml(info.summary)}</p>
+    <p class="conns" data-field="connections"></p>
+    <table class="agreement">
+      <thead title="both counted at the same instant: when the last server snapshot arrived"><tr><th scope="col"><span class="sr-only">count</span></th><th scope="col">page</th><th scope="col">server</th><th scope="col"><span class="sr-only">agreement</span></th></tr></thead>
+      <tbody>
+        <tr><th scope="row">requests</th><td data-stat="browser.requests"></td><td data-stat="server.requests"></td><td class="delta" data-agreement="requests"></td></tr>
+        <tr><th scope="row">messages</th><td data-stat="browser.received"></td><td data-stat="server.messages"></td><td class="delta" data-agreement="messages"></td></tr>
+      </tbody>
+    </table>
+    <dl class="stats">
+      <div class="group">browser</div>
+      <div><dt>missing / dup.</dt><dd><span data-stat="browser.missing"></span> / <span data-stat="browser.duplicates"></span></dd></div>
+      <div><dt>latency p50</dt><dd data-stat="browser.latencyP50"></dd></div>
+      <div><dt>latency p95</dt><dd data-stat="browser.latencyP95"></dd></div>
+      <div class="detail"><dt>latency max</dt><dd data-stat="browser.latencyMax"></dd></div>
+      <div class="group">server (wire)</div>
+      <div><dt>header bytes</dt><dd data-stat="server.headerBytes"></dd></div>
+      <div class="detail sub"><dt>request heads</dt><dd data-stat="server.requestHeadBytes"></dd></div>
+      <div class="detail sub"><dt>response heads</dt><dd data-stat="server.responseHeadBytes"></dd></div>
+      <div class="detail"><dt>payload</dt><dd data-stat="server.payloadBytes"></dd></div>
+      <div class="detail"><dt>framing</dt><dd data-stat="server.framingBytes"></dd></div>
+      <div><dt>bytes / msg</dt><dd data-stat="server.bytesPerMessage"></dd></div>
+      <div><dt>overhead</dt><dd data-stat="server.overheadPercent"></dd></div>
+    </dl>
+    <ol class="recent detail" data-field="recent" aria-label="last messages"></ol>
+    <p class="problem" data-field="problem" hidden></p>
+    <footer class="lane-foot">
+      <button type="button" data-action="wire" aria-haspopup="dialog">Wire view</button>
+    </footer>`;
+
+  const stat = (name: string) => must<HTMLElement>(element, `[data-stat="${name}"]`);
+  const field = (name: string) => must<HTMLElement>(element, `[data-field="${name}"]`);
+  const cells = {
+    state: field('state'), connections: field('connections'), recent: field('recent'), problem: field('problem'),
+    requests: stat('browser.requests'), received: stat('browser.received'),
+    missing: stat('browser.missing'), duplicates: stat('browser.duplicates'),
+    p50: stat('browser.latencyP50'), p95: stat('browser.latencyP95'), max: stat('browser.latencyMax'),
+    serverRequests: stat('server.requests'), serverMessages: stat('server.messages'),
+    headerBytes: stat('server.headerBytes'), requestHeadBytes: stat('server.requestHeadBytes'),
+    responseHeadBytes: stat('server.responseHeadBytes'), payloadBytes: stat('server.payloadBytes'),
+    framingBytes: stat('server.framingBytes'), bytesPerMessage: stat('server.bytesPerMessage'),
+    overheadPercent: stat('server.overheadPercent'),
+    agreeRequests: must<HTMLElement>(element, '[data-agreement="requests"]'),
+    agreeMessages: must<HTMLElement>(element, '[data-agreement="messages"]'),
+  };
+
+  const wire = () => onWire?.(lane);
+  must<HTMLButtonElement>(element, '[data-action="wire"]').addEventListener('click', wire);
+  element.addEventListener('click', (event) => {
+    // A click anywhere on the card opens the wire view, except on its own controls.
+    if (!(event.target as Element).closest('button, a, input, select, label')) wire();
+  });
+
+  // Compare at the moment a snapshot arrives, and show the page's counts as they
+  // were at that moment: both columns then describe the same instant.
+  const unsubscribe = stats?.subscribe((s) => {
+    snapshot = s;
+    const server = s.lanes[lane];
+    agreements.requests.observe(runner.counter.requests, server.requests, Date.now());
+    agreements.messages.observe(runner.counter.received, server.messages, Date.now());
+  });
+  // Without a stats channel there is nothing to compare with: show the live counts.
+  const pageCount = (agreement: Agreement, live: number) => (stats ? agreement.view?.browser : live);
+
+  function renderAgreement(cell: HTMLElement, view: AgreementView | undefined): void {
+    setData(cell, 'status', view?.status ?? 'unknown');
+    setStat(cell, view?.delta, view === undefined ? '' : view.delta === 0 ? '✓' : `${view.delta > 0 ? '+' : '−'}${formatCount(Math.abs(view.delta))}`);
+    cell.title = view === undefined ? '' : view.status === 'agree' ? 'the page and the server agree'
+      : view.status === 'settling' ? 'differs right now (in flight?)'
+      : 'the server counts differently: another client on this lane, or traffic from before the last reset';
+  }
+
+  function render(): void {
+    const c = runner.counter;
+    setData(element, 'state', runner.state);
+    setData(element, 'epoch', c.epoch ?? '');
+    setData(element, 'startSeq', c.startSeq === undefined ? '' : String(c.startSeq));
+    setText(cells.state, STATE_TEXT[runner.state]);
+    setText(cells.connections, connectionsText(lane, runner.running));
+    setText(cells.problem, runner.lastProblem ?? '');
+    cells.problem.hidden = runner.lastProblem === undefined;
+
+    const requests = pageCount(agreements.requests, c.requests);
+    const received = pageCount(agreements.messages, c.received);
+    setStat(cells.requests, requests, formatCount(requests));
+    setStat(cells.received, received, formatCount(received));
+    setStat(cells.missing, c.missing, formatCount(c.missing));
+    setStat(cells.duplicates, c.duplicates, formatCount(c.duplicates));
+    const latency = c.latency();
+    setStat(cells.p50, latency.p50, formatMs(latency.p50));
+    setStat(cells.p95, latency.p95, formatMs(latency.p95));
+    setStat(cells.max, latency.max, formatMs(latency.max));
+
+    const recent = c.recent.map((m) => `#${m.seq} · ${formatMs(m.latencyMs)} · ${m.preview}`);
+    if (cells.recent.dataset.text !== recent.join('\n')) {
+      cells.recent.dataset.text = recent.join('\n');
+      cells.recent.replaceChildren(...recent.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+    }
+
+    const server = snapshot?.lanes[lane];
+    setData(element, 'snapshotAt', snapshot ? String(snapshot.at) : '');
+    setStat(cells.serverRequests, server?.requests, formatCount(server?.requests));
+    setStat(cells.serverMessages, server?.messages, formatCount(server?.messages));
+    setStat(cells.headerBytes, server?.headerBytes, formatBytes(server?.headerBytes));
+    setStat(cells.requestHeadBytes, server?.requestHeadBytes, formatBytes(server?.requestHeadBytes));
+    setStat(cells.responseHeadBytes, server?.responseHeadBytes, formatBytes(server?.responseHeadBytes));
+    setStat(cells.payloadBytes, server?.payloadBytes, formatBytes(server?.payloadBytes));
+    setStat(cells.framingBytes, server?.framingBytes, formatBytes(server?.framingBytes));
+    const perMessage = server && bytesPerMessage(server);
+    const overhead = server && overheadPercent(server);
+    setStat(cells.bytesPerMessage, perMessage, formatBytesPerMessage(perMessage));
+    setStat(cells.overheadPercent, overhead, formatPercent(overhead));
+    renderAgreement(cells.agreeRequests, agreements.requests.view);
+    renderAgreement(cells.agreeMessages, agreements.messages.view);
+  }
+
+  const stopTicking = onTick(render);
+  render();
+
+  return {
+    render,
+    reset() {
+      agreements.requests.reset();
+      agreements.messages.reset();
+      render();
+    },
+    destroy() {
+      stopTicking();
+      unsubscribe?.();
+    },
+  };
+}
