@@ -1,0 +1,125 @@
+/**
+ * The three-people view (web/chat.html) in Chromium: three chat clients on one
+ * page, three real WebSocket connections to the lab. Each delivery mode is
+ * sent through the page's own form, and each column is read back.
+ *
+ * As in chat.int.test.ts, "did not receive" is proven with a marker sent to
+ * everyone right after: a column that shows the marker and not the message
+ * never got the message (each connection delivers in order).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+
+const NICKS = ['유재석', '강호동', '신동엽'] as const;
+type Nick = (typeof NICKS)[number];
+
+let lab: WebLab;
+let browser: Chromium;
+let page: Page;
+let errors: string[];
+const dialogs: string[] = [];
+
+const person = (nick: Nick): Locator => page.locator(`chat-client[nick="${nick}"]`);
+const texts = (nick: Nick) => person(nick).locator('.chat-line[data-kind="message"] .text').allTextContents();
+
+async function send(nick: Nick, mode: string, text: string, room?: string): Promise<void> {
+  const client = person(nick);
+  await client.locator('select[name="mode"]').selectOption(mode);
+  if (room) await client.locator('select[name="room"]').selectOption(room);
+  await client.locator('input[name="text"]').fill(text);
+  await client.locator('.chat-say button[type="submit"]').click();
+}
+
+/** Send `text` with `mode`, then a marker to all; return what each column received between the two. */
+async function deliveries(from: Nick, mode: string, text: string, room?: string): Promise<Record<Nick, boolean>> {
+  const before = Object.fromEntries(await Promise.all(NICKS.map(async (n) => [n, (await texts(n)).length]))) as Record<Nick, number>;
+  await send(from, mode, text, room);
+  const marker = `marker after ${text}`;
+  await send(from, 'all', marker);
+  const got = {} as Record<Nick, boolean>;
+  for (const nick of NICKS) {
+    await person(nick).locator('.chat-line[data-kind="message"]', { hasText: marker }).waitFor();
+    const received = (await texts(nick)).slice(before[nick]);
+    expect(received.at(-1)).toBe(marker);
+    got[nick] = received.includes(text);
+  }
+  return got;
+}
+
+beforeAll(async () => {
+  lab = await startWebLab({ feedRate: 0, startFeed: false });
+  browser = await launchChromium();
+  page = await browser.newPage({ width: 1280, height: 900 });
+  errors = collectPageErrors(page);
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(`${lab.url}chat.html`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await lab?.close();
+});
+
+describe('web/chat.html: three people, three connections', () => {
+  it('joins all three and shows everyone the same presence list', async () => {
+    for (const nick of NICKS) {
+      await person(nick).locator('.chat-members li').nth(2).waitFor();
+      expect(await person(nick).getAttribute('data-state')).toBe('joined');
+      expect(await person(nick).locator('.chat-members li').allTextContents()).toEqual([...NICKS]);
+      expect(await person(nick).locator('.chat-members li[data-self="true"]').textContent()).toBe(nick);
+    }
+    expect(lab.app.lab.meter.snapshot().chat.open).toBeGreaterThanOrEqual(3);
+  });
+
+  it('"all" reaches all three columns', async () => {
+    expect(await deliveries('유재석', 'all', '(유재석)안녕하세요.')).toEqual({ 유재석: true, 강호동: true, 신동엽: true });
+  });
+
+  it('"self" reaches the sender\'s column only', async () => {
+    expect(await deliveries('강호동', 'self', 'only me')).toEqual({ 유재석: false, 강호동: true, 신동엽: false });
+  });
+
+  it('"others" reaches every column but the sender\'s', async () => {
+    expect(await deliveries('신동엽', 'others', '그래 안녕.')).toEqual({ 유재석: true, 강호동: true, 신동엽: false });
+  });
+
+  it('"room" reaches the columns that joined the room', async () => {
+    for (const nick of ['강호동', '신동엽'] as const) {
+      await person(nick).locator('input[name="room"]').fill('snl');
+      await person(nick).locator('.chat-room-form button[type="submit"]').click();
+      await person(nick).locator('.chat-rooms', { hasText: 'snl' }).waitFor();
+    }
+    expect(await deliveries('신동엽', 'room', 'room only', 'snl')).toEqual({ 유재석: false, 강호동: true, 신동엽: true });
+  });
+
+  it('shows markup as text, never as HTML', async () => {
+    const xss = '<img src=x onerror=alert(1)>';
+    expect(await deliveries('유재석', 'all', xss)).toEqual({ 유재석: true, 강호동: true, 신동엽: true });
+    for (const nick of NICKS) expect(await person(nick).locator('.chat-log img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('shows a refused message as an error in the sender\'s column', async () => {
+    await send('유재석', 'all', 'x'.repeat(501));
+    await person('유재석').locator('.chat-line[data-kind="error"]', { hasText: 'LAB_ERR_CHAT_TEXT_TOO_LONG' }).waitFor();
+  });
+
+  it('updates everyone\'s presence list when someone leaves', async () => {
+    await person('신동엽').locator('.chat-leave').click();
+    for (const nick of ['유재석', '강호동'] as const) {
+      await person(nick).locator('.chat-line[data-kind="presence"]', { hasText: '신동엽 left' }).waitFor();
+      expect(await person(nick).locator('.chat-members li').allTextContents()).toEqual(['유재석', '강호동']);
+    }
+    await page.locator('chat-client[nick="신동엽"][data-state="closed"]').waitFor();
+  });
+
+  it('shows the chat traffic the lab measured', async () => {
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.chat-cost')?.dataset.bytes ?? 0) > 0);
+    expect(await page.locator('.chat-cost').textContent()).toMatch(/^Chat traffic \(lab's wire meter\): [\d,]+ B in, [\d,]+ B out/);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * <chat-trio nicks="유재석,강호동,신동엽" transport="ws"></chat-trio>
+ *
+ * The seed notes' chat on one screen: three people, three real connections to
+ * the lab, side by side, so a class sees who receives what under each delivery
+ * mode. Above them, the chat's traffic as the lab's wire meter counts it
+ * (pushed by /api/live; the `chat` traffic name).
+ *
+ * The page's query string may override the attributes: ?nicks=A,B,C&transport=sse
+ */
+import { DELIVERY_MODES } from '../../../src/chat/protocol.ts';
+import type { StatsSnapshot } from '../../../src/api/stats.ts';
+import { addWidgetStyles } from './chat-style.ts';
+import './chat-client.ts';
+
+const DEFAULT_NICKS = ['유재석', '강호동', '신동엽'];
+
+const LEGEND: Record<(typeof DELIVERY_MODES)[number], [string, string]> = {
+  all: ['io.emit()', 'everyone, the sender too'],
+  self: ['socket.emit()', 'the sender only'],
+  others: ['socket.broadcast.emit()', 'everyone but the sender'],
+  room: ['io.to(room).emit()', 'everyone who joined that room'],
+};
+
+export class ChatTrioElement extends HTMLElement {
+  private live: WebSocket | undefined;
+  private stopped = false;
+
+  connectedCallback(): void {
+    if (this.childElementCount > 0) return;
+    addWidgetStyles();
+    this.classList.add('chat-trio');
+    const query = new URLSearchParams(location.search);
+    const nicks = (query.get('nicks') ?? this.getAttribute('nicks') ?? DEFAULT_NICKS.join(','))
+      .split(',').map((n) => n.trim()).filter(Boolean).slice(0, 6);
+    const transport = query.get('transport') ?? this.getAttribute('transport') ?? 'ws';
+    const base = this.getAttribute('base');
+
+    const legend = document.createElement('table');
+    legend.className = 'chat-legend';
+    legend.createCaption().textContent = 'Delivery modes';
+    const head = legend.createTHead().insertRow();
+    for (const h of ['to', 'Socket.IO', 'who receives it']) head.append(Object.assign(document.createElement('th'), { textContent: h, scope: 'col' }));
+    const body = legend.createTBody();
+    for (const mode of DELIVERY_MODES) {
+      const row = body.insertRow();
+      const [call, who] = LEGEND[mode];
+      row.append(
+        Object.assign(document.createElement('th'), { scope: 'row', textContent: mode }),
+        Object.assign(document.createElement('td'), { textContent: call }),
+        Object.assign(document.createElement('td'), { textContent: who }),
+      );
+    }
+
+    const cost = document.createElement('p');
+    cost.className = 'chat-cost';
+    cost.setAttribute('role', 'status');
+    cost.dataset.field = 'chat-cost';
+    cost.textContent = 'Chat traffic: waiting for the lab…';
+
+    const people = document.createElement('div');
+    people.className = 'chat-people';
+    for (const nick of nicks) {
+      const client = document.createElement('chat-client');
+      client.setAttribute('nick', nick);
+      client.setAttribute('transport', transport);
+      if (base) client.setAttribute('base', base);
+      people.append(client);
+    }
+    this.append(legend, cost, people);
+    this.watchCost(cost, base ?? undefined);
+  }
+
+  disconnectedCallback(): void {
+    this.stopped = true;
+    this.live?.close();
+  }
+
+  /** The lab's own count of the chat's bytes (every chat route and socket, both directions). */
+  private watchCost(out: HTMLElement, base: string | undefined): void {
+    const url = new URL('/api/live', base ?? location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = (this.live = new WebSocket(url));
+    ws.onmessage = (e: MessageEvent<string>) => {
+      const chat = (JSON.parse(e.data) as StatsSnapshot).other.chat;
+      const text = `Chat traffic (lab's wire meter): ${chat.bytesIn.toLocaleString()} B in, ${chat.bytesOut.toLocaleString()} B out, ` +
+        `${chat.requests} HTTP requests (a WebSocket counts one, its upgrade), ${chat.open} sockets open`;
+      if (out.textContent !== text) out.textContent = text;
+      out.dataset.bytes = String(chat.bytesIn + chat.bytesOut);
+    };
+    ws.onclose = () => {
+      if (!this.stopped) out.textContent = 'Chat traffic: the lab is not reachable.';
+    };
+  }
+}
+
+if (!customElements.get('chat-trio')) customElements.define('chat-trio', ChatTrioElement);
