@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { resolveOptions, type LabOptions } from './config.ts';
@@ -15,7 +15,13 @@ import { Feed } from './feed/feed.ts';
 import { Producer } from './feed/producer.ts';
 import { HeldConnections } from './delivery/held.ts';
 import { WireMeter } from './wire/meter.ts';
-import type { TrafficName } from './lanes.ts';
+import { LANES, LANE_IDS, type LaneId, type TrafficName } from './lanes.ts';
+import { Chaos } from './chaos/switches.ts';
+import { Security, guardPlugin } from './security/guard.ts';
+import { startSecondOrigin } from './security/second-origin.ts';
+import { Timeline } from './wire/timeline.ts';
+import { isPlaygroundSocket, playgroundApi } from './inspect/playground.ts';
+import { switchesApi } from './api/switches.ts';
 import type { Lab } from './lab.ts';
 import { pollLane } from './transports/poll.ts';
 import { longpollLane } from './transports/longpoll.ts';
@@ -38,10 +44,15 @@ export interface BuildOptions extends Partial<LabOptions> {
   serveWeb?: boolean;
   /** Count bytes on every socket (default true); off only to measure what counting costs. */
   wireAccounting?: boolean;
+  /** Origins allowed to open WebSockets when the Origin allowlist is on, besides the lab's own. */
+  allowedOrigins?: string[];
 }
 
 export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstance> {
-  const { fastify: fastifyOptions, startFeed = true, serveWeb = true, wireAccounting = true, ...partial } = build;
+  const {
+    fastify: fastifyOptions, startFeed = true, serveWeb = true, wireAccounting = true,
+    allowedOrigins = [], ...partial
+  } = build;
   const options = resolveOptions(partial);
   // Shutdown ends streams and closes WebSockets itself (preClose below); what is
   // left after that, such as a browser's pre-opened sockets that never sent a
@@ -59,18 +70,33 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   const meter = new WireMeter(options.wireFramesKept);
   const tickMs = Math.max(5, Math.min(1000, options.heartbeatMs / 2, options.wsPingMs / 2));
   const held = new HeldConnections(options.maxHeldPerLane, tickMs);
+  const chaos = new Chaos();
+  const security = new Security(() => {
+    const address = app.server.address();
+    return address && typeof address !== 'string' ? address.port : undefined;
+  }, allowedOrigins);
+  const timeline = new Timeline(options.timelineKept);
   const lab: Lab = {
-    options, feed, producer, meter, held,
+    options, feed, producer, meter, held, chaos, security, timeline,
     startedAt: Date.now(),
+    secondOrigin: undefined,
     delivered: (socket, lane, messages) => meter.delivered(socket, lane, messages),
   };
   app.decorate('lab', lab);
 
-  if (wireAccounting) meter.attach(app.server);
+  // Chaos first, so its socket writes sit below the meter's frame capture.
+  chaos.attach(app.server);
+  if (wireAccounting) {
+    meter.attach(app.server);
+    timeline.attach(app.server);
+  }
   app.addHook('onRequest', (request, reply, done) => {
-    const named = request.routeOptions.config.traffic;
-    const name: TrafficName = named ?? (request.is404 ? 'other' : 'static');
-    meter.onRequest(request.raw, reply.raw, name);
+    const name = trafficName(request);
+    if (wireAccounting) {
+      meter.onRequest(request.raw, reply.raw, name);
+      timeline.onRequest(request.raw, reply.raw, name);
+    }
+    chaos.label(request.raw.socket, name);
     done();
   });
 
@@ -93,14 +119,18 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
       done();
     },
   });
-  app.websocketServer.on('headers', (lines, req) => meter.onUpgradeHeaders(req, lines));
+  app.websocketServer.on('headers', (lines, req) => {
+    meter.onUpgradeHeaders(req, lines);
+    timeline.onUpgrade(req);
+  });
   app.websocketServer.on('connection', (ws, req) => {
-    const name = laneOfUrl(req.url);
-    if (name) {
+    if (wireAccounting && laneOfPath(req.url) === 'ws' && !isPlaygroundSocket(req.socket)) {
       meter.watchFrames(req);
-      ws.on('message', (data: Buffer) => meter.received(name, data.length));
+      ws.on('message', (data: Buffer) => meter.received('ws', data.length));
     }
   });
+  // Origin allowlist, version check, refused upgrades and CORS, before any route.
+  await guardPlugin(app, security, chaos, laneOfPath);
 
   await app.register(pollLane);
   await app.register(longpollLane);
@@ -111,6 +141,8 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await app.register(controlApi);
   await app.register(chatPlugin);
   await app.register(stompPlugin);
+  await app.register(switchesApi);
+  await app.register(playgroundApi);
 
   if (serveWeb && existsSync(WEB_ROOT)) {
     await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/' });
@@ -131,13 +163,40 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   app.addHook('onReady', async () => {
     if (startFeed) producer.start();
   });
+  app.addHook('onClose', async () => {
+    await secondOrigins.get(app)?.close();
+  });
   return app;
 }
 
-/** Only the `ws` lane's WebSockets are lane traffic; /api/live is `api`. */
-function laneOfUrl(url: string | undefined) {
+const secondOrigins = new WeakMap<FastifyInstance, FastifyInstance>();
+
+/**
+ * Once the lab listens: serve the cross-origin page from `port` too (0 = any
+ * free port), on the same host, for the Origin/CORS experiment.
+ */
+export async function openSecondOrigin(app: FastifyInstance, port: number): Promise<string> {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the lab must be listening first');
+  const started = await startSecondOrigin(WEB_ROOT, `http://localhost:${address.port}`, port, address.address);
+  secondOrigins.set(app, started.app);
+  app.lab.secondOrigin = started.origin;
+  return started.origin;
+}
+
+/** Which name a request's bytes are counted under. */
+function trafficName(request: FastifyRequest): TrafficName {
+  if (isPlaygroundSocket(request.raw.socket)) return 'api';
+  const named = request.routeOptions.config.traffic;
+  if (named) return named;
+  // A CORS preflight belongs to the lane it asks about.
+  if (request.method === 'OPTIONS') return laneOfPath(request.url) ?? 'other';
+  return request.is404 ? 'other' : 'static';
+}
+
+function laneOfPath(url: string | undefined): LaneId | undefined {
   const path = (url ?? '').split('?')[0];
-  return path === '/feed/ws' ? 'ws' as const : undefined;
+  return LANE_IDS.find((lane) => LANES[lane].path === path);
 }
 
 function toLabError(error: FastifyError | LabError): LabError {

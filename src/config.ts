@@ -46,6 +46,15 @@ export const DEFAULTS = {
   statsPushMs: 250,
   /** At shutdown, how long held connections get to close cleanly before they are cut. */
   shutdownGraceMs: 1_000,
+  /** Chaos switch caps: the largest added delay and proxy buffer a lane can be given. */
+  maxChaosDelayMs: 10_000,
+  maxChaosBufferBytes: 1024 * 1024,
+  /** Handshake playground: the largest raw request it sends, the most it reads back, how long it waits. */
+  playgroundMaxRequestBytes: 4 * 1024,
+  playgroundMaxResponseBytes: 16 * 1024,
+  playgroundWaitMs: 1_000,
+  /** Request timeline: how many recent requests and connections are kept per lane. */
+  timelineKept: 200,
   /** How many recent WebSocket frame headers the wire view keeps per lane. */
   wireFramesKept: 8,
 } as const;
@@ -74,6 +83,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
   const positive: (keyof LabOptions)[] = [
     'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs',
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes',
+    'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
   ];
   for (const key of positive) {
     if (out[key] <= 0) throw new LabConfigError(`option "${key}" must be > 0`);

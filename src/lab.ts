@@ -9,6 +9,9 @@ import type { Producer } from './feed/producer.ts';
 import type { HeldConnections } from './delivery/held.ts';
 import type { WireMeter } from './wire/meter.ts';
 import type { LaneId, TrafficName } from './lanes.ts';
+import type { Chaos } from './chaos/switches.ts';
+import type { Security } from './security/guard.ts';
+import type { Timeline } from './wire/timeline.ts';
 
 export interface Lab {
   readonly options: LabOptions;
@@ -16,7 +19,12 @@ export interface Lab {
   readonly producer: Producer;
   readonly meter: WireMeter;
   readonly held: HeldConnections;
+  readonly chaos: Chaos;
+  readonly security: Security;
+  readonly timeline: Timeline;
   readonly startedAt: number;
+  /** Where the cross-origin page is served, when it is (e.g. http://localhost:3001). */
+  secondOrigin: string | undefined;
   /** Lanes call this after writing messages to a client (the meter counts them as payload). */
   delivered(socket: Socket, lane: LaneId, messages: readonly FeedMessage[]): void;
 }

@@ -9,6 +9,7 @@ import { LANE_IDS, OTHER_NAMES, isLaneId, type LaneId, type OtherName } from '..
 import type { Lab } from '../lab.ts';
 import type { Counters } from '../wire/meter.ts';
 import { LabError } from '../errors.ts';
+import { switchesSnapshot } from './switches.ts';
 
 export interface StatsSnapshot {
   epoch: string;
@@ -21,6 +22,8 @@ export interface StatsSnapshot {
   lanes: Record<LaneId, Counters & { held: number }>;
   other: Record<OtherName, Counters>;
   totals: { bytesIn: number; bytesOut: number };
+  /** Chaos and security switches, so a page can show which are on. */
+  switches: ReturnType<typeof switchesSnapshot>;
   /** The server process, so a bench can compute CPU time per delivered message. */
   process: { pid: number; cpuUserUs: number; cpuSystemUs: number; rssBytes: number; heapUsedBytes: number };
 }
@@ -49,6 +52,7 @@ export function snapshot(lab: Lab): StatsSnapshot {
     lanes,
     other,
     totals: { bytesIn, bytesOut },
+    switches: switchesSnapshot(lab),
     process: processInfo(),
   };
 }

@@ -69,8 +69,13 @@ export function startClient(lane: LaneId, base: string, since?: number, opts: { 
     const res = await fetch(url, { signal: abort.signal, headers }).catch(() => undefined);
     if (!res?.body) return;
     const decoder = new TextDecoder();
+    const reader = res.body.getReader();
     try {
-      for await (const chunk of res.body) onText(decoder.decode(chunk as Uint8Array, { stream: true }));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        onText(decoder.decode(value, { stream: true }));
+      }
     } catch { /* aborted */ }
   };
 
