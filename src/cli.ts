@@ -5,8 +5,6 @@
  */
 import { pathToFileURL } from 'node:url';
 import { LabConfigError } from './config.ts';
-import { serve } from './main.ts';
-import { benchCommand } from './bench/bench.ts';
 import { BENCH_ERRORS } from './bench/errors.ts';
 
 export const HELP = `Usage: transport-lab <command> [options]
@@ -31,14 +29,18 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
         return BENCH_ERRORS.LAB_ERR_BENCH_OPTION.exit;
       }
       try {
+        // Imported on demand: `--help` and a mistyped option answer without loading the server.
+        const { serve } = await import('./main.ts');
         await serve();
       } catch (err) {
         process.stderr.write(err instanceof LabConfigError ? `transport-lab: ${err.message}\n` : `${(err as Error).stack ?? String(err)}\n`);
         return 1;
       }
       return undefined;
-    case 'bench':
+    case 'bench': {
+      const { benchCommand } = await import('./bench/bench.ts');
       return benchCommand(rest);
+    }
     case undefined:
     case '-h':
     case '--help':

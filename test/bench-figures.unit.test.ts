@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StatsSnapshot } from '../src/api/stats.ts';
-import { laneDelta, overheadPercent, perMessage, serverCost } from '../src/bench/figures.ts';
+import { laneDelta, overheadPercent, perMessage, serverCost, type Counted } from '../src/bench/figures.ts';
 import { Histogram, bucketOf } from '../src/bench/histogram.ts';
 import { LANE_IDS } from '../src/lanes.ts';
 
-function snapshot(at: number, cpuUs: number, ws: Partial<StatsSnapshot['lanes']['ws']>): StatsSnapshot {
+function snapshot(at: number, cpuUs: number, ws: Partial<StatsSnapshot['lanes']['ws']>): Counted {
   const zero = {
     requests: 0, connections: 0, requestHeadBytes: 0, responseHeadBytes: 0, headerBytes: 0, payloadBytes: 0,
     framingBytes: 0, bytesIn: 0, bytesOut: 0, messages: 0, open: 0, held: 0,
@@ -17,9 +17,7 @@ function snapshot(at: number, cpuUs: number, ws: Partial<StatsSnapshot['lanes'][
   const lanes = Object.fromEntries(LANE_IDS.map((id) => [id, { ...zero }])) as StatsSnapshot['lanes'];
   lanes.ws = { ...zero, ...ws };
   return {
-    epoch: 'e', at, uptimeMs: at, lanes,
-    feed: { head: 0, firstSeq: 1, size: 0, capacity: 10, rate: 0, payloadBytes: 32, running: false },
-    other: {} as StatsSnapshot['other'], totals: { bytesIn: 0, bytesOut: 0 },
+    at, lanes,
     process: { pid: 1, cpuUserUs: cpuUs * 0.75, cpuSystemUs: cpuUs * 0.25, rssBytes: 0, heapUsedBytes: 0 },
   };
 }

@@ -6,7 +6,6 @@ import { BenchError } from './errors.ts';
 import { formatReport } from './format.ts';
 import { BENCH_HELP, parseBenchArgs } from './options.ts';
 import { ProgressBar } from './progress.ts';
-import { runBench } from './run.ts';
 
 export interface BenchIo {
   stdout: NodeJS.WriteStream;
@@ -34,6 +33,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    const { runBench } = await import('./run.ts'); // the server and its dependencies, only for a real run
     const report = await runBench(options, {
       signal: abort.signal,
       command: ['transport-lab', 'bench', ...argv].join(' '),

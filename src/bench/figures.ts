@@ -14,6 +14,9 @@
 import type { StatsSnapshot } from '../api/stats.ts';
 import type { LaneId } from '../lanes.ts';
 
+/** The parts of a snapshot the figures read. */
+export type Counted = Pick<StatsSnapshot, 'at' | 'lanes' | 'process'>;
+
 export interface CounterDelta {
   requests: number;
   connections: number;
@@ -34,7 +37,7 @@ const FIELDS = [
   'payloadBytes', 'framingBytes', 'bytesIn', 'bytesOut',
 ] as const;
 
-export function laneDelta(from: StatsSnapshot, to: StatsSnapshot, lane: LaneId): CounterDelta {
+export function laneDelta(from: Counted, to: Counted, lane: LaneId): CounterDelta {
   const a = from.lanes[lane];
   const b = to.lanes[lane];
   const out = {} as CounterDelta;
@@ -78,7 +81,7 @@ export interface ServerCost {
   wallMs: number;
 }
 
-export function serverCost(from: StatsSnapshot, to: StatsSnapshot, lane: LaneId): ServerCost {
+export function serverCost(from: Counted, to: Counted, lane: LaneId): ServerCost {
   const cpuUs = (to.process.cpuUserUs + to.process.cpuSystemUs) - (from.process.cpuUserUs + from.process.cpuSystemUs);
   const wallMs = to.at - from.at;
   const messages = to.lanes[lane].messages - from.lanes[lane].messages;

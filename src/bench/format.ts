@@ -120,7 +120,9 @@ function toText(report: BenchReport, style: 'table' | 'markdown'): string {
   const { settings: s, server, machine } = report;
   const md = style === 'markdown';
   const heading = (text: string) => (md ? `\n**${text}**\n\n` : `\n${text}\n`);
-  const note = (text: string) => (md ? `${text}\n` : `  ${text}\n`);
+  const afterTable = md ? '\n' : '';
+  // Markdown joins consecutive lines into one paragraph; a list keeps notes apart.
+  const note = (text: string) => (md ? `- ${text}\n` : `  ${text}\n`);
   const serverLine = server.mode === 'in-process'
     ? `in-process server on ${server.origin} (wire accounting ${server.wireAccounting ? 'on' : 'OFF'})`
     : `server at ${server.origin}`;
@@ -132,16 +134,16 @@ function toText(report: BenchReport, style: 'table' | 'markdown'): string {
   if (report.command) out += note(md ? `command: \`${report.command}\`` : `command: ${report.command}`);
 
   out += heading('Wire (the lab\'s byte counts from /api/stats, each lane\'s whole run: connect, deliver, close; both directions)');
-  out += render(wireTable(report.lanes), style);
+  out += render(wireTable(report.lanes), style) + afterTable;
   if (!server.wireAccounting) out += note('Wire accounting was off: no bytes were counted (run without --no-wire-accounting for them).');
 
   out += heading('Delivery and cost (latency: publish to client; CPU while the feed ran, % of one core; server CPU per delivered message)');
-  out += render(deliveryTable(report.lanes), style);
+  out += render(deliveryTable(report.lanes), style) + afterTable;
   for (const w of report.warnings) out += note(`warning: ${w}`);
 
   const p = report.projection;
   out += heading(`Projection at ${p.rate} msg/s per client, from the steady-state bytes per message`);
-  out += render(projectionTable(report), style);
+  out += render(projectionTable(report), style) + afterTable;
   out += note(p.formula);
   out += note(`1 ${p.unit === 'si' ? 'Mbit' : 'Mbps'} = ${MBIT[p.unit].toLocaleString('en-US')} bits. Connecting costs extra, once per client (connect B/client).`);
   if (report.settings.lanes.includes('poll')) {

@@ -1,7 +1,8 @@
 /**
- * The client processes of one lane: fork them, split the clients between them,
- * follow their progress, collect their results. Each lane gets fresh processes,
- * so no lane inherits another's sockets, timers or heap.
+ * The client processes: forked once per bench run (starting one costs about
+ * half a second), then used lane after lane. For each lane the bench splits the
+ * clients between them, follows their progress and collects their results; a
+ * process drops every client and zeroes its counts between lanes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,7 @@ import type { ClientSettings, FromWorker, ToWorker, WorkerCounts } from './proto
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
 
-/** How long a client process may take to start and report that its clients connected, per client. */
+/** How long client processes may take to connect their clients: a base, plus this per client. */
 export const CONNECT_TIMEOUT_BASE_MS = 30_000;
 export const CONNECT_TIMEOUT_PER_CLIENT_MS = 10;
 /** How long closing every client may take. */
@@ -32,40 +33,72 @@ export interface CollectedResult extends WorkerCounts {
   errorSamples: string[];
 }
 
-export class ClientProcesses {
+export class ClientPool {
   private readonly children: ChildProcess[] = [];
-  private readonly latest: (WorkerCounts | undefined)[] = [];
-  private readonly failedPerChild: number[] = [];
-  private readonly samples = new Set<string>();
-  private readonly waiters = new Set<{ check: () => boolean; resolve: () => void }>();
-  private readonly results: (Result | undefined)[] = [];
-  private failure: Error | undefined;
-  private readonly rejecters = new Set<(err: Error) => void>();
+  private current: LaneRun | undefined;
+  private closing = false;
 
-  /** Split `clients` as evenly as possible over `processes` processes. */
+  constructor(readonly size: number) {
+    for (let index = 0; index < size; index++) {
+      const child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      child.on('message', (message: FromWorker) => this.current?.onMessage(index, message));
+      child.on('exit', (code, signal) => {
+        if (!this.closing) this.current?.fail(new BenchError('LAB_ERR_BENCH_INTERNAL', `client process ${index + 1} exited (${signal ?? `code ${code}`})`));
+      });
+      this.children.push(child);
+    }
+  }
+
+  /** Split `clients` as evenly as possible over at most `processes` processes. */
   static split(clients: number, processes: number): number[] {
     const n = Math.max(1, Math.min(processes, clients));
     return Array.from({ length: n }, (_, i) => Math.floor(clients / n) + (i < clients % n ? 1 : 0));
   }
 
-  constructor(private readonly settings: ClientSettings, private readonly counts: number[]) {}
+  /** Run one lane's clients on the first `counts.length` processes. */
+  lane(settings: ClientSettings, counts: number[]): LaneRun {
+    if (counts.length > this.children.length) throw new RangeError('more client groups than processes');
+    this.current = new LaneRun(this.children.slice(0, counts.length), settings, counts);
+    return this.current;
+  }
 
-  /** Fork the processes and connect every client; resolves when all report `ready`. */
+  /** Let the processes go: they exit when the IPC channel closes. */
+  close(): void {
+    this.closing = true;
+    for (const child of this.children) {
+      if (child.connected) child.disconnect();
+    }
+  }
+
+  /** Stop them at once (Ctrl+C, or a failed run). */
+  kill(): void {
+    this.closing = true;
+    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
+}
+
+/** One lane's clients across the processes. */
+export class LaneRun {
+  private readonly latest: (WorkerCounts | undefined)[];
+  private readonly ready: boolean[];
+  private readonly failedPerChild: number[];
+  private readonly results: (Result | undefined)[];
+  private readonly samples = new Set<string>();
+  private readonly waiters = new Set<{ check: () => boolean; resolve: () => void; reject: (err: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor(private readonly children: ChildProcess[], private readonly settings: ClientSettings, private readonly counts: number[]) {
+    this.latest = counts.map(() => undefined);
+    this.ready = counts.map(() => false);
+    this.failedPerChild = counts.map(() => 0);
+    this.results = counts.map(() => undefined);
+  }
+
+  /** Connect every client; resolves when every process reports `ready`. */
   async start(): Promise<void> {
-    this.counts.forEach((clients, index) => {
-      const child = fork(WORKER_ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      this.children.push(child);
-      this.latest.push(undefined);
-      this.failedPerChild.push(0);
-      this.results.push(undefined);
-      child.on('message', (message: FromWorker) => this.onMessage(index, message));
-      child.on('exit', (code, signal) => {
-        if (!this.results[index]) this.fail(new BenchError('LAB_ERR_BENCH_INTERNAL', `client process ${index + 1} exited (${signal ?? `code ${code}`}) before reporting`));
-      });
-      child.send({ type: 'start', settings: this.settings, clients } satisfies ToWorker);
-    });
+    this.children.forEach((child, i) => child.send({ type: 'start', settings: this.settings, clients: this.counts[i]! } satisfies ToWorker));
     const total = this.counts.reduce((a, b) => a + b, 0);
-    await this.until(() => this.latest.every((c) => c !== undefined),
+    await this.until(() => this.ready.every(Boolean),
       CONNECT_TIMEOUT_BASE_MS + CONNECT_TIMEOUT_PER_CLIENT_MS * total, 'clients to connect');
   }
 
@@ -87,12 +120,9 @@ export class ClientProcesses {
     return out;
   }
 
-  get errorSamples(): string[] {
-    return [...this.samples];
-  }
-
-  /** Resolves when every client has `seq` (or rejects after `timeoutMs`). */
+  /** True once every client has `seq`; false if that takes longer than `timeoutMs`. */
   async reached(seq: number, timeoutMs: number): Promise<boolean> {
+    for (const child of this.children) child.send({ type: 'drain', lastSeq: seq } satisfies ToWorker);
     try {
       await this.until(() => this.totals().minLast >= seq, timeoutMs, 'clients to receive the last message');
       return true;
@@ -102,7 +132,7 @@ export class ClientProcesses {
     }
   }
 
-  /** Close every client; the processes report and exit. */
+  /** Close every client and collect what each process counted. */
   async stop(lastSeq: number): Promise<CollectedResult> {
     for (const child of this.children) child.send({ type: 'stop', lastSeq } satisfies ToWorker);
     await this.until(() => this.results.every((r) => r !== undefined), STOP_TIMEOUT_MS, 'clients to close');
@@ -126,18 +156,15 @@ export class ClientProcesses {
       latency.merge(r.latency);
       r.errorSamples.forEach((s) => this.samples.add(s));
     }
-    out.errorSamples = this.errorSamples;
+    out.errorSamples = [...this.samples];
     return out;
   }
 
-  /** Stop the processes at once (Ctrl+C, or a failed run). */
-  kill(): void {
-    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill();
-  }
-
-  private onMessage(index: number, message: FromWorker): void {
+  onMessage(index: number, message: FromWorker): void {
+    if (index >= this.children.length) return;
     switch (message.type) {
       case 'ready':
+        this.ready[index] = true;
         this.failedPerChild[index] = message.failed;
         message.errorSamples.forEach((s) => this.samples.add(s));
         this.latest[index] = message;
@@ -152,46 +179,30 @@ export class ClientProcesses {
         this.fail(new BenchError('LAB_ERR_BENCH_INTERNAL', `client process ${index + 1}: ${message.message}`));
         return;
     }
-    for (const waiter of [...this.waiters]) {
-      if (waiter.check()) {
-        this.waiters.delete(waiter);
-        waiter.resolve();
-      }
-    }
+    for (const waiter of [...this.waiters]) if (waiter.check()) waiter.resolve();
   }
 
-  private fail(err: Error): void {
+  fail(err: Error): void {
     this.failure ??= err;
-    for (const reject of this.rejecters) reject(err);
+    for (const waiter of [...this.waiters]) waiter.reject(err);
   }
 
-  /** Wait for a condition the processes' messages make true. */
+  /** Wait for a condition that the processes' messages make true. */
   private until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const waiter = {
-        check,
-        resolve: () => {
-          cleanup();
-          resolve();
-        },
-      };
-      const onFail = (err: Error) => {
-        cleanup();
-        reject(err);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new BenchError('LAB_ERR_BENCH_CLIENTS', `timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const cleanup = () => {
+      const timer = setTimeout(() => waiter.reject(new BenchError('LAB_ERR_BENCH_CLIENTS', `timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+      const settle = () => {
         clearTimeout(timer);
         this.waiters.delete(waiter);
-        this.rejecters.delete(onFail);
+      };
+      const waiter = {
+        check,
+        resolve: () => { settle(); resolve(); },
+        reject: (err: Error) => { settle(); reject(err); },
       };
       this.waiters.add(waiter);
-      this.rejecters.add(onFail);
     });
   }
 }

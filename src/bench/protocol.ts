@@ -19,7 +19,9 @@ export interface ClientSettings {
 
 export type ToWorker =
   | { type: 'start'; settings: ClientSettings; clients: number }
-  /** The feed stopped at `lastSeq`: close every client and report. */
+  /** The feed stopped at `lastSeq`: say as soon as every client has it. */
+  | { type: 'drain'; lastSeq: number }
+  /** Close every client and report. */
   | { type: 'stop'; lastSeq: number };
 
 export interface WorkerCounts {

@@ -17,7 +17,7 @@ import { BenchError } from './errors.ts';
 import { laneDelta, overheadPercent, perMessage, serverCost, type CounterDelta, type PerMessage } from './figures.ts';
 import { LabApi, type FeedSettings } from './lab-api.ts';
 import type { BenchOptions } from './options.ts';
-import { ClientProcesses, type Totals } from './processes.ts';
+import { ClientPool, type Totals } from './processes.ts';
 import { project, type Projection } from './projection.ts';
 
 /** How often the bench samples the server's memory while a lane runs. */
@@ -165,11 +165,23 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
     if (options.url) restore = { rate: first.feed.rate, payloadBytes: first.feed.payloadBytes, running: first.feed.running };
     await api.feed({ rate: options.rate, payloadBytes: options.payloadBytes, running: false });
 
-    const processes = options.workers ?? defaultProcesses();
+    const processes = Math.min(options.workers ?? defaultProcesses(), Math.max(...options.lanes.map((lane) => options.clients[lane])));
+    const pool = new ClientPool(processes);
+    const onAbort = () => pool.kill();
+    hooks.signal?.addEventListener('abort', onAbort);
     const lanes: LaneReport[] = [];
-    for (const [index, lane] of options.lanes.entries()) {
-      hooks.signal?.throwIfAborted();
-      lanes.push(await runLane(api, options, lane, index, processes, hooks));
+    try {
+      for (const [index, lane] of options.lanes.entries()) {
+        hooks.signal?.throwIfAborted();
+        lanes.push(await runLane(api, options, lane, index, pool, hooks));
+      }
+      pool.close();
+    } catch (err) {
+      pool.kill();
+      if (hooks.signal?.aborted) throw new BenchError('LAB_ERR_BENCH_INTERRUPTED');
+      throw err;
+    } finally {
+      hooks.signal?.removeEventListener('abort', onAbort);
     }
 
     const delivery = lanes.map((l) => l.phases?.delivery).filter((d) => d !== undefined && d.messages > 0);
@@ -237,12 +249,12 @@ function warningsOf(l: LaneReport): string[] {
   return out;
 }
 
-async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneIndex: number, processCount: number, hooks: RunHooks): Promise<LaneReport> {
+async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneIndex: number, pool: ClientPool, hooks: RunHooks): Promise<LaneReport> {
   const clients = options.clients[lane];
   const s0 = await api.stats();
   const since = s0.feed.head;
-  const counts = ClientProcesses.split(clients, processCount);
-  const group = new ClientProcesses({
+  const counts = ClientPool.split(clients, pool.size);
+  const group = pool.lane({
     origin: api.origin, lane, since, pollIntervalMs: options.pollIntervalMs, longpollWaitMs: options.longpollWaitMs,
   }, counts);
   const state: ProgressState = {
@@ -255,128 +267,118 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
     state.totals = group.totals();
     hooks.onProgress?.(state);
   };
-  const onAbort = () => group.kill();
-  hooks.signal?.addEventListener('abort', onAbort);
+  const ticker = setInterval(() => report(state.phase), TICK_MS);
+  let s1: StatsSnapshot, s3: StatsSnapshot;
+  let lastSeq: number;
+  let drained: boolean;
+  let rssPeak = s0.process.rssBytes;
+  let clientCpuAtS1 = 0;
+  let machineAtS1 = 0;
+  let machineAtS3 = 0;
   try {
-    const ticker = setInterval(() => report(state.phase), TICK_MS);
-    let s1: StatsSnapshot, s3: StatsSnapshot;
-    let lastSeq: number;
-    let drained: boolean;
-    let rssPeak = s0.process.rssBytes;
-    let clientCpuAtS1 = 0;
-    let machineAtS1 = 0;
-    let machineAtS3 = 0;
-    try {
-      await group.start();
-      hooks.signal?.throwIfAborted();
-      // A long poll only counts once the server holds it; wait until it does, or the
-      // first message would find some clients between requests.
-      // (If it never does, run anyway: what the clients then miss is the finding.)
-      const connected = group.totals().connected;
-      if (lane !== 'poll') {
-        await until(async () => (await api.stats()).lanes[lane].held >= s0.lanes[lane].held + connected, DRAIN_TIMEOUT_MS, hooks.signal)
-          .catch((err: unknown) => { if (hooks.signal?.aborted) throw err; });
-      }
-
-      s1 = await api.stats();
-      clientCpuAtS1 = group.totals().cpuUs;
-      machineAtS1 = machineCpuMs();
-      await api.feed({ running: true });
-      const started = performance.now();
-      report('delivering', 0);
-      let nextSample = started + SAMPLE_INTERVAL_MS;
-      for (;;) {
-        hooks.signal?.throwIfAborted();
-        const now = performance.now();
-        if (now - started >= options.durationMs) break;
-        if (now >= nextSample) {
-          nextSample += SAMPLE_INTERVAL_MS;
-          rssPeak = Math.max(rssPeak, (await api.stats()).process.rssBytes);
-        }
-        await sleep(Math.min(TICK_MS, options.durationMs - (performance.now() - started)));
-        state.elapsedMs = performance.now() - started;
-      }
-      await api.feed({ running: false });
-      lastSeq = (await api.stats()).feed.head;
-      report('draining', options.durationMs);
-      drained = await group.reached(lastSeq, DRAIN_TIMEOUT_MS + 2 * options.pollIntervalMs);
-      s3 = await api.stats();
-      machineAtS3 = machineCpuMs();
-      rssPeak = Math.max(rssPeak, s3.process.rssBytes);
-      report('closing');
-    } finally {
-      clearInterval(ticker);
+    await group.start();
+    hooks.signal?.throwIfAborted();
+    // A long poll only counts once the server holds it; wait until it does, or the
+    // first message would find some clients between requests.
+    // (If it never does, run anyway: what the clients then miss is the finding.)
+    const connected = group.totals().connected;
+    if (lane !== 'poll') {
+      await until(async () => (await api.stats()).lanes[lane].held >= s0.lanes[lane].held + connected, DRAIN_TIMEOUT_MS, hooks.signal)
+        .catch((err: unknown) => { if (hooks.signal?.aborted) throw err; });
     }
-    const result = await group.stop(lastSeq);
-    // The counters are final once the server has seen every client socket close.
-    await until(async () => {
-      const now = (await api.stats()).lanes[lane];
-      return now.open <= s0.lanes[lane].open && now.held <= s0.lanes[lane].held;
-    }, CLOSE_TIMEOUT_MS, hooks.signal).catch(() => {});
-    const s4 = await api.stats();
 
-    const accounted = options.wireAccounting;
-    const run = laneDelta(s0, s4, lane);
-    const delivery = laneDelta(s1, s3, lane);
-    const connect = laneDelta(s0, s1, lane);
-    const cost = serverCost(s1, s3, lane);
-    const pct = (p: number) => {
-      const us = result.latency.percentile(p);
-      return us === undefined ? null : us / 1000;
-    };
-    const perMsg = perMessage(run);
-    const clientCpuPercent = cost.wallMs > 0 ? (result.cpuUs - clientCpuAtS1) / 10 / cost.wallMs : 0;
-    const machineCpuPercent = cost.wallMs > 0 ? (100 * (machineAtS3 - machineAtS1)) / cost.wallMs : 0;
-    const serverHere = !options.url || LOOPBACK_HOSTS.has(new URL(options.url).hostname);
-    return {
-      lane,
-      title: LANES[lane].title,
-      clients,
-      connected: result.clients,
-      failed: clients - result.clients,
-      processes: counts.length,
-      messagesPerClient: lastSeq - since,
-      delivered: result.received,
-      expected: result.clients * (lastSeq - since),
-      missing: result.missing,
-      duplicates: result.duplicates,
-      clientsMissing: result.clientsMissing,
-      reconnects: result.reconnects,
-      clientErrors: result.errors,
-      errorSamples: result.errorSamples,
-      clientRequests: result.requests,
-      run: accounted ? run : null,
-      perMessage: accounted && perMsg ? perMsg : null,
-      overheadPercent: accounted ? overheadPercent(run) ?? null : null,
-      phases: accounted ? { connect, delivery, close: laneDelta(s3, s4, lane) } : null,
-      steadyBytesPerMessage: accounted && delivery.messages > 0 ? delivery.wireBytes / delivery.messages : null,
-      connectBytesPerClient: accounted && result.clients > 0 ? connect.wireBytes / result.clients : null,
-      latencyMs: {
-        p50: pct(50), p95: pct(95), p99: pct(99), max: pct(100),
-        samples: result.latency.count, negative: result.latency.negative,
-      },
-      server: {
-        cpuPercent: cost.cpuPercent,
-        cpuMs: cost.cpuMs,
-        cpuSystemMs: cost.systemMs,
-        cpuUsPerMessage: cost.cpuUsPerMessage ?? null,
-        deliveryMs: cost.wallMs,
-        deliveredByServer: delivery.messages,
-        rssBytesBefore: s0.process.rssBytes,
-        rssBytesPeak: rssPeak,
-      },
-      clientCpuPercent,
-      machineCpuPercent,
-      otherCpuPercent: Math.max(0, machineCpuPercent - clientCpuPercent - (serverHere ? cost.cpuPercent : 0)),
-      drained,
-    };
-  } catch (err) {
-    group.kill();
-    if (hooks.signal?.aborted) throw new BenchError('LAB_ERR_BENCH_INTERRUPTED');
-    throw err;
+    s1 = await api.stats();
+    clientCpuAtS1 = group.totals().cpuUs;
+    machineAtS1 = machineCpuMs();
+    await api.feed({ running: true });
+    const started = performance.now();
+    report('delivering', 0);
+    let nextSample = started + SAMPLE_INTERVAL_MS;
+    for (;;) {
+      hooks.signal?.throwIfAborted();
+      const now = performance.now();
+      if (now - started >= options.durationMs) break;
+      if (now >= nextSample) {
+        nextSample += SAMPLE_INTERVAL_MS;
+        rssPeak = Math.max(rssPeak, (await api.stats()).process.rssBytes);
+      }
+      await sleep(Math.min(TICK_MS, options.durationMs - (performance.now() - started)));
+      state.elapsedMs = performance.now() - started;
+    }
+    await api.feed({ running: false });
+    lastSeq = (await api.stats()).feed.head;
+    report('draining', options.durationMs);
+    drained = await group.reached(lastSeq, DRAIN_TIMEOUT_MS + 2 * options.pollIntervalMs);
+    s3 = await api.stats();
+    machineAtS3 = machineCpuMs();
+    rssPeak = Math.max(rssPeak, s3.process.rssBytes);
+    report('closing');
   } finally {
-    hooks.signal?.removeEventListener('abort', onAbort);
+    clearInterval(ticker);
   }
+  const result = await group.stop(lastSeq);
+  // The counters are final once the server has seen every client socket close.
+  await until(async () => {
+    const now = (await api.stats()).lanes[lane];
+    return now.open <= s0.lanes[lane].open && now.held <= s0.lanes[lane].held;
+  }, CLOSE_TIMEOUT_MS, hooks.signal).catch(() => {});
+  const s4 = await api.stats();
+
+  const accounted = options.wireAccounting;
+  const run = laneDelta(s0, s4, lane);
+  const delivery = laneDelta(s1, s3, lane);
+  const connect = laneDelta(s0, s1, lane);
+  const cost = serverCost(s1, s3, lane);
+  const pct = (p: number) => {
+    const us = result.latency.percentile(p);
+    return us === undefined ? null : us / 1000;
+  };
+  const perMsg = perMessage(run);
+  const clientCpuPercent = cost.wallMs > 0 ? (result.cpuUs - clientCpuAtS1) / 10 / cost.wallMs : 0;
+  const machineCpuPercent = cost.wallMs > 0 ? (100 * (machineAtS3 - machineAtS1)) / cost.wallMs : 0;
+  const serverHere = !options.url || LOOPBACK_HOSTS.has(new URL(options.url).hostname);
+  return {
+    lane,
+    title: LANES[lane].title,
+    clients,
+    connected: result.clients,
+    failed: clients - result.clients,
+    processes: counts.length,
+    messagesPerClient: lastSeq - since,
+    delivered: result.received,
+    expected: result.clients * (lastSeq - since),
+    missing: result.missing,
+    duplicates: result.duplicates,
+    clientsMissing: result.clientsMissing,
+    reconnects: result.reconnects,
+    clientErrors: result.errors,
+    errorSamples: result.errorSamples,
+    clientRequests: result.requests,
+    run: accounted ? run : null,
+    perMessage: accounted && perMsg ? perMsg : null,
+    overheadPercent: accounted ? overheadPercent(run) ?? null : null,
+    phases: accounted ? { connect, delivery, close: laneDelta(s3, s4, lane) } : null,
+    steadyBytesPerMessage: accounted && delivery.messages > 0 ? delivery.wireBytes / delivery.messages : null,
+    connectBytesPerClient: accounted && result.clients > 0 ? connect.wireBytes / result.clients : null,
+    latencyMs: {
+      p50: pct(50), p95: pct(95), p99: pct(99), max: pct(100),
+      samples: result.latency.count, negative: result.latency.negative,
+    },
+    server: {
+      cpuPercent: cost.cpuPercent,
+      cpuMs: cost.cpuMs,
+      cpuSystemMs: cost.systemMs,
+      cpuUsPerMessage: cost.cpuUsPerMessage ?? null,
+      deliveryMs: cost.wallMs,
+      deliveredByServer: delivery.messages,
+      rssBytesBefore: s0.process.rssBytes,
+      rssBytesPeak: rssPeak,
+    },
+    clientCpuPercent,
+    machineCpuPercent,
+    otherCpuPercent: Math.max(0, machineCpuPercent - clientCpuPercent - (serverHere ? cost.cpuPercent : 0)),
+    drained,
+  };
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

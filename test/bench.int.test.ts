@@ -1,0 +1,167 @@
+/**
+ * The bench end to end: the installed command (bin/transport-lab.mjs) run as a
+ * child process against a real lab on port 0, a few clients per lane for a
+ * fraction of a second. Its JSON must have the documented shape, and its byte
+ * figures must be exactly what the lab's own /api/stats counted for the run.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildLab } from '../src/app.ts';
+import type { StatsSnapshot } from '../src/api/stats.ts';
+import type { BenchReport } from '../src/bench/run.ts';
+import { LANE_IDS } from '../src/lanes.ts';
+
+const BIN = fileURLToPath(new URL('../bin/transport-lab.mjs', import.meta.url));
+/** A bound on each run, far above what it needs (about 1.5 s per lane). */
+const RUN_TIMEOUT_MS = 45_000;
+
+interface Exit { code: number | null; stdout: string; stderr: string }
+
+function bench(args: string[]): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    const timer = setTimeout(() => child.kill(), RUN_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function stats(origin: string): Promise<StatsSnapshot> {
+  return (await fetch(`${origin}/api/stats`)).json() as Promise<StatsSnapshot>;
+}
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function startLab(options: Parameters<typeof buildLab>[0] = {}): Promise<string> {
+  app = await buildLab({ feedRate: 0, serveWeb: false, ...options });
+  return app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+describe('transport-lab bench', () => {
+  it('measures every lane, and its byte figures equal what /api/stats counted for the run', async () => {
+    const origin = await startLab({ feedRate: 3 }); // a running feed, which the bench must pause and restore
+    const before = await stats(origin);
+    const run = await bench(['--url', origin, '--json', '--clients', '3,ws=4', '--duration', '500ms',
+      '--rate', '20', '--poll-interval', '100ms', '--project', '1000,10000']);
+    const after = await stats(origin);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as BenchReport;
+
+    expect(report).toMatchObject({
+      tool: 'transport-lab bench', ok: true, problems: [],
+      server: { mode: 'url', origin, wireAccounting: true, pid: process.pid },
+      settings: { lanes: [...LANE_IDS], durationMs: 500, rate: 20, payloadBytes: 32, pollIntervalMs: 100 },
+    });
+    expect(report.lanes.map((l) => l.lane)).toEqual([...LANE_IDS]);
+
+    for (const lane of report.lanes) {
+      const clients = lane.lane === 'ws' ? 4 : 3;
+      expect(lane).toMatchObject({ clients, connected: clients, failed: 0, missing: 0, duplicates: 0, drained: true });
+      expect(lane.messagesPerClient).toBeGreaterThan(0);
+      expect(lane.delivered).toBe(lane.expected);
+      expect(lane.expected).toBe(clients * lane.messagesPerClient);
+
+      // The lane's whole run, counter by counter, is the server's own delta.
+      const a = before.lanes[lane.lane];
+      const b = after.lanes[lane.lane];
+      const run = lane.run!;
+      for (const field of ['requests', 'connections', 'messages', 'requestHeadBytes', 'responseHeadBytes',
+        'headerBytes', 'payloadBytes', 'framingBytes', 'bytesIn', 'bytesOut'] as const) {
+        expect(run[field], `${lane.lane} ${field}`).toBe(b[field] - a[field]);
+      }
+      expect(run.wireBytes).toBe(run.bytesIn + run.bytesOut);
+      expect(run.headerBytes + run.payloadBytes + run.framingBytes).toBe(run.wireBytes);
+      expect(run.messages).toBe(lane.delivered);
+      expect(run.connections).toBe(clients);
+      expect(lane.perMessage!.wire).toBeCloseTo(run.wireBytes / run.messages, 10);
+      expect(lane.overheadPercent).toBeCloseTo((100 * (run.wireBytes - run.payloadBytes)) / run.wireBytes, 10);
+
+      expect(lane.latencyMs.samples).toBe(lane.delivered);
+      for (const p of ['p50', 'p95', 'p99', 'max'] as const) expect(lane.latencyMs[p]).toBeGreaterThanOrEqual(0);
+      expect(lane.latencyMs.p50!).toBeLessThanOrEqual(lane.latencyMs.max!);
+      expect(lane.server.cpuUsPerMessage).toBeGreaterThan(0);
+      expect(lane.server.rssBytesPeak).toBeGreaterThan(0);
+    }
+    // Connections that hold: one request each; polling asks again and again.
+    expect(report.lanes.find((l) => l.lane === 'ws')!.run!.requests).toBe(4);
+    expect(report.lanes.find((l) => l.lane === 'sse')!.run!.requests).toBe(3);
+    expect(report.lanes.find((l) => l.lane === 'poll')!.run!.requests).toBeGreaterThan(3);
+
+    expect(report.projection).toMatchObject({ unit: 'si', rate: 20, clients: [1000, 10000] });
+    for (const row of report.projection.rows) {
+      const lane = report.lanes.find((l) => l.lane === row.lane)!;
+      expect(row.bytesPerMessage).toBe(lane.steadyBytesPerMessage);
+      expect(row.cells![0]!.bitsPerSecond).toBeCloseTo(1000 * 20 * row.bytesPerMessage! * 8, 6);
+    }
+    // Nothing the bench did was counted outside its lanes and `api`.
+    expect(after.other.publish.requests).toBe(before.other.publish.requests);
+    // The feed is as the bench found it.
+    expect(after.feed).toMatchObject({ rate: 3, running: true });
+  }, RUN_TIMEOUT_MS);
+
+  it('prints the table by default, with the projection formula', async () => {
+    const origin = await startLab();
+    const run = await bench(['--url', origin, '--lanes', 'ws', '--clients', '2', '--duration', '200ms']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^lane +clients +delivered +requests +conns +header B\/msg/m);
+    expect(run.stdout).toMatch(/^ws +2 +\d+ +2 +2 /m);
+    expect(run.stdout).toContain('Mbit/s = clients × messages/s × wire bytes/message × 8 ÷ 10^6');
+    // Not a TTY: no progress bar, so no carriage returns.
+    expect(run.stdout + run.stderr).not.toContain('\r');
+  }, RUN_TIMEOUT_MS);
+
+  it('exits 4 and says so when a lane loses messages', async () => {
+    // A ring of 3 messages and 50 msg/s: short polls once a second must miss most of them.
+    const origin = await startLab({ feedCapacity: 3 });
+    const run = await bench(['--url', origin, '--lanes', 'poll', '--clients', '2', '--duration', '500ms',
+      '--rate', '50', '--poll-interval', '1s', '--json']);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/poll: LAB_ERR_BENCH_LOST: \d+ messages missing at 2 clients/);
+    const report = JSON.parse(run.stdout) as BenchReport;
+    expect(report.ok).toBe(false);
+    expect(report.lanes[0]!.missing).toBeGreaterThan(0);
+    expect(report.lanes[0]!.delivered + report.lanes[0]!.missing).toBe(report.lanes[0]!.expected);
+  }, RUN_TIMEOUT_MS);
+
+  it('runs the in-process server with wire accounting off: no byte figures, CPU still measured', async () => {
+    const run = await bench(['--lanes', 'ws', '--clients', '2', '--duration', '200ms', '--no-wire-accounting', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as BenchReport;
+    expect(report.server).toMatchObject({ mode: 'in-process', wireAccounting: false });
+    expect(report.lanes[0]).toMatchObject({ run: null, perMessage: null, overheadPercent: null, missing: 0 });
+    expect(report.lanes[0]!.server.cpuUsPerMessage).toBeGreaterThan(0);
+    expect(report.projection.rows[0]!.cells).toBeUndefined();
+  }, RUN_TIMEOUT_MS);
+
+  it('exits 3 when --url does not answer', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const run = await bench(['--url', `http://127.0.0.1:${port}`, '--json']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(new RegExp(`LAB_ERR_BENCH_UNREACHABLE: cannot reach the lab at http://127.0.0.1:${port} .*ECONNREFUSED`));
+  }, RUN_TIMEOUT_MS);
+
+  it('exits 2 on a bad option, naming it', async () => {
+    const run = await bench(['--clients', 'many']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('LAB_ERR_BENCH_OPTION: --clients must be a number, got "many"');
+  }, RUN_TIMEOUT_MS);
+});
