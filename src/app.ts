@@ -22,6 +22,7 @@ import { startSecondOrigin } from './security/second-origin.ts';
 import { Timeline } from './wire/timeline.ts';
 import { isPlaygroundSocket, playgroundApi } from './inspect/playground.ts';
 import { switchesApi } from './api/switches.ts';
+import { inspectApi } from './inspect/frames.ts';
 import type { Lab } from './lab.ts';
 import { pollLane } from './transports/poll.ts';
 import { longpollLane } from './transports/longpoll.ts';
@@ -111,7 +112,13 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   });
 
   await app.register(websocket, {
-    options: { maxPayload: options.maxWsMessageBytes },
+    options: {
+      // One ws server serves every endpoint: the largest cap here, each endpoint enforces its own.
+      maxPayload: Math.max(options.maxWsMessageBytes, options.inspectMaxMessageBytes),
+      // Compression is negotiated only where asked for (the frame inspector with ?deflate=1):
+      // the guard removes the offer elsewhere, so lane byte counts are plain frames.
+      perMessageDeflate: { threshold: 0 },
+    },
     // RFC 6455 §7.4.1: 1001 "going away", as when a server goes down.
     preClose(done) {
       const reason = new LabError('LAB_ERR_SHUTDOWN');
@@ -143,6 +150,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await app.register(stompPlugin);
   await app.register(switchesApi);
   await app.register(playgroundApi);
+  await app.register(inspectApi);
 
   if (serveWeb && existsSync(WEB_ROOT)) {
     await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/' });

@@ -53,6 +53,12 @@ export const DEFAULTS = {
   playgroundMaxRequestBytes: 4 * 1024,
   playgroundMaxResponseBytes: 16 * 1024,
   playgroundWaitMs: 1_000,
+  /** Frame inspector: the largest message it echoes (past 65,535 bytes, for the 64-bit length form), frames kept, connections at once. */
+  inspectMaxMessageBytes: 128 * 1024,
+  inspectFramesKept: 64,
+  inspectMaxConnections: 50,
+  inspectPreviewBytes: 64,
+  inspectMaxFragments: 16,
   /** Request timeline: how many recent requests and connections are kept per lane. */
   timelineKept: 200,
   /** How many recent WebSocket frame headers the wire view keeps per lane. */
@@ -84,6 +90,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs',
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
+    'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments',
   ];
   for (const key of positive) {
     if (out[key] <= 0) throw new LabConfigError(`option "${key}" must be > 0`);

@@ -129,6 +129,7 @@ describe('WebSocket frame headers (RFC 6455 §5.7 examples)', () => {
       scanner.push(stream.subarray(cut));
       expect(frames.map((f) => f.header.opcode)).toEqual([1, 9, 2, 0]);
       expect(new TextDecoder().decode(frames[0]!.preview)).toBe('Hello');
+      expect(toHex(frames[0]!.rawPreview)).toBe('7f 9f 4d 51 58'); // as it crossed the wire, masked
       expect(frames[2]!.preview).toHaveLength(8);
     }
   });

@@ -228,3 +228,72 @@ describe('the second origin', () => {
   });
 });
 
+
+describe('the frame inspector endpoint', () => {
+  const open = async (query = '') => {
+    const ws = new WebSocket(lab.base.replace('http', 'ws') + '/inspect/echo' + query, { perMessageDeflate: query.includes('deflate') });
+    const [welcome] = await once(ws, 'message') as [Buffer];
+    return { ws, id: (JSON.parse(welcome.toString()) as { id: number; deflate: boolean }).id, welcome: JSON.parse(welcome.toString()) as { deflate: boolean } };
+  };
+  const frames = async (id: number) => (await (await fetch(`${lab.base}/api/inspect/frames/${id}`)).json()) as { frames: { dir: string; opcode: string; fin: boolean; rsv1: boolean; masked: boolean; headerHex: string; wireHex: string; unmaskedHex: string; text: string | null; payloadLength: number }[] };
+
+  it('shows the client frame masked as it arrived, then unmasked, and the echo unmasked', async () => {
+    lab = await startLab();
+    const { ws, id } = await open();
+    ws.send('Hello');
+    await once(ws, 'message');
+    const { frames: got } = await frames(id);
+    const inbound = got.find((f) => f.dir === 'in' && f.opcode === 'text')!;
+    expect(inbound.masked).toBe(true);
+    expect(inbound.headerHex).toMatch(/^81 85( [0-9a-f]{2}){4}$/);
+    expect(inbound.unmaskedHex).toBe('48 65 6c 6c 6f');
+    expect(inbound.wireHex).not.toBe(inbound.unmaskedHex);
+    const echo = got.filter((f) => f.dir === 'out' && f.opcode === 'text').at(-1)!;
+    expect(echo.headerHex).toBe('81 05');
+    expect(echo.text).toBe('Hello');
+    ws.close(4000, 'bye');
+    await once(ws, 'close');
+    const closing = (await frames(id)).frames.filter((f) => f.opcode === 'close');
+    expect(closing.map((f) => [f.dir, f.text])).toEqual([['in', '4000 bye'], ['out', '4000 bye']]);
+  });
+
+  it('shows the 16- and 64-bit length forms, fragments and ping/pong', async () => {
+    lab = await startLab();
+    const { ws, id } = await open();
+    ws.send(Buffer.alloc(256), { binary: true });
+    await once(ws, 'message');
+    ws.send(Buffer.alloc(65_536), { binary: true });
+    await once(ws, 'message');
+    ws.send(JSON.stringify({ cmd: 'fragments', text: 'Hello', parts: 2 }));
+    const [whole] = await once(ws, 'message') as [Buffer];
+    expect(whole.toString()).toBe('Hello');
+    ws.send(JSON.stringify({ cmd: 'ping', data: 'hi' }));
+    await once(ws, 'ping');
+    const pongSeen = async () => (await frames(id)).frames.some((f) => f.dir === 'in' && f.opcode === 'pong');
+    while (!(await pongSeen())) await new Promise((r) => setImmediate(r));
+    const got = (await frames(id)).frames;
+    expect(got.find((f) => f.dir === 'out' && f.payloadLength === 256)!.headerHex).toBe('82 7e 01 00');
+    expect(got.find((f) => f.dir === 'out' && f.payloadLength === 65_536)!.headerHex).toBe('82 7f 00 00 00 00 00 01 00 00');
+    const parts = got.filter((f) => f.dir === 'out' && (f.opcode === 'continuation' || f.text === 'Hel'));
+    expect(parts.map((f) => [f.opcode, f.fin, f.text])).toEqual([['text', false, 'Hel'], ['continuation', true, 'lo']]);
+    expect(got.find((f) => f.dir === 'in' && f.opcode === 'pong')!.masked).toBe(true);
+    ws.close();
+  });
+
+  it('negotiates permessage-deflate only when asked: RSV1 and a compressed payload', async () => {
+    lab = await startLab();
+    const { ws, id, welcome } = await open('?deflate=1');
+    expect(welcome.deflate).toBe(true);
+    ws.send('Hello Hello Hello Hello');
+    await once(ws, 'message');
+    const echo = (await frames(id)).frames.filter((f) => f.dir === 'out' && f.opcode === 'text').at(-1)!;
+    expect(echo.rsv1).toBe(true);
+    expect(echo.payloadLength).toBeLessThan(23);
+    ws.close();
+    // The lanes never compress, even when the client offers it.
+    const lane = new WebSocket(lab.base.replace('http', 'ws') + '/feed/ws', { perMessageDeflate: true });
+    await once(lane, 'open');
+    expect(lane.extensions).toBe('');
+    lane.close();
+  });
+});

@@ -176,7 +176,9 @@ export function toHex(bytes: Uint8Array): string {
 export interface ScannedFrame {
   header: FrameHeader;
   headerBytes: Uint8Array;
-  /** The first bytes of the payload, unmasked. */
+  /** The first bytes of the payload as they crossed the wire (still masked, for a client frame). */
+  rawPreview: Uint8Array;
+  /** The same bytes unmasked. */
   preview: Uint8Array;
 }
 
@@ -206,6 +208,7 @@ export class FrameScanner {
           const key = this.current.header.maskingKey;
           const clear = key ? applyMask(part, key, this.payloadOffset) : part.slice();
           this.current.preview = concat(this.current.preview, clear);
+          this.current.rawPreview = concat(this.current.rawPreview, part.slice());
           this.previewLeft -= part.length;
         }
         this.payloadOffset += take;
@@ -227,7 +230,7 @@ export class FrameScanner {
         return;
       }
       this.pending = new Uint8Array(0);
-      this.current = { header, headerBytes: buf.slice(0, header.headerLength), preview: new Uint8Array(0) };
+      this.current = { header, headerBytes: buf.slice(0, header.headerLength), rawPreview: new Uint8Array(0), preview: new Uint8Array(0) };
       this.previewLeft = Math.min(this.previewBytes, header.payloadLength);
       this.payloadOffset = 0;
       this.skip = header.payloadLength;

@@ -61,6 +61,12 @@ export async function guardPlugin(app: FastifyInstance, security: Security, chao
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.headers.upgrade?.toLowerCase() !== 'websocket') return;
+    // permessage-deflate only where a lesson asks for it; everywhere else the
+    // offer is dropped before ws sees it, so frames stay byte-for-byte plain.
+    const url = new URL(request.url, 'http://lab');
+    if (!(url.pathname === '/inspect/echo' && url.searchParams.get('deflate') === '1')) {
+      delete request.raw.headers['sec-websocket-extensions'];
+    }
     if (request.routeOptions.config.traffic === 'api') return; // the dashboard's own stats channel is never refused
     const lane = laneOf(request.url);
     if (lane && chaos.refusesUpgrade(lane)) return refuse(reply, new LabError('LAB_ERR_UPGRADE_REFUSED'));

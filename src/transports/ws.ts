@@ -25,7 +25,9 @@ export async function wsLane(app: FastifyInstance): Promise<void> {
 
     // Listen before anything else: a handler attached after an await can miss
     // the client's first frames (fastify/fastify-websocket#106).
-    socket.on('message', (data, isBinary) => {
+    socket.on('message', (data: Buffer, isBinary) => {
+      // RFC 6455 §7.4.1: 1009, "a message that is too big for it to process".
+      if (data.length > options.maxWsMessageBytes) return fail(new LabError('LAB_ERR_PAYLOAD_TOO_LARGE'));
       if (isBinary) return fail(new LabError('LAB_ERR_WS_BINARY'));
       let body: unknown;
       try {

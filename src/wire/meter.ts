@@ -24,7 +24,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { LANE_IDS, OTHER_NAMES, isLaneId, type LaneId, type TrafficName } from '../lanes.ts';
 import type { FeedMessage } from '../feed/feed.ts';
-import { FrameScanner, describeFrameHeader, toHex, OPCODE_NAMES, type LabelledField } from '../framing/ws-frame.ts';
+import { describeFrameHeader, toHex, OPCODE_NAMES, type LabelledField } from '../framing/ws-frame.ts';
+import { tapFrames } from './frame-tap.ts';
 
 export interface Counters {
   requests: number;
@@ -172,7 +173,9 @@ export class WireMeter {
     const exchange = st?.exchange;
     if (!st || !exchange || this.watchedWs.has(socket)) return;
     this.watchedWs.add(socket);
-    const keep = (dir: 'in' | 'out') => new FrameScanner(32, (f) => {
+    // Only the newest connection of a lane is shown; older ones stop scanning.
+    const live = () => this.exchanges.get(st.name as LaneId) === exchange;
+    tapFrames(socket, 32, (dir, f) => {
       exchange.frames.push({
         dir,
         at: Date.now(),
@@ -184,18 +187,7 @@ export class WireMeter {
         preview: f.header.opcode === 0x2 ? toHex(f.preview) : new TextDecoder().decode(f.preview),
       });
       if (exchange.frames.length > this.framesKept) exchange.frames.shift();
-    });
-    const inbound = keep('in');
-    const outbound = keep('out');
-    // Only the newest connection of a lane is shown; older ones stop scanning.
-    const live = () => this.exchanges.get(st.name as LaneId) === exchange;
-    socket.prependListener('data', (chunk: Buffer) => { if (live()) inbound.push(chunk); });
-    const write = socket.write;
-    socket.write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
-      // ws writes a text payload as the string itself (utf8), headers as Buffers.
-      if (live()) outbound.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
-      return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as Socket['write'];
+    }, live);
   }
 
   /** A lane wrote these messages to this socket (payload = their JSON bytes). */
