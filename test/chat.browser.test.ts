@@ -122,4 +122,23 @@ describe('web/chat.html: three people, three connections', () => {
     expect(await page.locator('.chat-cost').textContent()).toMatch(/^Chat traffic \(lab's wire meter\): [\d,]+ B in, [\d,]+ B out/);
     expect(errors).toEqual([]);
   });
+
+  for (const transport of ['longpoll', 'sse'] as const) {
+    it(`carries the same chat over ${transport} (?transport=${transport})`, async () => {
+      const other = await browser.newPage({ width: 1280, height: 900 });
+      const otherErrors = collectPageErrors(other);
+      await other.goto(`${lab.url}chat.html?transport=${transport}&nicks=${transport}-a,${transport}-b`);
+      const a = other.locator(`chat-client[nick="${transport}-a"]`);
+      const b = other.locator(`chat-client[nick="${transport}-b"]`);
+      await a.locator('.chat-members li', { hasText: `${transport}-b` }).waitFor();
+      await a.locator('input[name="text"]').fill(`hi over ${transport}`);
+      await a.locator('select[name="mode"]').selectOption('others');
+      await a.locator('.chat-say button[type="submit"]').click();
+      await b.locator('.chat-line[data-kind="message"]', { hasText: `hi over ${transport}` }).waitFor();
+      // The first page's WebSocket members saw them come; they see them go when the page closes.
+      await other.close();
+      await person('유재석').locator('.chat-line[data-kind="presence"]', { hasText: `${transport}-b left` }).waitFor();
+      expect(otherErrors).toEqual([]);
+    });
+  }
 });

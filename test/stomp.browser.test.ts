@@ -49,7 +49,7 @@ describe('web/stomp.html: STOMP frames beside their WebSocket frames', () => {
     await page.locator('stomp-frames[data-state="connected"]').waitFor();
     const [connect, connected] = await rows();
     expect(connect).toMatchObject({ dir: 'out', command: 'CONNECT' });
-    expect(connect!.text).toMatch(/^CONNECT↵\naccept-version:1\.2,1\.1,1\.0↵\nheart-beat:10000,10000↵\n↵\n␀$/);
+    expect(connect!.text).toMatch(/^CONNECT↵\naccept-version:1\.2,1\.1,1\.0↵\nheart-beat:10000,10000↵\n↵\nNUL$/);
     // A client frame: FIN + text (81), MASK + length, then the key the page cannot see.
     expect(connect!.header).toBe(`81 ${(0x80 | connect!.payloadBytes).toString(16)} ?? ?? ?? ??`);
     expect(connected).toMatchObject({ dir: 'in', command: 'CONNECTED' });
@@ -67,7 +67,7 @@ describe('web/stomp.html: STOMP frames beside their WebSocket frames', () => {
     const message = (await rows()).find((r) => r.command === 'MESSAGE')!;
     expect(message.dir).toBe('in');
     expect(message.text).toContain('destination:/topic/feed↵');
-    expect(message.text.endsWith(`${published.json}␀`)).toBe(true);
+    expect(message.text.endsWith(`${published.json}NUL`)).toBe(true);
   });
 
   it('sends with a receipt, and a long body gets the 16-bit length form', async () => {

@@ -47,13 +47,23 @@ export class ChatClientElement extends HTMLElement {
   private modeSelect!: HTMLSelectElement;
   private roomSelect!: HTMLSelectElement;
 
+  /** Closing the tab: say goodbye, so the others see "left" now rather than a timeout later. */
+  private readonly onPageHide = () => {
+    const transport = this.transport;
+    this.transport = undefined;
+    this.me = undefined;
+    transport?.close();
+  };
+
   connectedCallback(): void {
     if (!this.built) this.build();
+    window.addEventListener('pagehide', this.onPageHide);
     const nick = this.getAttribute('nick');
     if (nick && !this.transport) void this.join(nick);
   }
 
   disconnectedCallback(): void {
+    window.removeEventListener('pagehide', this.onPageHide);
     this.leave();
   }
 

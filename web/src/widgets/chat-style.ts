@@ -4,6 +4,7 @@
  * and fall back to plain values on a page without it.
  */
 const CSS = `
+.chat-client [hidden], .stomp-frames [hidden] { display: none !important; }
 .chat-client, .stomp-frames {
   display: flex; flex-direction: column; gap: 8px; min-width: 0;
   background: var(--card, #f5f6f8); border: 1px solid var(--border, #cdd2d9);
@@ -15,6 +16,7 @@ const CSS = `
 .chat-client[data-state="closed"] .chat-state::before { content: "● "; color: var(--bad, #c0262d); }
 .chat-client form { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 0; }
 .chat-client input[type="text"] { flex: 1 1 8em; min-width: 6em; padding: 4px 6px; border: 1px solid var(--border, #cdd2d9); border-radius: 6px; background: var(--bg, #fff); }
+.chat-client select[name="mode"] { flex: 1 1 100%; min-width: 0; max-width: 100%; }
 .chat-client select { font: inherit; padding: 3px; border-radius: 6px; border: 1px solid var(--border, #cdd2d9); background: var(--bg, #fff); color: inherit; }
 .chat-client .chat-presence { margin: 0; font-size: 0.9rem; }
 .chat-client .chat-members { display: inline; list-style: none; margin: 0; padding: 0; }
@@ -36,6 +38,7 @@ const CSS = `
 .chat-client .chat-line[data-kind="error"] { color: var(--bad, #c0262d); }
 .chat-trio .chat-people { display: grid; grid-template-columns: repeat(auto-fit, minmax(18em, 1fr)); gap: var(--gap, 12px); }
 .chat-trio .chat-legend { margin: 0 0 var(--gap, 12px); border-collapse: collapse; font-size: 0.92rem; }
+.chat-trio .chat-legend caption { text-align: left; font-weight: 600; padding-bottom: 2px; }
 .chat-trio .chat-legend th, .chat-trio .chat-legend td { text-align: left; padding: 2px 10px 2px 0; }
 .chat-trio .chat-cost, .stomp-frames .stomp-cost { color: var(--muted, #4f5660); margin: 0 0 var(--gap, 12px); }
 .stomp-frames form { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 0; }
@@ -43,7 +46,9 @@ const CSS = `
 .stomp-frames .stomp-log { width: 100%; border-collapse: collapse; font-size: 0.88rem; }
 .stomp-frames .stomp-log th, .stomp-frames .stomp-log td { text-align: left; vertical-align: top; padding: 4px 6px; border-top: 1px solid var(--grid, #e2e5ea); }
 .stomp-frames .stomp-log pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-.stomp-frames .stomp-log .eol, .stomp-frames .stomp-log .nul { color: var(--accent, #0b57d0); font-weight: 700; }
+.stomp-frames .stomp-log .eol { color: var(--accent, #0b57d0); font-weight: 700; }
+.stomp-frames .stomp-log .nul { color: var(--accent, #0b57d0); font-weight: 700; font-size: 0.75em; border: 1px solid currentColor; border-radius: 3px; padding: 0 2px; }
+.stomp-frames .stomp-log caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
 .stomp-frames .stomp-log tr[data-dir="out"] td.dir { color: var(--lane-longpoll, #b77d00); }
 .stomp-frames .stomp-log tr[data-dir="in"] td.dir { color: var(--lane-ws, #0072b2); }
 .stomp-frames .stomp-log .hex { font-family: ui-monospace, Menlo, Consolas, monospace; white-space: nowrap; }

@@ -8,7 +8,7 @@
  *   - the WebSocket frame that carries it (RFC 6455 §5.2): FIN + opcode byte,
  *     MASK + length byte(s), and for client frames the 4-byte masking key;
  *   - the STOMP frame inside, as text, with each LF shown as ↵ and the
- *     terminating NUL as ␀.
+ *     terminating NUL byte as a boxed NUL.
  *
  * What page JavaScript can know: the payload, byte for byte. The frame header
  * follows from it (text opcode, no compression: the lab does not negotiate
@@ -43,7 +43,8 @@ export function visibleFrame(text: string, into: HTMLElement): void {
     if (part === '\n' || part === '\r\n') {
       into.append(Object.assign(document.createElement('span'), { className: 'eol', textContent: part === '\n' ? '↵' : '␍↵', title: part === '\n' ? 'LF (0x0a)' : 'CR LF' }), '\n');
     } else if (part === '\0') {
-      into.append(Object.assign(document.createElement('span'), { className: 'nul', textContent: '␀', title: 'NUL (0x00): end of frame' }));
+      // Drawn as a word, not U+2400: many fonts have no glyph for the control pictures.
+      into.append(Object.assign(document.createElement('span'), { className: 'nul', textContent: 'NUL', title: 'the byte 0x00: end of frame' }));
     } else if (part) {
       into.append(part);
     }
@@ -157,8 +158,11 @@ export class StompFramesElement extends HTMLElement {
         Object.assign(document.createElement('div'), { className: 'unknown', textContent: carrier.text })),
       cell('stomp', Object.assign(document.createElement('strong'), { textContent: command }), pre),
     );
+    const scroll = this.querySelector('.stomp-scroll');
+    const atBottom = !scroll || scroll.scrollTop + scroll.clientHeight >= scroll.scrollHeight - 4;
     this.rows.append(tr);
     while (this.rows.childElementCount > MAX_ROWS) this.rows.firstElementChild!.remove();
+    if (scroll && atBottom) scroll.scrollTop = scroll.scrollHeight; // follow the newest frame unless the reader scrolled up
   }
 
   private setStatus(state: string, text: string): void {
@@ -206,7 +210,8 @@ export class StompFramesElement extends HTMLElement {
     this.status = Object.assign(document.createElement('span'), { className: 'stomp-status', textContent: 'not connected' });
     this.status.setAttribute('role', 'status');
     const connection = Object.assign(document.createElement('p'), { className: 'stomp-connection' });
-    connection.append(button('Connect', () => this.connect()), ' ', button('Disconnect', () => this.disconnect()), ' ', this.status);
+    connection.append(button('Connect', () => this.connect()), ' ', button('Disconnect', () => this.disconnect()), ' ',
+      button('Clear the log', () => this.rows.replaceChildren()), ' ', this.status);
 
     const subDest = input('subscribe', '/topic/feed', 'destination to subscribe to');
     const subscribe = form('stomp-subscribe', () => this.subscribe(subDest.value), subDest,
@@ -222,14 +227,13 @@ export class StompFramesElement extends HTMLElement {
     const table = Object.assign(document.createElement('table'), { className: 'stomp-log' });
     table.createCaption().textContent = 'Every WebSocket message, and the STOMP frame it carries';
     const head = table.createTHead().insertRow();
-    for (const h of ['#', 'direction', 'WebSocket frame header (hex)', 'STOMP frame (↵ = LF, ␀ = NUL)']) {
+    for (const h of ['#', 'direction', 'WebSocket frame header (hex)', 'STOMP frame (↵ = LF, NUL = the 0x00 byte)']) {
       head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: h }));
     }
     this.rows = table.createTBody();
     const scroll = Object.assign(document.createElement('div'), { className: 'stomp-scroll' });
     scroll.append(table);
-    const clear = button('Clear', () => this.rows.replaceChildren());
-    this.append(connection, subscribe, send, clear, scroll);
+    this.append(connection, subscribe, send, scroll);
   }
 }
 
