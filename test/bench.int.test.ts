@@ -55,8 +55,8 @@ describe('transport-lab bench', () => {
   it('measures every lane, and its byte figures equal what /api/stats counted for the run', async () => {
     const origin = await startLab({ feedRate: 3 }); // a running feed, which the bench must pause and restore
     const before = await stats(origin);
-    const run = await bench(['--url', origin, '--json', '--clients', '3,ws=4', '--duration', '500ms',
-      '--rate', '20', '--poll-interval', '100ms', '--project', '1000,10000']);
+    const run = await bench(['--url', origin, '--json', '--clients', '3,ws=4', '--duration', '300ms',
+      '--rate', '30', '--poll-interval', '100ms', '--project', '1000,10000']);
     const after = await stats(origin);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -65,7 +65,7 @@ describe('transport-lab bench', () => {
     expect(report).toMatchObject({
       tool: 'transport-lab bench', ok: true, problems: [],
       server: { mode: 'url', origin, wireAccounting: true, pid: process.pid },
-      settings: { lanes: [...LANE_IDS], durationMs: 500, rate: 20, payloadBytes: 32, pollIntervalMs: 100 },
+      settings: { lanes: [...LANE_IDS], durationMs: 300, rate: 30, payloadBytes: 32, pollIntervalMs: 100 },
     });
     expect(report.lanes.map((l) => l.lane)).toEqual([...LANE_IDS]);
 
@@ -102,11 +102,11 @@ describe('transport-lab bench', () => {
     expect(report.lanes.find((l) => l.lane === 'sse')!.run!.requests).toBe(3);
     expect(report.lanes.find((l) => l.lane === 'poll')!.run!.requests).toBeGreaterThan(3);
 
-    expect(report.projection).toMatchObject({ unit: 'si', rate: 20, clients: [1000, 10000] });
+    expect(report.projection).toMatchObject({ unit: 'si', rate: 30, clients: [1000, 10000] });
     for (const row of report.projection.rows) {
       const lane = report.lanes.find((l) => l.lane === row.lane)!;
       expect(row.bytesPerMessage).toBe(lane.steadyBytesPerMessage);
-      expect(row.cells![0]!.bitsPerSecond).toBeCloseTo(1000 * 20 * row.bytesPerMessage! * 8, 6);
+      expect(row.cells![0]!.bitsPerSecond).toBeCloseTo(1000 * 30 * row.bytesPerMessage! * 8, 6);
     }
     // Nothing the bench did was counted outside its lanes and `api`.
     expect(after.other.publish.requests).toBe(before.other.publish.requests);

@@ -16,6 +16,7 @@ import { LANES, type LaneId } from '../lanes.ts';
 import { BenchError } from './errors.ts';
 import { laneDelta, overheadPercent, perMessage, serverCost, type CounterDelta, type PerMessage } from './figures.ts';
 import { LabApi, type FeedSettings } from './lab-api.ts';
+import { checkOpenFiles } from './limits.ts';
 import type { BenchOptions } from './options.ts';
 import { ClientPool, type Totals } from './processes.ts';
 import { project, type Projection } from './projection.ts';
@@ -141,12 +142,15 @@ export function defaultProcesses(): number {
 
 export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Promise<BenchReport> {
   const startedAt = new Date();
+  const mostClients = Math.max(...options.lanes.map((lane) => options.clients[lane]));
+  const processes = Math.min(options.workers ?? defaultProcesses(), mostClients);
+  // The busiest process: the in-process server holds every client of a lane; a client process its share.
+  checkOpenFiles(options.url ? Math.ceil(mostClients / processes) : mostClients);
   let app: FastifyInstance | undefined;
   let origin: string;
   if (options.url) {
     origin = options.url;
   } else {
-    const mostClients = Math.max(...options.lanes.map((lane) => options.clients[lane]));
     app = await buildLab({
       feedRate: 0,
       startFeed: false,
@@ -165,7 +169,6 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
     if (options.url) restore = { rate: first.feed.rate, payloadBytes: first.feed.payloadBytes, running: first.feed.running };
     await api.feed({ rate: options.rate, payloadBytes: options.payloadBytes, running: false });
 
-    const processes = Math.min(options.workers ?? defaultProcesses(), Math.max(...options.lanes.map((lane) => options.clients[lane])));
     const pool = new ClientPool(processes);
     const onAbort = () => pool.kill();
     hooks.signal?.addEventListener('abort', onAbort);
