@@ -2,8 +2,8 @@
  * One lane in the page: its transport, its counter, and the state a card shows.
  * The transport moves messages; the runner counts them. Usable alone:
  *
- *   const runner = new LaneRunner('sse', { since: 0 });
- *   runner.start();   // ... runner.counter.received, runner.state
+ *   const runner = new LaneRunner('sse');
+ *   runner.start({ since: 0 });   // ... runner.counter.received, runner.state
  */
 import type { LaneId } from '../../src/lanes.ts';
 import { LaneCounter } from './counting.ts';
@@ -23,11 +23,10 @@ export class LaneRunner {
   state: LaneState = 'off';
   /** Why the last retry happened, shown on the card until the lane is open again. */
   lastProblem: string | undefined;
-  private readonly transport: Transport;
+  private transport: Transport | undefined;
 
-  constructor(readonly lane: LaneId, options: TransportOptions = {}, settings: Partial<LaneSettings> = {}) {
+  constructor(readonly lane: LaneId, settings: Partial<LaneSettings> = {}) {
     this.settings = { ...DEFAULT_LANE_SETTINGS, ...settings };
-    this.transport = createTransport(lane, options, this.settings);
   }
 
   get running(): boolean {
@@ -35,17 +34,22 @@ export class LaneRunner {
   }
 
   get lastSeq(): number | undefined {
-    return this.transport.lastSeq;
+    return this.transport?.lastSeq;
   }
 
-  start(): void {
+  /**
+   * The first start reads from `from.since` of feed `from.epoch` (no since: from now on);
+   * every later start resumes after the last seq received.
+   */
+  start(from: TransportOptions = {}): void {
     if (this.running) return;
+    this.transport ??= createTransport(this.lane, from, this.settings);
     this.state = 'connecting';
     this.transport.start((message) => this.counter.record(message), (event) => this.onEvent(event));
   }
 
   stop(): void {
-    this.transport.stop();
+    this.transport?.stop();
     this.state = 'off';
   }
 

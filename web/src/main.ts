@@ -60,19 +60,17 @@ async function main(): Promise<void> {
   const liveField = must<HTMLElement>(document, '[data-field="live"]');
   setText(liveField, 'connecting to the lab…');
 
-  // Every lane starts at the same seq, so all five receive the same messages.
   const first = await stats.first();
   const settings = {
     pollIntervalMs: numberParam('poll', DEFAULT_LANE_SETTINGS.pollIntervalMs, MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS),
     longpollWaitMs: numberParam('wait', DEFAULT_LANE_SETTINGS.longpollWaitMs, 0, DEFAULTS.maxLongpollWaitMs),
   };
   const enabled = lanesParam();
-  const runners = LANE_IDS.map((lane) => new LaneRunner(lane, { since: first.feed.head, epoch: first.epoch }, settings));
+  const runners = LANE_IDS.map((lane) => new LaneRunner(lane, settings));
+  // A lane started for the first time after the others (it was off) starts where they are now.
+  const from = () => (stats.snapshot ? { since: stats.snapshot.feed.head, epoch: stats.snapshot.epoch } : {});
   const runnerOf = (lane: LaneId) => runners.find((r) => r.lane === lane)!;
   let running = true;
-  // Connect before building the rest of the page, so set-up work does not delay the first messages.
-  clock.start();
-  for (const runner of runners) if (enabled[runner.lane]) runner.start();
 
   // Wire view, in a dialog (Esc closes it).
   const dialog = must<HTMLDialogElement>(document, '#wire-dialog');
@@ -118,7 +116,7 @@ async function main(): Promise<void> {
         controls.setRunning(run);
         if (run) {
           clock.start();
-          for (const runner of runners) if (enabled[runner.lane]) runner.start();
+          for (const runner of runners) if (enabled[runner.lane]) runner.start(from());
           await api.setFeed({ running: true });
           controls.say('running');
         } else {
@@ -152,7 +150,7 @@ async function main(): Promise<void> {
       },
       onLane(lane, on) {
         enabled[lane] = on;
-        if (on && running) runnerOf(lane).start();
+        if (on && running) runnerOf(lane).start(from());
         if (!on) runnerOf(lane).stop();
         charts?.mark(`${lane} ${on ? 'on' : 'off'}`);
       },
@@ -206,6 +204,11 @@ async function main(): Promise<void> {
     }
   });
 
+  // Start once the page is built, so building it does not hold up the first messages. Every lane
+  // starts at the same seq, the feed's newest right now, so all five receive the same messages.
+  const start = await api.stats();
+  clock.start();
+  for (const runner of runners) if (enabled[runner.lane]) runner.start({ since: start.feed.head, epoch: start.epoch });
   root.dataset.ready = 'true';
 }
 
