@@ -96,7 +96,7 @@ beforeAll(async () => {
     limits: { rateBurst: 5, ratePerSecond: 0.001, maxTextChars: 10, sessionIdleMs: 200, longpollWaitMs: 50, maxLongpollWaitMs: 100 },
   });
   // And one with a rate limit no test reaches, for tests that send many commands quickly.
-  await app.register(chatPlugin, { prefix: '/loose', limits: { rateBurst: 1000 } });
+  await app.register(chatPlugin, { prefix: '/loose', limits: { rateBurst: 1000, mailboxCapacity: 2 } });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   wsUrl = `${base.replace('http', 'ws')}/chat/ws`;
 });
@@ -351,6 +351,29 @@ describe('over HTTP: POST to send, long poll or SSE to receive', () => {
     resumed.close();
     await post(`/chat/messages?session=${session}`, { type: 'leave' });
     await ws.close();
+  });
+
+  it('tells an HTTP member when its mailbox overflowed, on long poll and on SSE', async () => {
+    const talker = await Peer.join(`${base.replace('http', 'ws')}/loose/chat/ws`, 'talker');
+    const { body } = await post('/loose/chat/sessions', { type: 'join', nick: 'away' });
+    const session = body.session as string;
+    for (const text of ['one', 'two', 'three']) await talker.request({ type: 'say', to: 'others', text }, text);
+    const poll = await (await fetch(`${base}/loose/chat/longpoll?session=${session}&since=0`)).json() as { truncated: boolean; firstSeq: number; events: Message[] };
+    expect(poll).toMatchObject({ truncated: true, firstSeq: 2 });
+    expect(poll.events.map((e) => e.text)).toEqual(['two', 'three']);
+    const sse = await fetch(`${base}/loose/chat/sse?session=${session}`);
+    const reader = sse.body!.getReader();
+    const decoder = new SseDecoder();
+    const events: { event: string; data: string }[] = [];
+    while (events.length < 3) {
+      const { value } = await reader.read();
+      events.push(...decoder.push(new TextDecoder().decode(value)).filter((e) => e.event !== 'retry'));
+    }
+    expect(events[0]).toEqual({ event: 'truncated', data: '{"type":"truncated","firstSeq":2}' });
+    expect(events.slice(1).map((e) => (JSON.parse(e.data) as Message).text)).toEqual(['two', 'three']);
+    await reader.cancel();
+    await post(`/loose/chat/messages?session=${session}`, { type: 'leave' });
+    await talker.close();
   });
 
   it('an HTTP member that stops polling times out, and the others are told', async () => {

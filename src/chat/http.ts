@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { parseWait } from '../delivery/since.ts';
-import { sseComment, sseMessage, sseRetry } from '../framing/sse.ts';
+import { sseComment, sseEvent, sseMessage, sseRetry } from '../framing/sse.ts';
 import { ChatConnection } from './connection.ts';
 import { ChatError } from './errors.ts';
 import type { ChatHub } from './hub.ts';
@@ -118,7 +118,8 @@ export function chatHttp(app: FastifyInstance, hub: ChatHub, limits: ChatLimits)
     let sent = since;
     const flush = () => {
       const read = session.mailbox.readSince(sent);
-      if (read.truncated) return res.end(); // events were lost: let EventSource reconnect and be told
+      // Events were dropped while this member was away: say so (the long poll's `truncated`), then go on from the oldest kept.
+      if (read.truncated) res.write(sseEvent('truncated', JSON.stringify({ type: 'truncated', firstSeq: read.firstSeq })));
       if (read.events.length === 0) return;
       if (res.writableLength > limits.maxBufferedBytes) return res.destroy(); // it stopped reading
       const first = read.head - read.events.length + 1;

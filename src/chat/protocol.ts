@@ -42,6 +42,8 @@ export type ServerEvent =
   | { type: 'joined-room'; room: string; members: MemberInfo[]; ref?: Ref }
   | { type: 'left-room'; room: string; ref?: Ref }
   | { type: 'bye' }
+  /** SSE only, before the events: some were dropped from the mailbox; the oldest kept is `firstSeq`. */
+  | { type: 'truncated'; firstSeq: number }
   | { type: 'error'; code: string; message: string; ref?: Ref; retryAfterMs?: number };
 
 /** left: said goodbye (leave, or a clean close); lost: the connection dropped without a close; timeout: went silent. */

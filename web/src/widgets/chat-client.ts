@@ -163,6 +163,9 @@ export class ChatClientElement extends HTMLElement {
       case 'error':
         this.line('error', `${event.code}: ${event.message}`);
         break;
+      case 'truncated':
+        this.line('system', 'Some messages were dropped while you were away (the mailbox is full).');
+        break;
       case 'bye':
         break;
       default:

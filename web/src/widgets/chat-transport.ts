@@ -108,7 +108,8 @@ function httpChat(id: 'longpoll' | 'sse', handlers: ChatTransportHandlers, base:
         handlers.onClose(res.status === 404 ? 'the session ended' : `long poll answered ${res.status}`);
         return;
       }
-      const answer = await res.json() as { head: number; events: ServerEvent[] };
+      const answer = await res.json() as { head: number; firstSeq: number; truncated: boolean; events: ServerEvent[] };
+      if (answer.truncated) handlers.onEvent({ type: 'truncated', firstSeq: answer.firstSeq });
       for (const event of answer.events) handlers.onEvent(event);
       since = answer.head;
     }
@@ -117,6 +118,7 @@ function httpChat(id: 'longpoll' | 'sse', handlers: ChatTransportHandlers, base:
   const listen = () => {
     source = new EventSource(url(`/chat/sse?session=${encodeURIComponent(session!)}`, base));
     source.onmessage = (e: MessageEvent<string>) => handlers.onEvent(JSON.parse(e.data) as ServerEvent);
+    source.addEventListener('truncated', (e: MessageEvent<string>) => handlers.onEvent(JSON.parse(e.data) as ServerEvent));
     source.onerror = () => {
       // EventSource reconnects by itself (with Last-Event-ID) unless the session is gone.
       if (closed) source?.close();
