@@ -47,6 +47,18 @@ export class ChatConnection {
     }
   }
 
+  /** A binary WebSocket frame: refused, but it still counts against the rate limit (no free flood). */
+  handleBinary(): ServerEvent {
+    let err = new ChatError('LAB_ERR_CHAT_BINARY');
+    try {
+      this.limitRate();
+    } catch (limited) {
+      if (!(limited instanceof ChatError)) throw limited;
+      err = limited;
+    }
+    return { type: 'error', code: err.code, message: err.message, ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }) };
+  }
+
   /** A parsed HTTP body. Throws ChatError, which the HTTP binding turns into a status and JSON. */
   handle(body: unknown): ServerEvent | undefined {
     this.limitRate();

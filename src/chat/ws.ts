@@ -15,7 +15,6 @@ import type { WebSocket } from 'ws';
 import { ChatConnection } from './connection.ts';
 import type { ChatHub } from './hub.ts';
 import type { ChatLimits } from './limits.ts';
-import { CHAT_ERRORS } from './errors.ts';
 import type { LeaveReason, ServerEvent } from './protocol.ts';
 
 export function chatWebSocket(app: FastifyInstance, hub: ChatHub, limits: ChatLimits): void {
@@ -36,7 +35,7 @@ export function chatWebSocket(app: FastifyInstance, hub: ChatHub, limits: ChatLi
 
     // Listen first: a listener attached after an await can miss frames (fastify/fastify-websocket#106).
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) return reply({ type: 'error', code: 'LAB_ERR_CHAT_BINARY', message: CHAT_ERRORS.LAB_ERR_CHAT_BINARY.message });
+      if (isBinary) return reply(conn.handleBinary());
       // ws has already checked that a text frame is valid UTF-8 (RFC 6455 §8.1; 1007 otherwise).
       const answer = conn.handleText(data.toString('utf8'));
       if (answer) reply(answer);
