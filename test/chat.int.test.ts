@@ -97,6 +97,8 @@ beforeAll(async () => {
   });
   // And one with a rate limit no test reaches, for tests that send many commands quickly.
   await app.register(chatPlugin, { prefix: '/loose', limits: { rateBurst: 1000, mailboxCapacity: 2 } });
+  // And one that pings every 30 ms, to see a silent member dropped.
+  await app.register(chatPlugin, { prefix: '/ping', limits: { pingMs: 30 } });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   wsUrl = `${base.replace('http', 'ws')}/chat/ws`;
 });
@@ -200,6 +202,18 @@ describe('three members on WebSocket', () => {
     await again.close();
     expect(await yoo.waitFor((e) => e.type === 'presence' && e.event === 'leave' && e.member.nick === '하하' && e.member.id !== ghostId))
       .toMatchObject({ reason: 'left' });
+  });
+
+  it('drops a member that stops answering pings, as "timeout"', async () => {
+    const pingUrl = `${base.replace('http', 'ws')}/ping/chat/ws`;
+    const awake = await Peer.join(pingUrl, 'awake');
+    const ws = new WebSocket(pingUrl, { autoPong: false }); // a peer whose TCP is up but who no longer answers
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ type: 'join', nick: 'asleep' }));
+    expect(await awake.waitFor((e) => e.type === 'presence' && e.event === 'leave' && e.member.nick === 'asleep'))
+      .toMatchObject({ reason: 'timeout' });
+    ws.terminate();
+    await awake.close();
   });
 
   it('says goodbye on "leave" and closes with 1000', async () => {
