@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LaneCounter, LatencySamples, MAX_GAP_RANGES, percentile, percentileOfSorted } from '../web/src/counting.ts';
+import { LaneCounter, LatencySamples, MAX_GAP_RANGES, percentile, percentileOfSorted, selectPercentile } from '../web/src/counting.ts';
 
 /** A message published at `ts` = seq * 100 ms, so latency is easy to read off. */
 const msg = (seq: number) => ({ seq, ts: seq * 100, data: `#${seq}` });
@@ -142,5 +142,26 @@ describe('LatencySamples: a bounded ring', () => {
     for (let seq = 3; seq <= 6; seq++) ring.push(seq, 0, 0);
     expect([...ring.entriesSince(1)].map((s) => s.seq)).toEqual([4, 5, 6]);
     expect([...ring.entriesSince(6)]).toEqual([]);
+  });
+});
+
+describe('selectPercentile: quickselect gives the same answer as sorting', () => {
+  it('on random values with many ties, for every percentile asked', () => {
+    let state = 42; // a fixed-seed generator, so a failure can be replayed
+    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 500; trial++) {
+      const n = 1 + Math.floor(random() * 80);
+      const spread = trial % 2 === 0 ? 5 : 1000;
+      const values = Array.from({ length: n }, () => Math.floor(random() * spread) - 3);
+      for (const p of [1, 25, 50, 95, 99, 100]) {
+        expect(selectPercentile(Float64Array.from(values), p, n), `${values} p${p}`).toBe(percentile(values, p));
+      }
+    }
+  });
+
+  it('finds p50 among the values a p95 selection left in front', () => {
+    const values = Float64Array.from([9, 1, 8, 2, 7, 3, 6, 4, 5, 10]);
+    expect(selectPercentile(values, 95, 10)).toBe(10);
+    expect(selectPercentile(values, 50, 10, 10)).toBe(5);
   });
 });

@@ -111,12 +111,14 @@ export class LaneCounter {
   /** p50 and p95 over the kept samples (nearest rank), max over every sample since reset. */
   latency(): LatencySummary {
     if (!this.summary) {
+      // Selection, not a sort: O(n), so 100,000 samples per lane still redraw a few times a second.
       const values = this.samples.latencies();
-      values.sort();
+      const p95 = selectPercentile(values, 95, values.length);
       this.summary = {
         count: this.samples.total,
-        p50: percentileOfSorted(values, 50),
-        p95: percentileOfSorted(values, 95),
+        // Selecting p95 left every smaller value in front of it: look for p50 there only.
+        p50: selectPercentile(values, 50, values.length, rankOf(95, values.length)),
+        p95,
         max: this.maxLatency,
       };
     }
@@ -171,6 +173,45 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
 
 export function percentile(values: readonly number[], p: number): number | undefined {
   return percentileOfSorted(Float64Array.from(values).sort(), p);
+}
+
+/** The 1-based nearest rank of percentile p among n values. */
+function rankOf(p: number, n: number): number {
+  return Math.ceil((p / 100) * n);
+}
+
+/**
+ * Nearest-rank percentile of the first `n` values, found by quickselect
+ * (Hoare's FIND): reorders `values`, leaving smaller ones before the answer.
+ * `within` limits the search to the first `within` values when an earlier
+ * selection already put the answer there.
+ */
+export function selectPercentile(values: Float64Array, p: number, n: number, within = n): number | undefined {
+  if (n === 0) return undefined;
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`);
+  const k = rankOf(p, n) - 1;
+  let lo = 0;
+  let hi = Math.max(within, k + 1) - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break; // values[j+1 .. i-1] all equal the pivot, and k is among them
+  }
+  return values[k];
 }
 
 /** A ring of (seq, receivedAt, latency) triples: bounded memory at any rate. */

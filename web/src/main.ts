@@ -14,7 +14,8 @@ import { liveStats, type StatsSnapshot } from './live-stats.ts';
 import { RunClock } from './run-clock.ts';
 import * as api from './api.ts';
 import { buildRunExport, download, latenciesCsv, totalsCsv } from './export.ts';
-import { formatDuration } from './format.ts';
+import { formatDuration, formatMs } from './format.ts';
+import { PageLag } from './page-lag.ts';
 import { must, setStat, setText } from './dom.ts';
 import { onTick } from './ticker.ts';
 import { setupLaneCard, type LaneCard } from './widgets/lane-card.ts';
@@ -166,7 +167,12 @@ async function main(): Promise<void> {
   };
   showFeed(first);
   stats.subscribe(showFeed);
+  const lag = new PageLag();
+  lag.start();
+  const lagField = must<HTMLElement>(document, '[data-field="page-lag"]');
   onTick(() => {
+    const { p95 } = lag.summary();
+    setStat(lagField, p95, `page lag p95 ${formatMs(p95)}`);
     setStat(runTime, clock.seconds(), formatDuration(clock.elapsedMs()));
     setText(liveField, stats.state === 'open' ? 'server stats: live' : 'server stats: reconnecting…');
     liveField.dataset.state = stats.state;
