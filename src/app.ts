@@ -5,6 +5,7 @@
  *   await app.listen({ port: 0, host: '127.0.0.1' });
  */
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import websocket from '@fastify/websocket';
@@ -118,6 +119,11 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
       // Compression is negotiated only where asked for (the frame inspector with ?deflate=1):
       // the guard removes the offer elsewhere, so lane byte counts are plain frames.
       perMessageDeflate: { threshold: 0 },
+      // RFC 6455 §4.2.2: the server picks one sub-protocol the client offered. /stomp
+      // speaks only STOMP 1.2 (a client may offer v10/v11 first); elsewhere, the first offer.
+      handleProtocols: (protocols: Set<string>, req: IncomingMessage) => (req.url ?? '').split('?')[0]!.endsWith('/stomp')
+        ? (protocols.has('v12.stomp') ? 'v12.stomp' : false)
+        : (protocols.values().next().value ?? false),
     },
     // RFC 6455 §7.4.1: 1001 "going away", as when a server goes down.
     preClose(done) {

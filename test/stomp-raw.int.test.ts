@@ -125,10 +125,15 @@ describe('sub-protocol negotiation', () => {
     expect(closed.reason).toMatch(/^LAB_ERR_STOMP_SUBPROTOCOL: .*v12\.stomp/);
   });
 
-  it('refuses a client whose first offer is another STOMP version', async () => {
-    const raw = await Raw.open(url, ['v11.stomp']);
-    expect(raw.ws.protocol).toBe('v11.stomp');
-    expect((await raw.closed).code).toBe(1002);
+  it('picks v12.stomp even when a client offers older versions first, as stompjs does', async () => {
+    const raw = await Raw.open(url, ['v10.stomp', 'v11.stomp', 'v12.stomp']);
+    expect(raw.ws.protocol).toBe('v12.stomp');
+    raw.ws.close();
+  });
+
+  it('selects no sub-protocol for a client that offers only another STOMP version, so the handshake fails', async () => {
+    // RFC 6455 §4.1: a client that asked for sub-protocols must fail the connection when none is selected.
+    await expect(Raw.open(url, ['v11.stomp'])).rejects.toThrow(/no subprotocol/i);
   });
 });
 

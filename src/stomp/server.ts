@@ -56,9 +56,9 @@ export async function stompPlugin(app: FastifyInstance, opts: StompPluginOptions
       const err = new StompError(code);
       socket.close(err.closeCode, truncateUtf8(`${err.code}: ${err.message}`, 123));
     };
-    // ws picks the first sub-protocol a client offers unless the server sets
-    // `handleProtocols`; a client that did not end up on v12.stomp is refused
-    // (RFC 6455 §4.2.2: the server agrees to at most one of the offered names).
+    // The lab's `handleProtocols` (src/app.ts) selects v12.stomp here when it is
+    // offered and nothing otherwise (RFC 6455 §4.2.2); a client that asked for no
+    // sub-protocol at all still gets this far, and is refused.
     if (socket.protocol !== STOMP_SUBPROTOCOL) return refuse('LAB_ERR_STOMP_SUBPROTOCOL');
     if (open >= limits.maxConnections) return refuse('busy');
     open++;
