@@ -32,6 +32,11 @@ const params = new URLSearchParams(location.search);
 const PAUSE_DRAIN_MARGIN_MS = 500;
 const PAUSE_DRAIN_MAX_MS = 3_000;
 
+/** Resolves once the browser has drawn the page as it is now (the first paint of a full page is slow). */
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 /** Resolves when `condition()` holds, or after `timeoutMs` (checked every 20 ms). */
 function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -212,6 +217,7 @@ async function main(): Promise<void> {
 
   // Start once the page is built, so building it does not hold up the first messages. Every lane
   // starts at the same seq, the feed's newest right now, so all five receive the same messages.
+  await nextFrame();
   const start = await api.stats();
   clock.start();
   for (const runner of runners) if (enabled[runner.lane]) runner.start({ since: start.feed.head, epoch: start.epoch });

@@ -81,7 +81,7 @@ export function setupWireView(element: HTMLElement): WireView {
       (id === 'ws' ? 'frames are read from the same socket.' : 'the body follows the response head.'));
     body.innerHTML = `
       ${headBlock('Request head', 'request', exchange.requestHead, exchange.requestHeadBytes, exchange.requestHeadExact)}
-      ${headBlock('Response head', 'response', exchange.responseHead, exchange.responseHeadBytes, true)}
+      ${exchange.responseHead === '' ? pendingBlock(id) : headBlock('Response head', 'response', exchange.responseHead, exchange.responseHeadBytes, true)}
       ${id === 'ws' ? framesBlock(exchange) : ''}`;
   }
 
@@ -113,6 +113,18 @@ function headBlock(heading: string, part: 'request' | 'response', head: string, 
       <pre data-part="${part}-head" hidden>${escapeHtml(head)}</pre>
       <table class="head-lines"><thead><tr><th scope="col">line</th><th scope="col" class="n">bytes</th></tr></thead><tbody>${rows}</tbody></table>
       <p class="check">${check}</p>
+    </section>`;
+}
+
+/** The newest request has no answer yet: for a long poll that is the point. */
+function pendingBlock(lane: LaneId): string {
+  const why = lane === 'longpoll'
+    ? 'The server is holding this request until a message arrives or the wait runs out; then it answers and the browser asks again at once.'
+    : 'The server has not answered this request yet.';
+  return `
+    <section class="head" data-part="response">
+      <h3>Response head: <span data-part="response-bytes" data-value="0">not sent yet</span></h3>
+      <p class="pending" data-part="response-pending">${escapeHtml(why)} The lab keeps only the newest exchange of each lane, so a busy long poll is usually caught in this state.</p>
     </section>`;
 }
 
