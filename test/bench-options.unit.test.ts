@@ -67,6 +67,8 @@ describe('bench options', () => {
       '--project', '10,20', '--project-rate', '1', '--mbps', 'binary']);
     expect(o).toMatchObject({ url: 'http://127.0.0.1:3000', progress: false, workers: 3, projectClients: [10, 20], projectRate: 1, mbps: 'binary' });
     expect(parseBenchArgs(['--no-wire-accounting']).wireAccounting).toBe(false);
+    expect(parseBenchArgs([]).headers).toBe('node');
+    expect(parseBenchArgs(['--headers', 'browser']).headers).toBe('browser');
     expect(parseBenchArgs(['-h']).help).toBe(true);
   });
 
@@ -92,6 +94,7 @@ describe('bench options', () => {
     [['--url', 'http://127.0.0.1:3000/feed'], /server's origin/],
     [['--mbps', 'decimal'], /--mbps must be si or binary/],
     [['--format', 'xml'], /--format must be one of table, json, csv, markdown/],
+    [['--headers', 'firefox'], /--headers must be node or browser/],
     [['--json', '--csv'], /choose one output format/],
     [['--url', 'http://127.0.0.1:3000', '--no-wire-accounting'], /only works with the in-process server/],
     [['--clients'], /--clients needs a value/],

@@ -125,6 +125,16 @@ describe('transport-lab bench', () => {
     expect(run.stdout + run.stderr).not.toContain('\r');
   }, RUN_TIMEOUT_MS);
 
+  it('--headers browser sends the request heads Chromium 156 sent to the lab', async () => {
+    const origin = await startLab(); // head 0, so the URLs carry since=0 as in the capture
+    const run = await bench(['--url', origin, '--lanes', 'sse,ws', '--clients', '1', '--duration', '200ms', '--headers', 'browser', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as BenchReport;
+    expect(report.settings.headers).toBe('browser');
+    // Captured from GET /api/wire/sse and /api/wire/ws after EventSource and WebSocket opened from a page.
+    expect(report.lanes.map((l) => [l.lane, l.run!.requests, l.run!.requestHeadBytes])).toEqual([['sse', 1, 560], ['ws', 1, 512]]);
+  }, RUN_TIMEOUT_MS);
+
   it('exits 4 and says so when a lane loses messages', async () => {
     // A ring of 3 messages and 50 msg/s: short polls once a second must miss most of them.
     const origin = await startLab({ feedCapacity: 3 });

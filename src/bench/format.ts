@@ -129,7 +129,8 @@ function toText(report: BenchReport, style: 'table' | 'markdown'): string {
   const messageBytes = s.messageBytes === null ? '' : ` (${fixed(s.messageBytes, 0)}-byte messages)`;
   let out = '';
   out += md ? '' : 'Transport Lab bench\n';
-  out += note(`${serverLine}; Node ${machine.node}, ${machine.platform} ${machine.arch}, ${machine.cpus} CPUs (${machine.cpuModel}); ${s.processes} client process${s.processes === 1 ? '' : 'es'}`);
+  const clientsLine = `${s.processes} client process${s.processes === 1 ? '' : 'es'} sending ${s.headers === 'browser' ? "Chromium's" : "a Node client's"} request headers`;
+  out += note(`${serverLine}; Node ${machine.node}, ${machine.platform} ${machine.arch}, ${machine.cpus} CPUs (${machine.cpuModel}); ${clientsLine}`);
   out += note(`feed ${s.rate} msg/s for ${seconds(s.durationMs)} per lane, ${s.payloadBytes}-byte data${messageBytes}; poll every ${seconds(s.pollIntervalMs)}; long-poll wait ${seconds(s.longpollWaitMs)}`);
   if (report.command) out += note(md ? `command: \`${report.command}\`` : `command: ${report.command}`);
 

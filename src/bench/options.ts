@@ -7,6 +7,7 @@
 import { DEFAULTS } from '../config.ts';
 import { LANE_IDS, isLaneId, type LaneId } from '../lanes.ts';
 import { BenchError } from './errors.ts';
+import { HEADER_STYLES, type HeaderStyle } from './clients/headers.ts';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -65,6 +66,8 @@ export interface BenchOptions {
   /** Message rate for the projection; undefined = the run's `rate`. */
   projectRate: number | undefined;
   mbps: MbpsUnit;
+  /** Request headers the clients send: a Node client's, or Chromium's. */
+  headers: HeaderStyle;
   help: boolean;
 }
 
@@ -88,6 +91,9 @@ Options:
                           in-process on a free port). The bench pauses its feed, sets rate
                           and payload for the run, and restores them afterwards.
   --workers <n>           client processes (default: CPU cores - 1, at least 1)
+  --headers <node|browser>
+                          request headers the clients send: a Node client's few (default), or
+                          the ones Chromium 156 sends for fetch, EventSource and WebSocket
   --no-wire-accounting    run the in-process server with byte counting off, to measure
                           what counting costs (not possible with --url; byte figures are then empty)
   --project <list>        client counts for the projection (default ${BENCH_DEFAULTS.projectClients.join(',')})
@@ -108,7 +114,7 @@ Example: transport-lab bench --clients 100 --duration 20s
 
 const FLAGS_WITH_VALUE = new Set([
   'lanes', 'clients', 'duration', 'rate', 'payload', 'poll-interval', 'longpoll-wait',
-  'url', 'workers', 'project', 'project-rate', 'mbps', 'format',
+  'url', 'workers', 'project', 'project-rate', 'mbps', 'format', 'headers',
 ]);
 const BOOLEAN_FLAGS = new Set(['json', 'csv', 'markdown', 'no-wire-accounting', 'no-progress', 'help']);
 
@@ -129,6 +135,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     projectClients: [...BENCH_DEFAULTS.projectClients],
     projectRate: undefined,
     mbps: BENCH_DEFAULTS.mbps,
+    headers: 'node',
     help: false,
   };
   const formats = new Set<OutputFormat>();
@@ -183,6 +190,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case 'mbps':
         if (!(MBPS_UNITS as readonly string[]).includes(value)) fail(`--mbps must be ${MBPS_UNITS.join(' or ')}, got "${value}"`);
         out.mbps = value as MbpsUnit;
+        break;
+      case 'headers':
+        if (!(HEADER_STYLES as readonly string[]).includes(value)) fail(`--headers must be ${HEADER_STYLES.join(' or ')}, got "${value}"`);
+        out.headers = value as HeaderStyle;
         break;
       case 'format':
         if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) fail(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${value}"`);

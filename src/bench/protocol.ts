@@ -6,6 +6,7 @@
  */
 import type { LaneId } from '../lanes.ts';
 import type { HistogramData } from './histogram.ts';
+import type { HeaderStyle } from './clients/headers.ts';
 
 export interface ClientSettings {
   /** The server's origin, e.g. http://127.0.0.1:3000. */
@@ -15,6 +16,8 @@ export interface ClientSettings {
   since: number;
   pollIntervalMs: number;
   longpollWaitMs: number;
+  /** Request headers: a Node client's, or the ones Chromium sends (clients/headers.ts). */
+  headers: HeaderStyle;
 }
 
 export type ToWorker =

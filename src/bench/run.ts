@@ -18,6 +18,7 @@ import { laneDelta, overheadPercent, perMessage, serverCost, type CounterDelta, 
 import { LabApi, type FeedSettings } from './lab-api.ts';
 import { checkOpenFiles } from './limits.ts';
 import type { BenchOptions } from './options.ts';
+import type { HeaderStyle } from './clients/headers.ts';
 import { ClientPool, type Totals } from './processes.ts';
 import { project, type Projection } from './projection.ts';
 
@@ -120,6 +121,8 @@ export interface BenchReport {
     messageBytes: number | null;
     pollIntervalMs: number;
     longpollWaitMs: number;
+    /** Request headers the clients sent (clients/headers.ts). */
+    headers: HeaderStyle;
     processes: number;
   };
   lanes: LaneReport[];
@@ -215,6 +218,7 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
         messageBytes,
         pollIntervalMs: options.pollIntervalMs,
         longpollWaitMs: options.longpollWaitMs,
+        headers: options.headers,
         processes,
       },
       lanes,
@@ -259,6 +263,7 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
   const counts = ClientPool.split(clients, pool.size);
   const group = pool.lane({
     origin: api.origin, lane, since, pollIntervalMs: options.pollIntervalMs, longpollWaitMs: options.longpollWaitMs,
+    headers: options.headers,
   }, counts);
   const state: ProgressState = {
     lane, laneIndex, laneCount: options.lanes.length, phase: 'connecting', clients,

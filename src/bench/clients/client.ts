@@ -38,9 +38,9 @@ export interface Answer {
 }
 
 /** GET `path` and read the whole body (poll and long-poll answers are short JSON). */
-export function getText(agent: Agent, origin: string, path: string, timeoutMs: number, onSent?: () => void): Promise<Answer> {
+export function getText(agent: Agent, origin: string, path: string, headers: Record<string, string>, timeoutMs: number, onSent?: () => void): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(origin + path, { agent, headers: { accept: 'application/json' } }, (res) => {
+    const req = request(origin + path, { agent, headers }, (res) => {
       res.setEncoding('utf8');
       let body = '';
       res.on('data', (chunk: string) => { body += chunk; });

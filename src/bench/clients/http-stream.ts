@@ -5,6 +5,7 @@
  */
 import type { Agent } from 'node:http';
 import type { LaneId } from '../../lanes.ts';
+import type { ClientSettings } from '../protocol.ts';
 import { Cursor } from './tally.ts';
 import {
   RECONNECT_DELAY_MS, REQUEST_TIMEOUT_MS, clientAgent, destroyAgent, errorText, openStream,
@@ -16,7 +17,7 @@ export type StreamItem = { kind: 'hello' } | { kind: 'message'; seq: number; ts:
 export interface StreamFraming {
   lane: LaneId;
   /** The request; `resumeFrom` is the last seq held when reconnecting, undefined the first time. */
-  request(since: number, resumeFrom: number | undefined): { path: string; headers: Record<string, string> };
+  request(settings: ClientSettings, resumeFrom: number | undefined): { path: string; headers: Record<string, string> };
   /** A decoder for one response: text in (chunks cut anywhere), items out. */
   decoder(): (text: string) => StreamItem[];
 }
@@ -46,7 +47,7 @@ export class HttpStreamClient implements BenchClient {
 
   /** Resolves once the hello has arrived: from then on the server pushes every message. */
   private async open(resumeFrom: number | undefined): Promise<void> {
-    const { path, headers } = this.framing.request(this.ctx.settings.since, resumeFrom);
+    const { path, headers } = this.framing.request(this.ctx.settings, resumeFrom);
     this.ctx.tally.requests++;
     const { res, close } = await openStream(this.agent, this.ctx.settings.origin, path, headers);
     this.close = close;

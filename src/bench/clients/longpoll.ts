@@ -3,6 +3,7 @@
  * is news (RFC 6202 §2), then at once the next one, from the last seq.
  */
 import { Cursor } from './tally.ts';
+import { requestHeaders } from './headers.ts';
 import {
   RECONNECT_DELAY_MS, REQUEST_TIMEOUT_MS, clientAgent, delay, describeFailure, destroyAgent, errorText, getText,
   type BenchClient, type ClientContext, type PollAnswer,
@@ -29,11 +30,11 @@ export class LongpollClient implements BenchClient {
       };
       this.loop = (async () => {
         while (!this.stopped) {
-          const { origin, longpollWaitMs } = this.ctx.settings;
+          const { origin, longpollWaitMs, headers } = this.ctx.settings;
           const path = `/feed/longpoll?since=${this.cursor.last}&wait=${longpollWaitMs}`;
           this.ctx.tally.requests++;
           try {
-            const answer = await getText(this.agent, origin, path, longpollWaitMs + REQUEST_TIMEOUT_MS, sent);
+            const answer = await getText(this.agent, origin, path, requestHeaders(headers, 'fetch', origin), longpollWaitMs + REQUEST_TIMEOUT_MS, sent);
             if (answer.status !== 200) throw new Error(describeFailure(answer, path));
             for (const m of (JSON.parse(answer.body) as PollAnswer).messages) this.cursor.accept(m.seq, m.ts);
           } catch (err) {

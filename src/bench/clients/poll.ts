@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Cursor } from './tally.ts';
+import { requestHeaders } from './headers.ts';
 import {
   REQUEST_TIMEOUT_MS, clientAgent, describeFailure, destroyAgent, errorText, getText,
   type BenchClient, type ClientContext, type PollAnswer,
@@ -57,7 +58,8 @@ export class PollClient implements BenchClient {
   private async poll(): Promise<boolean> {
     const path = `/feed/poll?since=${this.cursor.last}`;
     this.ctx.tally.requests++;
-    const answer = await getText(this.agent, this.ctx.settings.origin, path, REQUEST_TIMEOUT_MS);
+    const { origin, headers } = this.ctx.settings;
+    const answer = await getText(this.agent, origin, path, requestHeaders(headers, 'fetch', origin), REQUEST_TIMEOUT_MS);
     if (answer.status !== 200) throw new Error(describeFailure(answer, path));
     const body = JSON.parse(answer.body) as PollAnswer;
     for (const m of body.messages) this.cursor.accept(m.seq, m.ts);

@@ -6,15 +6,15 @@
 import { SseDecoder } from '../../framing/sse.ts';
 import { HttpStreamClient, type StreamFraming, type StreamItem } from './http-stream.ts';
 import type { ClientContext } from './client.ts';
+import { requestHeaders } from './headers.ts';
 
 export const sseFraming: StreamFraming = {
   lane: 'sse',
-  request: (since, resumeFrom) => ({
+  request: ({ since, origin, headers }, resumeFrom) => ({
     path: `/feed/sse?since=${since}`,
     headers: {
-      accept: 'text/event-stream',
-      'cache-control': 'no-cache',
-      ...(resumeFrom !== undefined && { 'last-event-id': String(resumeFrom) }),
+      ...requestHeaders(headers, 'eventsource', origin),
+      ...(resumeFrom !== undefined && { 'Last-Event-ID': String(resumeFrom) }),
     },
   }),
   decoder() {

@@ -5,12 +5,14 @@
 import { NdjsonDecoder } from '../../framing/ndjson.ts';
 import { HttpStreamClient, type StreamFraming, type StreamItem } from './http-stream.ts';
 import type { ClientContext } from './client.ts';
+import { requestHeaders } from './headers.ts';
 
 export const ndjsonFraming: StreamFraming = {
   lane: 'stream',
-  request: (since, resumeFrom) => ({
+  // Read with fetch() in a browser: the same request headers as a poll.
+  request: ({ since, origin, headers }, resumeFrom) => ({
     path: `/feed/stream?since=${resumeFrom ?? since}`,
-    headers: { accept: 'application/x-ndjson' },
+    headers: requestHeaders(headers, 'fetch', origin),
   }),
   decoder() {
     const decoder = new NdjsonDecoder();

@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import { Cursor } from './tally.ts';
+import { requestHeaders } from './headers.ts';
 import { RECONNECT_DELAY_MS, REQUEST_TIMEOUT_MS, errorText, type BenchClient, type ClientContext } from './client.ts';
 
 /** How long a clean close (RFC 6455 §7.1.2: close frame each way) may take before the socket is cut. */
@@ -46,7 +47,8 @@ export class WsClient implements BenchClient {
     const url = `${this.ctx.settings.origin.replace(/^http/, 'ws')}/feed/ws?since=${this.cursor.last}`;
     this.ctx.tally.requests++;
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { handshakeTimeout: REQUEST_TIMEOUT_MS });
+      const { origin, headers } = this.ctx.settings;
+      const socket = new WebSocket(url, { handshakeTimeout: REQUEST_TIMEOUT_MS, headers: requestHeaders(headers, 'websocket', origin) });
       this.socket = socket;
       let hello = false;
       socket.on('message', (data: Buffer, isBinary) => {
