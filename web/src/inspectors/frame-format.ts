@@ -1,0 +1,115 @@
+/**
+ * The frame inspector's pure parts: the caps it shares with the server, the
+ * presets, the checks on what a student types, and how a captured frame is
+ * described. No DOM; the frames themselves come from the server's capture
+ * (GET /api/inspect/frames/:id), never from the page.
+ */
+import { DEFAULTS } from '../../../src/config.ts';
+import type { InspectedFrame } from '../../../src/inspect/frames.ts';
+
+export type { InspectedFrame };
+
+/** The largest message the inspector echoes (128 KiB: room for the 64-bit length form). */
+export const INSPECT_MAX_MESSAGE_BYTES = DEFAULTS.inspectMaxMessageBytes;
+/** The most frames one message may be split into by the `fragments` command. */
+export const INSPECT_MAX_FRAGMENTS = DEFAULTS.inspectMaxFragments;
+/** How many payload bytes of each frame the server keeps for display. */
+export const INSPECT_PREVIEW_BYTES = DEFAULTS.inspectPreviewBytes;
+/** The server reads a text message as a command only up to this size (src/inspect/frames.ts, parseCommand). */
+export const INSPECT_COMMAND_MAX_BYTES = 4096;
+/** RFC 6455 §5.5: a control frame carries at most 125 bytes; a close frame spends 2 on the code. */
+export const CLOSE_REASON_MAX_BYTES = 123;
+
+const encoder = new TextEncoder();
+
+export function utf8Bytes(text: string): number {
+  return encoder.encode(text).length;
+}
+
+export interface Preset {
+  id: string;
+  label: string;
+  /** Why this one: which length form it shows. */
+  shows: string;
+  text: string;
+}
+
+/** ASCII filler that reads as a ruler: "0123456789" repeated, cut to `bytes`. */
+export function filler(bytes: number): string {
+  return '0123456789'.repeat(Math.ceil(bytes / 10)).slice(0, bytes);
+}
+
+export const PRESETS: readonly Preset[] = [
+  { id: 'hello', label: '"Hello"', shows: '7-bit length: 5 fits in byte 1 (RFC 6455 §5.7)', text: 'Hello' },
+  { id: '200', label: '200 bytes', shows: '16-bit length: byte 1 says 126, bytes 2-3 hold 200', text: filler(200) },
+  { id: '70000', label: '70,000 bytes', shows: '64-bit length: byte 1 says 127, bytes 2-9 hold 70,000', text: filler(70_000) },
+];
+
+/** Which of the three length forms of §5.2 a payload length takes, and where it sits. */
+export function lengthForm(payloadLength: number): { bits: 7 | 16 | 64; where: string } {
+  if (payloadLength < 126) return { bits: 7, where: 'in byte 1 (0-125)' };
+  if (payloadLength < 65_536) return { bits: 16, where: 'byte 1 = 126, then bytes 2-3' };
+  return { bits: 64, where: 'byte 1 = 127, then bytes 2-9' };
+}
+
+/** Why a message of `bytes` cannot be sent, or undefined. */
+export function sendProblem(bytes: number, max = INSPECT_MAX_MESSAGE_BYTES): string | undefined {
+  if (bytes > max) return `${bytes.toLocaleString('en-US')} bytes is over the inspector's cap of ${max.toLocaleString('en-US')} (inspectMaxMessageBytes)`;
+  return undefined;
+}
+
+/** The `fragments` command for `text` in `parts`, or the reason it cannot be sent. */
+export function fragmentsCommand(text: string, parts: number): { command: string } | { problem: string } {
+  if (!Number.isInteger(parts) || parts < 1 || parts > INSPECT_MAX_FRAGMENTS) {
+    return { problem: `parts must be a whole number from 1 to ${INSPECT_MAX_FRAGMENTS} (inspectMaxFragments)` };
+  }
+  if (text === '') return { problem: 'type some text to split into frames' };
+  const command = JSON.stringify({ cmd: 'fragments', text, parts });
+  if (utf8Bytes(command) > INSPECT_COMMAND_MAX_BYTES) {
+    return { problem: `the command must stay under ${INSPECT_COMMAND_MAX_BYTES} bytes; use a shorter text` };
+  }
+  return { command };
+}
+
+/**
+ * What the browser's `ws.close(code, reason)` accepts (WHATWG WebSockets:
+ * 1000 or 3000-4999, a reason of at most 123 UTF-8 bytes), so the page can say
+ * why instead of catching the exception.
+ */
+export function closeProblem(code: number, reason: string): string | undefined {
+  if (!Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
+    return `a page may close with 1000 or 3000-4999 only; ${code} is reserved for the protocol itself (RFC 6455 §7.4)`;
+  }
+  const bytes = utf8Bytes(reason);
+  if (bytes > CLOSE_REASON_MAX_BYTES) return `the reason is ${bytes} bytes; a close frame leaves room for ${CLOSE_REASON_MAX_BYTES} (RFC 6455 §5.5)`;
+  return undefined;
+}
+
+/** Who sent the frame, in words. */
+export function direction(frame: Pick<InspectedFrame, 'dir'>): string {
+  return frame.dir === 'in' ? 'browser → server' : 'server → browser';
+}
+
+/** The frame's first bytes as they crossed: the header, then the payload as sent (masked for a client frame). */
+export function frameStartHex(frame: Pick<InspectedFrame, 'headerHex' | 'wireHex'>): string {
+  return [frame.headerHex, frame.wireHex].filter(Boolean).join(' ');
+}
+
+/** "5 B" or "first 64 of 70,000 B": how much of the payload the capture shows. */
+export function payloadShown(frame: Pick<InspectedFrame, 'payloadLength' | 'wireHex'>): string {
+  const shown = frame.wireHex === '' ? 0 : frame.wireHex.split(' ').length;
+  const total = frame.payloadLength.toLocaleString('en-US');
+  return shown === frame.payloadLength ? `${total} B` : `first ${shown} of ${total} B`;
+}
+
+/** One line that says what the frame is, for a heading. */
+export function frameSummary(frame: InspectedFrame): string {
+  const flags = [
+    frame.fin ? 'FIN' : 'not FIN (more frames follow)',
+    frame.masked ? 'masked' : 'not masked',
+    ...(frame.rsv1 ? ['RSV1 (compressed)'] : []),
+  ];
+  const form = lengthForm(frame.payloadLength);
+  return `${direction(frame)} · ${frame.opcode} · ${flags.join(' · ')} · ${frame.payloadLength.toLocaleString('en-US')} B payload ` +
+    `(${form.bits}-bit length) · ${frame.headerLength} B header`;
+}

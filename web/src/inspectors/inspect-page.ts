@@ -1,0 +1,18 @@
+/**
+ * web/inspect.html: every inspector on one page, with the dashboard's light,
+ * dark and projector modes (keys d and p, as on the dashboard).
+ */
+import '../style.css';
+import './index.ts';
+import { setupDisplayToggles } from '../widgets/display.ts';
+
+const tools = document.querySelector<HTMLElement>('#display');
+if (tools) {
+  const display = setupDisplayToggles(tools);
+  document.addEventListener('keydown', (event) => {
+    const target = event.target as HTMLElement;
+    if (event.altKey || event.ctrlKey || event.metaKey || target.closest('input, select, textarea, button')) return;
+    if (event.key === 'd') display.toggleTheme();
+    if (event.key === 'p') display.toggleProjector();
+  });
+}
