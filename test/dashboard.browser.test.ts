@@ -81,22 +81,24 @@ function snapshotTable(snapshot: StatsSnapshot) {
 }
 
 describe('dashboard in Chromium', () => {
-  let browser: Chromium;
   let lab: WebLab;
+  // Launched by the first test that needs it, not in beforeAll: without Chromium every
+  // test then fails with the install hint, rather than being reported as skipped.
+  let launching: Promise<Chromium> | undefined;
+  const chromium = () => (launching ??= launchChromium());
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     lab = await startWebLab({ feedRate: FEED_RATE });
-    browser = await launchChromium();
   }, 30_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await launching?.then((browser) => browser.close(), () => undefined);
     await lab?.close();
   });
 
   it('runs the five lanes side by side with nothing lost, and shows the server\'s own numbers', async () => {
-    const page = await browser.newPage({ width: 1280, height: 720 });
+    const page = await (await chromium()).newPage({ width: 1280, height: 720 });
     const errors = collectPageErrors(page);
     await page.goto(lab.url);
     await page.waitForSelector('html[data-ready="true"]');
@@ -225,7 +227,7 @@ describe('dashboard in Chromium', () => {
   }, 120_000);
 
   it('starts over when the server restarts (a new epoch), still with nothing missing or twice', async () => {
-    const page = await browser.newPage({ width: 1280, height: 720 });
+    const page = await (await chromium()).newPage({ width: 1280, height: 720 });
     const errors = collectPageErrors(page);
     await page.goto(lab.url);
     await page.waitForSelector('html[data-ready="true"]');
@@ -249,6 +251,68 @@ describe('dashboard in Chromium', () => {
     for (const lane of LANE_IDS) expect(lanes[lane].browser, lane).toMatchObject({ missing: 0, duplicates: 0 });
     // A restart makes the browser log failed connections; the page itself must not throw.
     expect(errors.filter((e) => e.startsWith('page:'))).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('applies each control at once: rate, poll interval, a lane off and on, a burst, keys, reset', async () => {
+    await lab.app.inject({ method: 'POST', url: '/api/feed', payload: { rate: FEED_RATE, running: true } });
+    const page = await (await chromium()).newPage({ width: 1280, height: 720 });
+    const errors = collectPageErrors(page);
+    await page.goto(lab.url);
+    await page.waitForSelector('html[data-ready="true"]');
+    await everyLane(page, `card.dataset.state === 'open'`);
+    const markers = () => page.$eval('figure[data-chart="requests"]', (f) => Number((f as HTMLElement).dataset.markers));
+
+    // Feed rate: the server's producer changes, and the change is marked on the charts.
+    await page.fill('input[name="rate"]', '20');
+    await page.press('input[name="rate"]', 'Tab');
+    await expect.poll(() => lab.app.lab.producer.rate).toBe(20);
+    await expect.poll(markers).toBe(1);
+
+    // Poll interval 250 ms: the poll lane asks four times as often (six more asks well within 3 s).
+    const pollBefore = (await readLanes(page)).poll.browser.requests!;
+    await page.fill('input[name="pollIntervalMs"]', '250');
+    await page.press('input[name="pollIntervalMs"]', 'Tab');
+    await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>('[data-lane="poll"] [data-stat="browser.requests"]')?.dataset.value) >= n + 6,
+      pollBefore, { timeout: 3_000 });
+
+    // A lane off and on again: it lets go of its connection, then resumes where it left off.
+    await page.uncheck('input[name="lane"][value="sse"]');
+    await page.waitForSelector('.lane-card[data-lane="sse"][data-state="off"]');
+    await page.waitForSelector('#connections[data-held="2"]');
+    await page.check('input[name="lane"][value="sse"]');
+    await page.waitForSelector('.lane-card[data-lane="sse"][data-state="open"]');
+    await page.waitForSelector('#connections[data-held="3"]');
+
+    // A burst of 200 reaches every lane, whole.
+    const before = await readLanes(page);
+    await page.fill('input[name="burstCount"]', '200');
+    await page.click('[data-action="burst"]');
+    await everyLane(page, `stat(card, 'browser.received') >= arg[card.dataset.lane] + 200`,
+      Object.fromEntries(LANE_IDS.map((lane) => [lane, before[lane].browser.received!])));
+    const after = await readLanes(page);
+    for (const lane of LANE_IDS) expect(after[lane].browser, lane).toMatchObject({ missing: 0, duplicates: 0 });
+    expect(await markers()).toBeGreaterThanOrEqual(4); // rate, poll, sse off, sse on, burst
+
+    // Keys: p for projector, 5 for the ws wire view, Esc to close it.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('p');
+    await page.waitForSelector('html[data-projector="on"]');
+    await page.keyboard.press('p');
+    await page.waitForSelector('html[data-projector="off"]');
+    await page.keyboard.press('5');
+    await page.waitForSelector('#wire[data-lane="ws"] [data-part="request"]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#wire-dialog', { state: 'hidden' });
+
+    // Reset: the server's counters and the page's start again from zero, together.
+    await page.click('[data-action="reset"]');
+    await expect.poll(async () => (await readLanes(page)).ws.server.headerBytes).toBe(0);
+    await everyLane(page, `card.querySelector('[data-agreement="requests"]').dataset.status === 'agree'`);
+    expect((await readLanes(page)).ws.browser.requests).toBe(0);
+
+    await lab.app.inject({ method: 'POST', url: '/api/feed', payload: { rate: FEED_RATE } });
+    expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
 });

@@ -206,7 +206,9 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
       });
       chart.update('none');
       const points = LANE_IDS.reduce((n, lane) => n + data[lane].length, 0);
-      chart.canvas.closest('figure')!.dataset.points = String(points);
+      const figure = chart.canvas.closest('figure')!;
+      figure.dataset.points = String(points);
+      figure.dataset.markers = String(markers.length);
     }
   }
 
