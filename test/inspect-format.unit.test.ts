@@ -12,7 +12,7 @@ import {
   firstFrame, requestProblem, validUpgrade, wireBytes, withHeader, withoutHeader, PLAYGROUND_MAX_REQUEST_BYTES,
 } from '../web/src/inspectors/playground-request.ts';
 import {
-  closeProblem, filler, fragmentsCommand, frameStartHex, frameSummary, lengthForm, payloadShown, PRESETS, sendProblem, type InspectedFrame,
+  closeProblem, filler, fragmentsCommand, frameStartHex, frameSummary, lengthForm, payloadShown, pingProblem, PRESETS, sendProblem, type InspectedFrame,
 } from '../web/src/inspectors/frame-format.ts';
 import { layoutTimeline } from '../web/src/inspectors/timeline-layout.ts';
 import { anySwitchOn, laneBadges, securityBadges, type SwitchesSnapshot } from '../web/src/inspectors/switch-badges.ts';
@@ -66,10 +66,11 @@ describe('the playground request', () => {
 
   it('refuses, before sending, what the lab could not send: empty, beyond Latin-1, over the cap', () => {
     expect(requestProblem(valid)).toBeUndefined();
-    expect(requestProblem('  ')).toMatch(/empty/);
-    expect(requestProblem(`${valid}\nX-Name: 유재석`)).toMatch(/Latin-1/);
+    expect(requestProblem('  ')?.code).toBe('LAB_ERR_PLAYGROUND_EMPTY');
+    expect(requestProblem(`${valid}\nX-Name: 유재석`)?.code).toBe('LAB_ERR_PLAYGROUND_NOT_LATIN1');
     expect(PLAYGROUND_MAX_REQUEST_BYTES).toBe(DEFAULTS.playgroundMaxRequestBytes);
-    expect(requestProblem(`${valid}\nX-Pad: ${'a'.repeat(PLAYGROUND_MAX_REQUEST_BYTES)}`)).toMatch(/at most 4,096/);
+    // The same code the lab answers with (413) for a request over its cap.
+    expect(requestProblem(`${valid}\nX-Pad: ${'a'.repeat(PLAYGROUND_MAX_REQUEST_BYTES)}`)).toMatchObject({ code: 'LAB_ERR_PAYLOAD_TOO_LARGE', message: expect.stringMatching(/at most 4,096/) });
   });
 
   it('reads the first frame after a 101: the lab\'s hello, 81 + length, unmasked', () => {
@@ -92,20 +93,22 @@ describe('the frame inspector\'s checks and words', () => {
 
   it('bounds what is sent with the server\'s caps', () => {
     expect(sendProblem(DEFAULTS.inspectMaxMessageBytes)).toBeUndefined();
-    expect(sendProblem(DEFAULTS.inspectMaxMessageBytes + 1)).toMatch(/over the inspector's cap of 131,072/);
+    expect(sendProblem(DEFAULTS.inspectMaxMessageBytes + 1)).toMatchObject({ code: 'LAB_ERR_PAYLOAD_TOO_LARGE', message: expect.stringMatching(/over the inspector's cap of 131,072/) });
     expect(fragmentsCommand('Hello', 2)).toEqual({ command: '{"cmd":"fragments","text":"Hello","parts":2}' });
-    expect(fragmentsCommand('Hello', DEFAULTS.inspectMaxFragments + 1)).toHaveProperty('problem');
-    expect(fragmentsCommand('Hello', 1.5)).toHaveProperty('problem');
-    expect(fragmentsCommand('', 2)).toHaveProperty('problem');
-    expect(fragmentsCommand('x'.repeat(5000), 2)).toHaveProperty('problem');
+    for (const [text, parts] of [['Hello', DEFAULTS.inspectMaxFragments + 1], ['Hello', 1.5], ['Hello', 0], ['', 2], ['x'.repeat(5000), 2]] as const) {
+      expect(fragmentsCommand(text, parts), `${text.length} chars in ${parts}`).toMatchObject({ problem: { code: 'LAB_ERR_FRAGMENTS_INVALID' } });
+    }
+    expect(pingProblem('hi')).toBeUndefined();
+    expect(pingProblem('a'.repeat(126))?.code).toBe('LAB_ERR_PING_TOO_LONG');
   });
 
   it('accepts only the close codes and reasons a page may use (RFC 6455 §7.4, §5.5)', () => {
     expect(closeProblem(1000, '')).toBeUndefined();
     expect(closeProblem(4000, 'bye')).toBeUndefined();
-    for (const code of [999, 1001, 1006, 2999, 5000, Number.NaN]) expect(closeProblem(code, ''), String(code)).toBeDefined();
+    for (const code of [999, 1001, 1006, 2999, 5000, Number.NaN]) expect(closeProblem(code, '')?.code, String(code)).toBe('LAB_ERR_CLOSE_CODE');
     expect(closeProblem(4000, 'a'.repeat(123))).toBeUndefined();
-    expect(closeProblem(4000, '가'.repeat(42))).toMatch(/126 bytes/); // 3 bytes each in UTF-8
+    // 3 bytes a character in UTF-8: 126 bytes, past the 123 a close frame leaves.
+    expect(closeProblem(4000, '가'.repeat(42))).toMatchObject({ code: 'LAB_ERR_CLOSE_REASON_TOO_LONG', message: expect.stringMatching(/126 bytes/) });
   });
 
   it('describes a captured frame: the bytes as they crossed, and how much of the payload is shown', () => {

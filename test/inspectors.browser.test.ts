@@ -147,7 +147,7 @@ describe('<handshake-playground>', () => {
     await pg().locator('textarea[name="request"]').fill(`GET /feed/ws HTTP/1.1\nX-Pad: ${'a'.repeat(5000)}`);
     expect(await pg().locator('textarea[name="request"]').getAttribute('aria-invalid')).toBe('true');
     await pg().locator('[data-action="send"]').click();
-    await pg().locator('.pg-error', { hasText: 'at most 4,096' }).waitFor();
+    await pg().locator('.pg-error', { hasText: /^not sent: LAB_ERR_PAYLOAD_TOO_LARGE: .*at most 4,096/ }).waitFor();
   });
 });
 
@@ -217,10 +217,10 @@ describe('<frame-inspector>', () => {
   it('refuses what the browser or the server would refuse, with the reason, and never crashes', async () => {
     await fi().locator('input[name="close-code"]').fill('999');
     await fi().locator('[data-action="close"]').click();
-    await fi().locator('.fi-controls [role="status"]', { hasText: 'reserved for the protocol' }).waitFor();
+    await fi().locator('.fi-controls [role="status"]', { hasText: 'LAB_ERR_CLOSE_CODE' }).waitFor();
     await fi().locator('input[name="fragments-parts"]').fill('17');
     await fi().locator('[data-action="fragments"]').click();
-    await fi().locator('.fi-controls [role="status"]', { hasText: 'from 1 to 16' }).waitFor();
+    await fi().locator('.fi-controls [role="status"]', { hasText: 'LAB_ERR_FRAGMENTS_INVALID: parts must be a whole number from 1 to 16' }).waitFor();
     await fi().locator('input[name="fragments-parts"]').fill('2');
     await fi().locator('input[name="close-code"]').fill('4000');
   });
@@ -241,7 +241,7 @@ describe('<frame-inspector>', () => {
 
 describe('<request-timeline>', () => {
   it('draws the poll lane\'s requests as short bars on kept-alive connections', async () => {
-    const tl = page.locator('request-timeline[lane="poll"]');
+    const tl = page.locator('request-timeline .tl-lane[data-lane="poll"]');
     await tl.locator('[data-action="run"]').click();
     await expect.poll(() => tl.locator('.tl-row[data-method="GET"][data-status="200"]').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     const rows = await tl.locator('.tl-row').evaluateAll((els) => els.map((e) => ({ ...(e as HTMLElement).dataset })));
@@ -253,7 +253,7 @@ describe('<request-timeline>', () => {
   });
 
   it('shows a held SSE response as one bar that stays open', async () => {
-    const tl = page.locator('request-timeline[lane="sse"]');
+    const tl = page.locator('request-timeline .tl-lane[data-lane="sse"]');
     await tl.locator('[data-action="run"]').click();
     await tl.locator('.tl-row[data-open="true"][data-status="200"]').waitFor();
     await shoot(tl, 'inspect-timeline-sse');
@@ -389,8 +389,14 @@ describe('each inspector alone', () => {
     const aloneErrors = collectPageErrors(alone);
     await alone.goto(`${lab.url}inspect.html`);
     await alone.evaluate(() => {
-      document.body.replaceChildren(document.createElement('frame-inspector'), document.createElement('handshake-inspector'));
+      const timeline = Object.assign(document.createElement('request-timeline'), {});
+      timeline.setAttribute('lane', 'longpoll');
+      timeline.setAttribute('run', '');
+      document.body.replaceChildren(document.createElement('frame-inspector'), document.createElement('handshake-inspector'), timeline);
     });
+    // One lane only, its client started by the `run` attribute: long polls, one after another.
+    await expect.poll(() => alone.locator('request-timeline .tl-row[data-method="GET"][data-status="200"]').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await alone.locator('request-timeline .tl-lane').count()).toBe(1);
     await alone.locator('frame-inspector [data-action="connect"]').click();
     await alone.locator('frame-inspector[data-state="open"]').waitFor();
     await alone.locator('frame-inspector [data-action="preset-hello"]').click();
@@ -408,6 +414,15 @@ describe('each inspector alone', () => {
     await page.waitForSelector('html[data-projector="on"]');
     await page.screenshot({ path: `${ARTIFACTS}inspect-projector-1280x900.png` });
     await page.click('[data-action="projector"]');
+    await page.click('[data-action="theme"]');
+    await page.waitForSelector('html[data-theme="dark"]');
+    await shoot(page.locator('handshake-inspector'), 'inspect-handshake-dark');
+    await shoot(page.locator('request-timeline'), 'inspect-timeline-dark');
+    await page.click('[data-action="theme"]');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${ARTIFACTS}inspect-390-full.png`, fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390); // no sideways scrolling
+    await page.setViewportSize({ width: 1280, height: 900 });
     expect(unexpected()).toEqual([]);
   });
 });

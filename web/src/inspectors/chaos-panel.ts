@@ -16,7 +16,8 @@ import { LANE_IDS, LANES, isLaneId, type LaneId } from '../../../src/lanes.ts';
 import { DEFAULTS } from '../../../src/config.ts';
 import { SWITCHES_FOR } from '../../../src/chaos/switches.ts';
 import { LiveStats, liveStats } from '../live-stats.ts';
-import { anySwitchOn, laneBadges, securityBadges, type Badge, type SwitchesSnapshot } from './switch-badges.ts';
+import { anySwitchOn, laneBadges, securityBadges, type SwitchesSnapshot } from './switch-badges.ts';
+import { showBadges } from './badge-view.ts';
 import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, labBase, labCall, setText } from './ui.ts';
 
@@ -27,10 +28,6 @@ interface LaneRow {
   delay: HTMLInputElement;
   buffer: HTMLInputElement | undefined;
   refuse: HTMLInputElement | undefined;
-}
-
-function badgeList(badges: Badge[]): HTMLElement[] {
-  return badges.map((b) => el('span', { className: 'cp-badge', title: b.title, dataset: { key: b.key } }, b.text));
 }
 
 export class ChaosPanelElement extends HTMLElement {
@@ -189,13 +186,13 @@ export class ChaosPanelElement extends HTMLElement {
       sync(r.buffer, s.bufferBytes);
       if (r.refuse) r.refuse.checked = s.refuseUpgrade;
       const badges = laneBadges(r.lane, switches);
-      r.badges.replaceChildren(...badgeList(badges));
+      showBadges(r.badges, badges);
       r.row.dataset.active = String(badges.length > 0);
     }
     this.originCheck.checked = switches.security.originCheck;
     this.cors.checked = switches.security.cors;
     const sec = securityBadges(switches);
-    this.securityBadges.replaceChildren(...badgeList(sec));
+    showBadges(this.securityBadges, sec);
     const active = anySwitchOn(switches);
     this.dataset.active = String(active);
     const count = this.rows.reduce((n, r) => n + laneBadges(r.lane, switches).length, 0) + sec.length;

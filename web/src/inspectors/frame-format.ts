@@ -6,6 +6,7 @@
  */
 import { DEFAULTS } from '../../../src/config.ts';
 import type { InspectedFrame } from '../../../src/inspect/frames.ts';
+import { problem, type InputProblem } from './problems.ts';
 
 export type { InspectedFrame };
 
@@ -19,6 +20,7 @@ export const INSPECT_PREVIEW_BYTES = DEFAULTS.inspectPreviewBytes;
 export const INSPECT_COMMAND_MAX_BYTES = 4096;
 /** RFC 6455 §5.5: a control frame carries at most 125 bytes; a close frame spends 2 on the code. */
 export const CLOSE_REASON_MAX_BYTES = 123;
+export const CONTROL_PAYLOAD_MAX_BYTES = 125;
 
 const encoder = new TextEncoder();
 
@@ -53,21 +55,29 @@ export function lengthForm(payloadLength: number): { bits: 7 | 16 | 64; where: s
 }
 
 /** Why a message of `bytes` cannot be sent, or undefined. */
-export function sendProblem(bytes: number, max = INSPECT_MAX_MESSAGE_BYTES): string | undefined {
-  if (bytes > max) return `${bytes.toLocaleString('en-US')} bytes is over the inspector's cap of ${max.toLocaleString('en-US')} (inspectMaxMessageBytes)`;
+export function sendProblem(bytes: number, max = INSPECT_MAX_MESSAGE_BYTES): InputProblem | undefined {
+  if (bytes > max) {
+    return problem('LAB_ERR_PAYLOAD_TOO_LARGE', `${bytes.toLocaleString('en-US')} bytes is over the inspector's cap of ${max.toLocaleString('en-US')} (inspectMaxMessageBytes)`);
+  }
+  return undefined;
+}
+
+/** Why the server cannot ping with `data`, or undefined. */
+export function pingProblem(data: string): InputProblem | undefined {
+  const bytes = utf8Bytes(data);
+  if (bytes > CONTROL_PAYLOAD_MAX_BYTES) return problem('LAB_ERR_PING_TOO_LONG', `a ping carries at most ${CONTROL_PAYLOAD_MAX_BYTES} bytes (RFC 6455 §5.5); this is ${bytes}`);
   return undefined;
 }
 
 /** The `fragments` command for `text` in `parts`, or the reason it cannot be sent. */
-export function fragmentsCommand(text: string, parts: number): { command: string } | { problem: string } {
+export function fragmentsCommand(text: string, parts: number): { command: string } | { problem: InputProblem } {
+  const invalid = (message: string) => ({ problem: problem('LAB_ERR_FRAGMENTS_INVALID', message) });
   if (!Number.isInteger(parts) || parts < 1 || parts > INSPECT_MAX_FRAGMENTS) {
-    return { problem: `parts must be a whole number from 1 to ${INSPECT_MAX_FRAGMENTS} (inspectMaxFragments)` };
+    return invalid(`parts must be a whole number from 1 to ${INSPECT_MAX_FRAGMENTS} (inspectMaxFragments)`);
   }
-  if (text === '') return { problem: 'type some text to split into frames' };
+  if (text === '') return invalid('type some text to split into frames');
   const command = JSON.stringify({ cmd: 'fragments', text, parts });
-  if (utf8Bytes(command) > INSPECT_COMMAND_MAX_BYTES) {
-    return { problem: `the command must stay under ${INSPECT_COMMAND_MAX_BYTES} bytes; use a shorter text` };
-  }
+  if (utf8Bytes(command) > INSPECT_COMMAND_MAX_BYTES) return invalid(`the command must stay under ${INSPECT_COMMAND_MAX_BYTES} bytes; use a shorter text`);
   return { command };
 }
 
@@ -76,12 +86,14 @@ export function fragmentsCommand(text: string, parts: number): { command: string
  * 1000 or 3000-4999, a reason of at most 123 UTF-8 bytes), so the page can say
  * why instead of catching the exception.
  */
-export function closeProblem(code: number, reason: string): string | undefined {
+export function closeProblem(code: number, reason: string): InputProblem | undefined {
   if (!Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
-    return `a page may close with 1000 or 3000-4999 only; ${code} is reserved for the protocol itself (RFC 6455 §7.4)`;
+    return problem('LAB_ERR_CLOSE_CODE', `a page may close with 1000 or 3000-4999 only; ${code} is reserved for the protocol itself (RFC 6455 §7.4)`);
   }
   const bytes = utf8Bytes(reason);
-  if (bytes > CLOSE_REASON_MAX_BYTES) return `the reason is ${bytes} bytes; a close frame leaves room for ${CLOSE_REASON_MAX_BYTES} (RFC 6455 §5.5)`;
+  if (bytes > CLOSE_REASON_MAX_BYTES) {
+    return problem('LAB_ERR_CLOSE_REASON_TOO_LONG', `the reason is ${bytes} bytes; a close frame leaves room for ${CLOSE_REASON_MAX_BYTES} (RFC 6455 §5.5)`);
+  }
   return undefined;
 }
 

@@ -18,9 +18,10 @@
  */
 import { labelFrameHeader } from '../wire-bytes.ts';
 import {
-  closeProblem, direction, fragmentsCommand, frameStartHex, frameSummary, lengthForm, payloadShown, PRESETS, sendProblem, utf8Bytes,
+  closeProblem, direction, fragmentsCommand, frameStartHex, frameSummary, lengthForm, payloadShown, pingProblem, PRESETS, sendProblem, utf8Bytes,
   INSPECT_MAX_FRAGMENTS, INSPECT_PREVIEW_BYTES, type InspectedFrame,
 } from './frame-format.ts';
+import { problemText } from './problems.ts';
 import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, labBase, labCall, labUrl, pause, setText, table } from './ui.ts';
 
@@ -159,7 +160,7 @@ export class FrameInspectorElement extends HTMLElement {
     const text = this.text.value;
     const bytes = utf8Bytes(text);
     const problem = sendProblem(bytes);
-    if (problem) return this.say(`not sent: ${problem}`);
+    if (problem) return this.say(`not sent: ${problemText(problem)}`);
     await this.act(() => {
       this.socket!.send(binary ? new TextEncoder().encode(text) : text);
       return `sent ${bytes.toLocaleString('en-US')} bytes as ${binary ? 'binary' : 'text'}; the server echoes them back`;
@@ -167,7 +168,8 @@ export class FrameInspectorElement extends HTMLElement {
   }
 
   async ping(data: string): Promise<void> {
-    if (utf8Bytes(data) > 125) return this.say('not sent: a ping carries at most 125 bytes (RFC 6455 §5.5)');
+    const problem = pingProblem(data);
+    if (problem) return this.say(`not sent: ${problemText(problem)}`);
     const before = this.maxN();
     await this.act(() => {
       this.socket!.send(JSON.stringify({ cmd: 'ping', data }));
@@ -184,7 +186,7 @@ export class FrameInspectorElement extends HTMLElement {
 
   async fragments(text: string, parts: number): Promise<void> {
     const command = fragmentsCommand(text, parts);
-    if ('problem' in command) return this.say(`not sent: ${command.problem}`);
+    if ('problem' in command) return this.say(`not sent: ${problemText(command.problem)}`);
     await this.act(() => {
       this.socket!.send(command.command);
       return `asked the server to send "${text}" in ${parts} frames; the browser joins them into one message`;
@@ -193,7 +195,7 @@ export class FrameInspectorElement extends HTMLElement {
 
   async close(code: number, reason: string, who: 'browser' | 'server'): Promise<void> {
     const problem = closeProblem(code, reason);
-    if (problem) return this.say(`not closed: ${problem}`);
+    if (problem) return this.say(`not closed: ${problemText(problem)}`);
     await this.act(() => {
       if (who === 'browser') this.socket!.close(code, reason);
       else this.socket!.send(JSON.stringify({ cmd: 'close', code, reason }));

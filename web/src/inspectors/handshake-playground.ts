@@ -17,6 +17,7 @@
  */
 import { firstFrame, FOREIGN_ORIGIN, PLAYGROUND_MAX_REQUEST_BYTES, requestProblem, base64ToBytes, validUpgrade, wireBytes, withHeader, withoutHeader } from './playground-request.ts';
 import { annotateHead } from './header-notes.ts';
+import { problemText } from './problems.ts';
 import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, headPre, labBase, labCall, setText } from './ui.ts';
 
@@ -90,7 +91,7 @@ export class HandshakePlaygroundElement extends HTMLElement {
 
   private showSize(): void {
     const problem = requestProblem(this.textarea.value);
-    setText(this.size, problem ?? `${wireBytes(this.textarea.value).toLocaleString('en-US')} bytes on the wire (at most ${PLAYGROUND_MAX_REQUEST_BYTES.toLocaleString('en-US')})`);
+    setText(this.size, problem ? problemText(problem) : `${wireBytes(this.textarea.value).toLocaleString('en-US')} bytes on the wire (at most ${PLAYGROUND_MAX_REQUEST_BYTES.toLocaleString('en-US')})`);
     this.size.classList.toggle('insp-error', problem !== undefined);
     this.textarea.setAttribute('aria-invalid', String(problem !== undefined));
   }
@@ -98,7 +99,7 @@ export class HandshakePlaygroundElement extends HTMLElement {
   async send(): Promise<PlaygroundAnswer | undefined> {
     const problem = requestProblem(this.textarea.value);
     if (problem) {
-      this.showError(`not sent: ${problem}`);
+      this.showError(`not sent: ${problemText(problem)}`);
       return undefined;
     }
     this.dataset.state = 'sending';

@@ -29,7 +29,7 @@ const CSS = `
 .inspector .insp-warn { color: var(--warn, #a55300); margin: 4px 0; }
 .inspector .insp-error { color: var(--bad, #c0262d); font-weight: 600; margin: 4px 0; }
 .inspector .insp-row { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; margin: 6px 0; }
-.inspector .insp-field { display: inline-flex; align-items: center; gap: 6px; }
+.inspector .insp-field { display: inline-flex; align-items: center; gap: 6px; max-width: 100%; min-width: 0; }
 .inspector .insp-field.wide { display: flex; align-items: flex-start; width: 100%; }
 .inspector .insp-field > span:first-child { color: var(--muted, #4f5660); }
 .inspector .insp-toggle { display: inline-flex; align-items: center; gap: 4px; cursor: pointer; }
@@ -42,6 +42,7 @@ const CSS = `
   font: inherit; color: inherit; background: var(--bg, #fff); border: 1px solid var(--border, #cdd2d9); border-radius: 6px; padding: 4px 6px; min-height: 34px;
 }
 .inspector input[type="number"] { width: 6.5em; }
+.inspector input[type="text"] { max-width: 100%; min-width: 0; }
 .inspector textarea { flex: 1; min-width: 0; width: 100%; }
 .inspector [aria-invalid="true"] { border-color: var(--bad, #c0262d); outline: 2px solid var(--bad, #c0262d); }
 .inspector :focus-visible { outline: 3px solid var(--focus, #0b57d0); outline-offset: 2px; }
@@ -100,7 +101,7 @@ const CSS = `
 .request-timeline .tl-chart { display: grid; gap: 2px; min-height: 2em; }
 .request-timeline .tl-row { display: grid; grid-template-columns: 9.5rem 1fr; align-items: center; gap: 6px; height: 1.35em; }
 .request-timeline .tl-label { font-size: 0.85rem; white-space: nowrap; overflow: hidden; }
-.request-timeline .tl-conn { display: inline-block; min-width: 2.6em; padding: 0 4px; border-radius: 4px; background: var(--c); color: #fff; font-weight: 700; text-align: center; }
+.request-timeline .tl-conn { display: inline-block; min-width: 2.6em; padding: 0 4px; border-radius: 4px; background: var(--c); color: var(--bg, #fff); font-weight: 700; text-align: center; }
 .request-timeline .tl-track { position: relative; height: 100%; background: var(--bg, #fff); border-radius: 3px; }
 .request-timeline .tl-wait, .request-timeline .tl-recv { position: absolute; top: 15%; height: 70%; min-width: 2px; border-radius: 2px; }
 .request-timeline .tl-wait { background: repeating-linear-gradient(135deg, var(--c) 0 3px, transparent 3px 6px); opacity: 0.85; }
