@@ -34,6 +34,7 @@ import { statsApi } from './api/stats.ts';
 import { controlApi } from './api/control.ts';
 import { chatPlugin } from './chat/plugin.ts';
 import { stompPlugin } from './stomp/server.ts';
+import { lessonsPlugin } from './lessons/plugin.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -157,6 +158,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await app.register(switchesApi);
   await app.register(playgroundApi);
   await app.register(inspectApi);
+  await app.register(lessonsPlugin);
 
   if (serveWeb && existsSync(WEB_ROOT)) {
     await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/' });

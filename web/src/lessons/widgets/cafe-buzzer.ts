@@ -1,0 +1,214 @@
+/**
+ * <cafe-buzzer id="cafe-sync" mode="sync"></cafe-buzzer>
+ * <cafe-buzzer id="cafe-async" mode="async"></cafe-buzzer>
+ *
+ * The seed notes' café: 신동엽 orders coffee, bread and a smoothie and gets
+ * buzzer 3; 강호동 orders a coffee and gets buzzer 4.
+ *
+ *  - sync: the counter makes each order completely before taking the next,
+ *    and it does so on this page's only JavaScript thread, for real: a busy
+ *    loop. Nothing else on the page runs meanwhile; the clock stops.
+ *  - async: both orders are taken at once, each item is awaited (a timer
+ *    stands for the kitchen), and the page stays alive; buzzer 4 rings first.
+ *
+ * The clock ticks every TICK_MS; `run()` counts the ticks that happened while
+ * the orders were made. Measures: ticks, expectedTicks, waitMs (강호동's wait),
+ * totalMs. The two regions below are what lesson 2 shows as code.
+ */
+import { publishMeasurement, type Measurable, type Measurement } from '../measurable.ts';
+import { formatNumber, pageLang } from '../i18n.ts';
+import type { LessonLang } from '../../../../src/lessons/parts.ts';
+
+export const TICK_MS = 100;
+
+/** How long each item takes to make, in ms. */
+export const MENU = { coffee: 600, bread: 900, smoothie: 1200 } as const;
+type Item = keyof typeof MENU;
+
+interface Order {
+  customer: 'shin' | 'kang';
+  buzzer: number;
+  items: Item[];
+}
+
+const ORDERS: Order[] = [
+  { customer: 'shin', buzzer: 3, items: ['coffee', 'bread', 'smoothie'] },
+  { customer: 'kang', buzzer: 4, items: ['coffee'] },
+];
+
+const WORDS: Record<LessonLang, Record<string, string>> = {
+  en: {
+    shin: '신동엽 (Shin Dong-yup)', kang: '강호동 (Kang Ho-dong)', coffee: 'coffee', bread: 'bread', smoothie: 'smoothie',
+    sync: 'Synchronous café: one order at a time, on the page\'s only thread',
+    async: 'Asynchronous café: take every order, get a buzzer, await',
+    open: 'Open the café', clock: 'clock', ticks: 'ticks while the orders were made', expected: 'a live page would have ticked',
+    orders: 'orders', buzzer: 'buzzer', rings: 'rings', waited: 'waited', total: 'all done after',
+    took: 'takes the order', making: 'makes', ready: 'ready',
+  },
+  ko: {
+    shin: '신동엽', kang: '강호동', coffee: '커피', bread: '빵', smoothie: '스무디',
+    sync: '동기식 카페: 한 번에 주문 하나, 페이지의 유일한 스레드에서',
+    async: '비동기식 카페: 주문을 모두 받고 진동벨을 준 뒤 기다리기(await)',
+    open: '카페 열기', clock: '시계', ticks: '주문을 만드는 동안 시계가 움직인 횟수', expected: '살아 있는 페이지였다면',
+    orders: '주문', buzzer: '진동벨', rings: '울림', waited: '기다린 시간', total: '전체 완료',
+    took: '주문 접수', making: '만드는 중', ready: '완성',
+  },
+};
+
+export class CafeBuzzerElement extends HTMLElement implements Measurable {
+  measurement: Measurement | undefined;
+  private inflight: Promise<Measurement> | undefined;
+  private built = false;
+  private words = WORDS.en;
+  private clock!: HTMLOutputElement;
+  private log!: HTMLOListElement;
+  private button!: HTMLButtonElement;
+  private figures!: HTMLElement;
+  private ticks = 0;
+  private tickTimer: ReturnType<typeof setInterval> | undefined;
+  private t0 = 0;
+
+  get mode(): 'sync' | 'async' {
+    return this.getAttribute('mode') === 'async' ? 'async' : 'sync';
+  }
+
+  connectedCallback(): void {
+    if (this.built) return;
+    this.built = true;
+    this.words = WORDS[pageLang()];
+    const w = this.words;
+    this.classList.add('lesson-widget', 'cafe-buzzer');
+    this.dataset.mode = this.mode;
+    this.innerHTML = `
+      <p class="widget-head"><strong></strong></p>
+      <p class="widget-controls"><button type="button" class="primary" data-action="open"></button>
+        <span class="cafe-clock" aria-live="off">${w.clock} <output data-field="clock">0.0 s</output></span></p>
+      <ul class="cafe-orders"></ul>
+      <ol class="cafe-log" aria-label="${w.orders}"></ol>
+      <dl class="cafe-figures" data-field="figures"></dl>`;
+    this.querySelector('strong')!.textContent = this.mode === 'sync' ? w.sync! : w.async!;
+    this.button = this.querySelector('[data-action="open"]')!;
+    this.button.textContent = w.open!;
+    this.clock = this.querySelector('[data-field="clock"]')!;
+    this.log = this.querySelector('.cafe-log')!;
+    this.figures = this.querySelector('[data-field="figures"]')!;
+    this.querySelector('.cafe-orders')!.replaceChildren(...ORDERS.map((o) => Object.assign(document.createElement('li'), {
+      textContent: `${w[o.customer]}: ${o.items.map((i) => w[i]).join(', ')} → ${w.buzzer} ${o.buzzer}`,
+    })));
+    this.button.addEventListener('click', () => void this.run());
+    this.dataset.state = 'idle';
+  }
+
+  disconnectedCallback(): void {
+    clearInterval(this.tickTimer);
+  }
+
+  run(): Promise<Measurement> {
+    this.inflight ??= this.serve().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async serve(): Promise<Measurement> {
+    this.button.disabled = true;
+    this.dataset.state = 'running';
+    this.log.replaceChildren();
+    this.figures.replaceChildren();
+    // The clock: a timer that ticks on the same thread as everything else on this page.
+    this.ticks = 0;
+    this.t0 = performance.now();
+    clearInterval(this.tickTimer);
+    this.tickTimer = setInterval(() => {
+      this.ticks++;
+      this.clock.value = `${((performance.now() - this.t0) / 1000).toFixed(1)} s`;
+    }, TICK_MS);
+    // Let the page paint the empty log before the café opens.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+    const start = performance.now();
+    const ticksBefore = this.ticks;
+    const ready = this.mode === 'sync' ? this.serveSync(start) : await this.serveAsync(start);
+    const end = performance.now();
+    const ticks = this.ticks - ticksBefore; // read before yielding: a blocked page ticked 0 times
+    clearInterval(this.tickTimer);
+    this.clock.value = `${((end - this.t0) / 1000).toFixed(1)} s`;
+
+    const measurement: Measurement = {
+      ticks,
+      expectedTicks: Math.floor((end - start) / TICK_MS),
+      waitMs: Math.round(ready.get(4)! - start),
+      totalMs: Math.round(end - start),
+    };
+    this.renderFigures(measurement);
+    this.measurement = measurement;
+    this.dataset.state = 'done';
+    this.button.disabled = false;
+    publishMeasurement(this, measurement);
+    return measurement;
+  }
+
+  // #region blocking
+  /** The synchronous café: each order is made completely, on this thread, before the next is taken. */
+  private serveSync(start: number): Map<number, number> {
+    const ready = new Map<number, number>(); // buzzer -> when it rang
+    for (const order of ORDERS) {
+      this.say(start, `${this.words[order.customer]}: ${this.words.took} (${this.words.buzzer} ${order.buzzer})`);
+      for (const item of order.items) {
+        const until = performance.now() + MENU[item];
+        while (performance.now() < until) {
+          // Busy: the counter does nothing else. No timer, no click, no repaint can run now.
+        }
+        this.say(start, `${this.words[item]} ${this.words.ready} (${this.words.buzzer} ${order.buzzer})`);
+      }
+      ready.set(order.buzzer, performance.now());
+      this.say(start, `🔔 ${this.words.buzzer} ${order.buzzer} ${this.words.rings}: ${this.words[order.customer]}`);
+    }
+    return ready;
+  }
+  // #endregion
+
+  // #region awaiting
+  /** The asynchronous café: take every order at once, hand out buzzers, await the kitchen. */
+  private async serveAsync(start: number): Promise<Map<number, number>> {
+    const ready = new Map<number, number>();
+    const kitchen = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await Promise.all(ORDERS.map(async (order) => {
+      this.say(start, `${this.words[order.customer]}: ${this.words.took} (${this.words.buzzer} ${order.buzzer})`);
+      await Promise.all(order.items.map(async (item) => {
+        await kitchen(MENU[item]); // the page is free while it waits: the clock keeps ticking
+        this.say(start, `${this.words[item]} ${this.words.ready} (${this.words.buzzer} ${order.buzzer})`);
+      }));
+      ready.set(order.buzzer, performance.now());
+      this.say(start, `🔔 ${this.words.buzzer} ${order.buzzer} ${this.words.rings}: ${this.words[order.customer]}`);
+    }));
+    return ready;
+  }
+  // #endregion
+
+  private say(start: number, text: string): void {
+    const li = document.createElement('li');
+    li.textContent = `${((performance.now() - start) / 1000).toFixed(2)} s · ${text}`;
+    if (text.startsWith('🔔')) li.dataset.buzzer = text.match(/\d+/)?.[0] ?? '';
+    this.log.append(li);
+  }
+
+  private renderFigures(m: Measurement): void {
+    const w = this.words;
+    const rows: [string, string, string][] = [
+      ['ticks', w.ticks!, formatNumber(m.ticks!, 0)],
+      ['expectedTicks', w.expected!, formatNumber(m.expectedTicks!, 0)],
+      ['waitMs', `${w.kang} · ${w.waited}`, `${formatNumber(m.waitMs!, 0)} ms`],
+      ['totalMs', w.total!, `${formatNumber(m.totalMs!, 0)} ms`],
+    ];
+    this.figures.replaceChildren(...rows.map(([name, label, value]) => {
+      const div = document.createElement('div');
+      div.dataset.figure = name;
+      div.dataset.value = String(m[name]);
+      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
+      return div;
+    }));
+  }
+}
+
+if (!customElements.get('cafe-buzzer')) customElements.define('cafe-buzzer', CafeBuzzerElement);

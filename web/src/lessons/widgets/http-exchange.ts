@@ -1,0 +1,135 @@
+/**
+ * <http-exchange id="one-request"></http-exchange>
+ *
+ * One HTTP request and its response, nothing else: the page asks the poll
+ * lane once (`GET /feed/poll?since=N`), then shows the request and response
+ * heads exactly as the server's socket saw them (GET /api/wire/poll) and the
+ * body that came back. Everything the server needs is in the request itself
+ * (`since=N`): it remembers nothing between requests.
+ *
+ * `run()` measures: requestHeadBytes, responseHeadBytes, headerBytes, bodyBytes, messages.
+ */
+import { fetchWire, stats } from '../../api.ts';
+import { setupWireView } from '../../widgets/wire-view.ts';
+import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
+import { formatNumber, pageLang } from '../i18n.ts';
+import type { LessonLang } from '../../../../src/lessons/parts.ts';
+
+/** How many recent messages the request asks for, so the body is not empty. */
+const ASK_BACK = 2;
+
+const WORDS: Record<LessonLang, Record<string, string>> = {
+  en: {
+    send: 'Send one request', sending: 'sending…', sent: 'The whole conversation: one request, one response. The connection now carries nothing until the page asks again.',
+    request: 'request head', response: 'response head', body: 'response body', messages: 'messages in the body', total: 'headers, both ways',
+    failed: 'The request failed',
+  },
+  ko: {
+    send: '요청 한 번 보내기', sending: '보내는 중…', sent: '대화 전체가 요청 하나, 응답 하나입니다. 페이지가 다시 묻기 전까지 이 연결로는 아무것도 오가지 않습니다.',
+    request: '요청 헤더', response: '응답 헤더', body: '응답 본문', messages: '본문 속 메시지', total: '헤더 합계 (양방향)',
+    failed: '요청에 실패했습니다',
+  },
+};
+
+export class HttpExchangeElement extends HTMLElement implements Measurable {
+  measurement: Measurement | undefined;
+  private inflight: Promise<Measurement> | undefined;
+  private built = false;
+  private words = WORDS.en;
+  private button!: HTMLButtonElement;
+  private status!: HTMLElement;
+  private requestLine!: HTMLElement;
+  private figures!: HTMLElement;
+  private bodyText!: HTMLElement;
+  private wire: ReturnType<typeof setupWireView> | undefined;
+
+  connectedCallback(): void {
+    if (this.built) return;
+    this.built = true;
+    this.words = WORDS[pageLang()];
+    this.classList.add('lesson-widget', 'http-exchange');
+    this.style.setProperty('--lane', 'var(--lane-poll)');
+    this.innerHTML = `
+      <p class="widget-controls"><button type="button" class="primary" data-action="send"></button> <span data-field="status" role="status"></span></p>
+      <p class="exchange-request"><code data-field="request-line"></code></p>
+      <dl class="exchange-figures" data-field="figures"></dl>
+      <div class="exchange-wire"></div>
+      <details class="exchange-body"><summary></summary><pre data-field="body"></pre></details>`;
+    this.button = this.querySelector('[data-action="send"]')!;
+    this.button.textContent = this.words.send!;
+    this.status = this.querySelector('[data-field="status"]')!;
+    this.requestLine = this.querySelector('[data-field="request-line"]')!;
+    this.figures = this.querySelector('[data-field="figures"]')!;
+    this.bodyText = this.querySelector('[data-field="body"]')!;
+    this.querySelector('.exchange-body summary')!.textContent = this.words.body!;
+    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
+    this.dataset.state = 'idle';
+  }
+
+  run(): Promise<Measurement> {
+    this.inflight ??= runExclusive(() => this.exchange()).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async exchange(): Promise<Measurement> {
+    const w = this.words;
+    this.button.disabled = true;
+    this.dataset.state = 'running';
+    this.status.textContent = w.sending!;
+    try {
+      const { feed } = await stats();
+      const path = `/feed/poll?since=${Math.max(0, feed.head - ASK_BACK)}`;
+      this.requestLine.textContent = `GET ${path} HTTP/1.1`;
+      const response = await fetch(path);
+      const body = await response.text();
+      const { exchange } = await fetchWire('poll');
+      if (!exchange) throw new Error('the server captured no exchange on the poll lane');
+      const messages = (JSON.parse(body) as { messages?: unknown[] }).messages?.length ?? 0;
+      const measurement: Measurement = {
+        requestHeadBytes: exchange.requestHeadBytes,
+        responseHeadBytes: exchange.responseHeadBytes,
+        headerBytes: exchange.requestHeadBytes + exchange.responseHeadBytes,
+        bodyBytes: new TextEncoder().encode(body).length,
+        messages,
+      };
+      this.bodyText.textContent = JSON.stringify(JSON.parse(body), null, 2);
+      this.renderFigures(measurement);
+      this.wire ??= setupWireView(this.querySelector('.exchange-wire')!);
+      await this.wire.show('poll');
+      this.wire.pause();
+      this.measurement = measurement;
+      this.dataset.state = 'done';
+      this.status.textContent = w.sent!;
+      publishMeasurement(this, measurement);
+      return measurement;
+    } catch (err) {
+      this.dataset.state = 'error';
+      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
+      throw err;
+    } finally {
+      this.button.disabled = false;
+    }
+  }
+
+  private renderFigures(m: Measurement): void {
+    const w = this.words;
+    const rows: [string, string, string][] = [
+      ['requestHeadBytes', w.request!, `${formatNumber(m.requestHeadBytes!, 0)} B`],
+      ['responseHeadBytes', w.response!, `${formatNumber(m.responseHeadBytes!, 0)} B`],
+      ['headerBytes', w.total!, `${formatNumber(m.headerBytes!, 0)} B`],
+      ['bodyBytes', w.body!, `${formatNumber(m.bodyBytes!, 0)} B`],
+      ['messages', w.messages!, formatNumber(m.messages!, 0)],
+    ];
+    this.figures.replaceChildren(...rows.map(([name, label, value]) => {
+      const div = document.createElement('div');
+      div.dataset.figure = name;
+      div.dataset.value = String(m[name]);
+      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
+      return div;
+    }));
+  }
+}
+
+if (!customElements.get('http-exchange')) customElements.define('http-exchange', HttpExchangeElement);

@@ -1,0 +1,6 @@
+/** The lesson system's own widgets, defined on import (see src/lessons/elements.ts for their attributes). */
+import './lane-run.ts';
+import './http-exchange.ts';
+import './cafe-buzzer.ts';
+import './sse-resume.ts';
+import './connection-limit.ts';

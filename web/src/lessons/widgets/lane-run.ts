@@ -1,0 +1,290 @@
+/**
+ * <lane-run id="poll-run" lane="poll" seconds="10" rate="5" interval="1000"></lane-run>
+ *
+ * One lane, alone, for a few seconds: the browser's own client for that lane
+ * (web/src/transports/<lane>.ts, the same one the dashboard runs) reads the
+ * feed, the page counts requests, messages and latency, and the server's wire
+ * meter says what crossed the socket over the same seconds. The numbers a
+ * lesson asks students to predict come from here.
+ *
+ * Attributes: `lane`; `seconds` (default 10); `rate`: the feed's messages/s
+ * during the run (restored afterwards); `interval` (poll, ms, default 1000);
+ * `wait` (long poll, ms, default 25000); `buffer`: bytes a buffering proxy holds
+ * back on this lane during the run (stream, sse; the chaos switch); `wire`:
+ * open the wire view of the last exchange after the run.
+ *
+ * `run()` resolves with the figures listed in src/lessons/elements.ts
+ * (LANE_RUN_MEASURES); they are also written to `data-measured`.
+ */
+import { LANES, isLaneId, type LaneId } from '../../../../src/lanes.ts';
+import type { StatsSnapshot } from '../../../../src/api/stats.ts';
+import { stats } from '../../api.ts';
+import { LaneCounter } from '../../counting.ts';
+import { createTransport, type TransportEvent } from '../../transports/index.ts';
+import { setupWireView } from '../../widgets/wire-view.ts';
+import { setChaos, timeline, withFeed } from '../lab-api.ts';
+import { counterDelta, reconnectGaps, runFigures } from '../run-figures.ts';
+import { delay, publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
+import { formatNumber, pageLang } from '../i18n.ts';
+import type { LessonLang } from '../../../../src/lessons/parts.ts';
+
+/** How long to wait, after the lane stops, for the server to see its connection close. */
+const SETTLE_MAX_MS = 2_000;
+const SETTLE_POLL_MS = 100;
+const PROGRESS_MS = 100;
+
+const WORDS: Record<LessonLang, Record<string, string>> = {
+  en: {
+    run: 'Run', running: 'running…', done: 'done', page: 'this page', server: 'server (wire)',
+    requests: 'requests', messages: 'messages', emptyAnswers: 'empty answers',
+    headerBytes: 'header bytes', perRequest: 'per request', perMessage: 'per message',
+    payload: 'payload per message', framing: 'framing per message', wire: 'all bytes per message',
+    latency: 'latency mean / p50 / max', gap: 'reconnect gap (server)', connections: 'TCP connections',
+    every: 'poll every', wait: 'hold up to', feed: 'feed', perSecond: 'msg/s', buffer: 'buffering proxy',
+    shared: 'The server counted {server} requests; this page sent {page}. Another client used this lane during the run (the dashboard, a classmate). Per-request and per-message bytes still hold.',
+    wireView: 'Wire view: the last exchange on this lane', failed: 'The run failed',
+  },
+  ko: {
+    run: '실행', running: '실행 중…', done: '완료', page: '이 페이지', server: '서버 (와이어)',
+    requests: '요청 수', messages: '메시지 수', emptyAnswers: '빈 응답',
+    headerBytes: '헤더 바이트', perRequest: '요청당', perMessage: '메시지당',
+    payload: '메시지당 페이로드', framing: '메시지당 프레이밍', wire: '메시지당 전체 바이트',
+    latency: '지연 시간 평균 / p50 / 최대', gap: '재연결 간격 (서버)', connections: 'TCP 연결 수',
+    every: '폴링 주기', wait: '최대 대기', feed: '피드', perSecond: '건/초', buffer: '버퍼링 프록시',
+    shared: '서버는 요청 {server}개를 셌고 이 페이지는 {page}개를 보냈습니다. 실행 중에 다른 클라이언트(대시보드, 다른 학생)가 이 레인을 함께 썼습니다. 요청당·메시지당 바이트는 그대로 유효합니다.',
+    wireView: '와이어 뷰: 이 레인의 마지막 요청과 응답', failed: '실행에 실패했습니다',
+  },
+};
+
+export class LaneRunElement extends HTMLElement implements Measurable {
+  measurement: Measurement | undefined;
+  private inflight: Promise<Measurement> | undefined;
+  private built = false;
+  private words = WORDS.en;
+
+  private button!: HTMLButtonElement;
+  private progress!: HTMLProgressElement;
+  private status!: HTMLElement;
+  private table!: HTMLTableElement;
+  private note!: HTMLElement;
+  private wireBox!: HTMLDetailsElement;
+  private wireView: ReturnType<typeof setupWireView> | undefined;
+
+  get lane(): LaneId {
+    const lane = this.getAttribute('lane');
+    if (!isLaneId(lane)) throw new Error(`<lane-run> needs lane="poll|longpoll|stream|sse|ws", got "${lane}"`);
+    return lane;
+  }
+
+  private number(name: string, fallback: number): number {
+    const value = Number(this.getAttribute(name));
+    return this.hasAttribute(name) && Number.isFinite(value) ? value : fallback;
+  }
+
+  private get seconds(): number {
+    return this.number('seconds', 10);
+  }
+
+  connectedCallback(): void {
+    if (this.built) return;
+    this.built = true;
+    this.words = WORDS[pageLang()];
+    const w = this.words;
+    const lane = this.lane;
+    this.classList.add('lesson-widget', 'lane-run');
+    this.style.setProperty('--lane', `var(--lane-${lane})`);
+    const settings = [
+      `${this.seconds} s`,
+      lane === 'poll' ? `${w.every} ${formatNumber(this.number('interval', 1000), 0)} ms` : '',
+      lane === 'longpoll' ? `${w.wait} ${formatNumber(this.number('wait', 25_000), 0)} ms` : '',
+      this.hasAttribute('rate') ? `${w.feed} ${formatNumber(this.number('rate', 5), 2)} ${w.perSecond}` : '',
+      this.hasAttribute('buffer') ? `${w.buffer} ${formatNumber(this.number('buffer', 0), 0)} B` : '',
+    ].filter(Boolean).join(' · ');
+    this.innerHTML = `
+      <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong></strong> <code>${lane}</code> <span class="widget-settings"></span></p>
+      <p class="widget-controls">
+        <button type="button" class="primary" data-action="run"></button>
+        <progress max="1" value="0"></progress>
+        <span data-field="status" role="status"></span>
+      </p>
+      <table class="run-figures"><thead><tr><th scope="col"></th><th scope="col">${w.page}</th><th scope="col">${w.server}</th></tr></thead><tbody></tbody></table>
+      <p class="run-note" hidden></p>
+      <details class="run-wire"><summary>${w.wireView}</summary><div></div></details>`;
+    this.querySelector('strong')!.textContent = LANES[lane].title;
+    this.querySelector('.widget-settings')!.textContent = settings;
+    this.button = this.querySelector('[data-action="run"]')!;
+    this.button.textContent = `${w.run} (${this.seconds} s)`;
+    this.progress = this.querySelector('progress')!;
+    this.status = this.querySelector('[data-field="status"]')!;
+    this.table = this.querySelector('table')!;
+    this.note = this.querySelector('.run-note')!;
+    this.wireBox = this.querySelector('details')!;
+    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
+    this.wireBox.addEventListener('toggle', () => {
+      if (this.wireBox.open) void this.showWire(lane);
+    });
+    this.dataset.state = 'idle';
+  }
+
+  run(): Promise<Measurement> {
+    this.inflight ??= runExclusive(() => this.experiment()).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async experiment(): Promise<Measurement> {
+    const lane = this.lane;
+    const w = this.words;
+    const seconds = this.seconds;
+    const buffer = this.hasAttribute('buffer') ? this.number('buffer', 0) : undefined;
+    this.dataset.state = 'running';
+    this.button.disabled = true;
+    this.status.textContent = w.running!;
+    try {
+      const measurement = await withFeed(this.hasAttribute('rate') ? this.number('rate', 5) : undefined, async () => {
+        if (buffer !== undefined) await setChaos(lane, { bufferBytes: buffer });
+        try {
+          return await this.measure(lane, seconds);
+        } finally {
+          if (buffer !== undefined) await setChaos(lane, { bufferBytes: 0 }).catch(() => undefined);
+        }
+      });
+      this.measurement = measurement;
+      this.dataset.state = 'done';
+      this.status.textContent = w.done!;
+      publishMeasurement(this, measurement);
+      if (this.hasAttribute('wire')) this.wireBox.open = true;
+      if (this.wireBox.open) void this.showWire(lane);
+      return measurement;
+    } catch (err) {
+      this.dataset.state = 'error';
+      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
+      throw err;
+    } finally {
+      this.button.disabled = false;
+    }
+  }
+
+  private async measure(lane: LaneId, seconds: number): Promise<Measurement> {
+    const before = await stats();
+    const counter = new LaneCounter();
+    let emptyAnswers = 0;
+    let answered = false; // a response came and its messages are being counted
+    let sinceAnswer = 0;
+    const closeAnswer = () => {
+      if (answered && sinceAnswer === 0) emptyAnswers++;
+      answered = false;
+    };
+    const transport = createTransport(lane, { since: before.feed.head, epoch: before.epoch }, {
+      pollIntervalMs: this.number('interval', 1000),
+      longpollWaitMs: this.number('wait', 25_000),
+    });
+    const onEvent = (event: TransportEvent) => {
+      if (event.type === 'request') counter.onRequest();
+      if (event.type === 'epoch') counter.onEpoch(event.epoch, event.since);
+      if (event.type === 'open' && (lane === 'poll' || lane === 'longpoll')) {
+        closeAnswer();
+        answered = true;
+        sinceAnswer = 0;
+      }
+    };
+    const startedAt = Date.now();
+    const t0 = performance.now();
+    const ticker = setInterval(() => {
+      const elapsed = (performance.now() - t0) / 1000;
+      this.progress.value = Math.min(1, elapsed / seconds);
+      this.renderFigures(runFigures(this.pageCounts(counter, elapsed, emptyAnswers), counterDelta(before.lanes[lane], before.lanes[lane])), undefined, true);
+    }, PROGRESS_MS);
+    transport.start((message) => {
+      sinceAnswer++;
+      counter.record(message);
+    }, onEvent);
+    try {
+      await delay(seconds * 1000);
+    } finally {
+      transport.stop();
+      clearInterval(ticker);
+    }
+    closeAnswer();
+    const elapsed = (performance.now() - t0) / 1000;
+    this.progress.value = 1;
+    const after = await this.settled(lane, before);
+    const gaps = lane === 'longpoll'
+      ? reconnectGaps((await timeline(lane)).requests.filter((r) => r.start >= startedAt && r.path === LANES[lane].path))
+      : undefined;
+    const server = counterDelta(before.lanes[lane], after.lanes[lane]);
+    const figures = runFigures(this.pageCounts(counter, elapsed, emptyAnswers), server, gaps);
+    this.renderFigures(figures, server);
+    return figures;
+  }
+
+  private pageCounts(counter: LaneCounter, seconds: number, emptyAnswers: number) {
+    const latency = counter.latency();
+    return {
+      seconds, requests: counter.requests, messages: counter.received, emptyAnswers,
+      latencies: counter.samples.latencies(), latencyP50: latency.p50, latencyMax: latency.max,
+    };
+  }
+
+  /** Stats once the lane's held connection (if any) is gone, so the server has counted all of it. */
+  private async settled(lane: LaneId, before: StatsSnapshot): Promise<StatsSnapshot> {
+    const deadline = performance.now() + SETTLE_MAX_MS;
+    let now = await stats();
+    while (now.lanes[lane].held > before.lanes[lane].held && performance.now() < deadline) {
+      await delay(SETTLE_POLL_MS);
+      now = await stats();
+    }
+    return now;
+  }
+
+  /** `live`: the run is still going; the server's column is filled in at the end. */
+  private renderFigures(f: Measurement, server: ReturnType<typeof counterDelta> | undefined, live = false): void {
+    const w = this.words;
+    const lane = this.lane;
+    const n = (v: number | undefined, decimals = 0, unit = '') => (v === undefined ? '–' : `${formatNumber(v, decimals)}${unit}`);
+    const rows: [string, string, string, string][] = [
+      ['requests', w.requests!, n(f.requests), n(f.serverRequests)],
+      ['messages', w.messages!, n(f.messages), n(f.serverMessages)],
+      ...(lane === 'poll' || lane === 'longpoll' ? [['emptyAnswers', w.emptyAnswers!, n(f.emptyAnswers), ''] as [string, string, string, string]] : []),
+      ['headerBytes', w.headerBytes!, '', n(f.headerBytes, 0, ' B')],
+      ['headerBytesPerRequest', `${w.headerBytes} · ${w.perRequest}`, '', n(f.headerBytesPerRequest, 1, ' B')],
+      ['headerBytesPerMessage', `${w.headerBytes} · ${w.perMessage}`, '', n(f.headerBytesPerMessage, 1, ' B')],
+      ['payloadBytesPerMessage', w.payload!, '', n(f.payloadBytesPerMessage, 1, ' B')],
+      ['framingBytesPerMessage', w.framing!, '', n(f.framingBytesPerMessage, 1, ' B')],
+      ['wireBytesPerMessage', w.wire!, '', n(f.wireBytesPerMessage, 1, ' B')],
+      ['latencyMeanMs', w.latency!, `${n(f.latencyMeanMs)} / ${n(f.latencyP50Ms)} / ${n(f.latencyMaxMs)} ms`, ''],
+      ...(lane === 'longpoll' ? [['reconnectGapMs', w.gap!, '', n(f.reconnectGapMs, 1, ' ms')] as [string, string, string, string]] : []),
+      ['connections', w.connections!, '', n(f.connections)],
+    ];
+    const body = this.table.tBodies[0]!;
+    if (body.rows.length !== rows.length) {
+      body.replaceChildren(...rows.map(([name]) => {
+        const tr = document.createElement('tr');
+        tr.dataset.figure = name;
+        tr.append(Object.assign(document.createElement('th'), { scope: 'row' }), document.createElement('td'), document.createElement('td'));
+        return tr;
+      }));
+    }
+    rows.forEach(([name, label, page, wire], i) => {
+      const tr = body.rows[i]!;
+      tr.dataset.figure = name;
+      if (f[name] !== undefined) tr.dataset.value = String(f[name]);
+      tr.cells[0]!.textContent = label;
+      tr.cells[1]!.textContent = page;
+      tr.cells[2]!.textContent = live && wire !== '' ? '…' : wire;
+    });
+    const shared = server !== undefined && server.requests > (f.requests ?? 0);
+    this.note.hidden = !shared;
+    if (shared) this.note.textContent = w.shared!.replace('{server}', String(server.requests)).replace('{page}', String(f.requests ?? 0));
+  }
+
+  /** The lane's last exchange, captured by the server: fetched once per run, not kept live. */
+  private async showWire(lane: LaneId): Promise<void> {
+    this.wireView ??= setupWireView(this.wireBox.querySelector('div')!);
+    await this.wireView.show(lane);
+    this.wireView.pause();
+  }
+}
+
+if (!customElements.get('lane-run')) customElements.define('lane-run', LaneRunElement);

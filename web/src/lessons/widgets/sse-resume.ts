@@ -1,0 +1,194 @@
+/**
+ * <sse-resume id="resume"></sse-resume>
+ *
+ * Server-Sent Events surviving a dropped connection. The page's EventSource
+ * (web/src/transports/sse.ts) reads the feed; then the lab cuts every SSE
+ * connection (POST /api/chaos/drop, as a network failure would: no goodbye).
+ * EventSource waits the server's `retry:` delay, reconnects by itself, and
+ * sends `Last-Event-ID: <the last id it saw>`; the server goes on from the
+ * next message. The widget shows the reconnect request's head as the server
+ * captured it, and counts what was lost or repeated.
+ *
+ * Measures: lost, duplicates, reconnectMs, lastEventId, received.
+ * The drop cuts every SSE client of the lab (a classroom's dashboards too).
+ */
+import { fetchWire, stats } from '../../api.ts';
+import { LaneCounter } from '../../counting.ts';
+import { sseTransport } from '../../transports/sse.ts';
+import type { TransportEvent } from '../../transports/transport.ts';
+import { dropLane, withFeed } from '../lab-api.ts';
+import { delay, publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
+import { formatNumber, pageLang } from '../i18n.ts';
+import type { LessonLang } from '../../../../src/lessons/parts.ts';
+
+/** Messages to receive before the cut, and after the resume, before the run ends. */
+const BEFORE_CUT = 5;
+const AFTER_RESUME = 5;
+/** Give up if a step takes longer than this. */
+const STEP_TIMEOUT_MS = 15_000;
+const SHOWN = 12;
+
+const WORDS: Record<LessonLang, Record<string, string>> = {
+  en: {
+    run: 'Receive, cut the connection, resume', receiving: 'receiving…', cutting: 'cutting every SSE connection…',
+    waiting: 'cut. EventSource waits for the server\'s retry: delay, then reconnects…', resumed: 'resumed', done: 'done',
+    lost: 'messages lost', duplicates: 'messages received twice', reconnect: 'from the cut to the resumed stream',
+    lastEventId: 'Last-Event-ID the browser sent', received: 'messages received', header: 'The reconnect request, as the server read it:',
+    cut: 'cut here', failed: 'The run failed', timeout: 'timed out waiting for',
+  },
+  ko: {
+    run: '수신 → 연결 끊기 → 이어받기', receiving: '수신 중…', cutting: '모든 SSE 연결을 끊는 중…',
+    waiting: '끊겼습니다. EventSource가 서버의 retry: 시간만큼 기다렸다가 스스로 다시 연결합니다…', resumed: '이어받음', done: '완료',
+    lost: '잃어버린 메시지', duplicates: '두 번 받은 메시지', reconnect: '끊긴 순간부터 다시 받기까지',
+    lastEventId: '브라우저가 보낸 Last-Event-ID', received: '받은 메시지', header: '서버가 읽은 재연결 요청:',
+    cut: '여기서 끊김', failed: '실행에 실패했습니다', timeout: '기다리다 시간 초과:',
+  },
+};
+
+export class SseResumeElement extends HTMLElement implements Measurable {
+  measurement: Measurement | undefined;
+  private inflight: Promise<Measurement> | undefined;
+  private built = false;
+  private words = WORDS.en;
+  private button!: HTMLButtonElement;
+  private status!: HTMLElement;
+  private seqs!: HTMLOListElement;
+  private figures!: HTMLElement;
+  private head!: HTMLElement;
+
+  connectedCallback(): void {
+    if (this.built) return;
+    this.built = true;
+    this.words = WORDS[pageLang()];
+    this.classList.add('lesson-widget', 'sse-resume');
+    this.style.setProperty('--lane', 'var(--lane-sse)');
+    this.innerHTML = `
+      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+      <ol class="seq-strip" aria-label="seq"></ol>
+      <dl class="resume-figures" data-field="figures"></dl>
+      <div class="resume-head" hidden><p></p><pre data-field="head"></pre></div>`;
+    this.button = this.querySelector('[data-action="run"]')!;
+    this.button.textContent = this.words.run!;
+    this.status = this.querySelector('[data-field="status"]')!;
+    this.seqs = this.querySelector('.seq-strip')!;
+    this.figures = this.querySelector('[data-field="figures"]')!;
+    this.head = this.querySelector('[data-field="head"]')!;
+    this.querySelector('.resume-head p')!.textContent = this.words.header!;
+    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
+    this.dataset.state = 'idle';
+  }
+
+  run(): Promise<Measurement> {
+    this.inflight ??= runExclusive(() => withFeed(undefined, () => this.experiment())).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async experiment(): Promise<Measurement> {
+    const w = this.words;
+    this.button.disabled = true;
+    this.dataset.state = 'running';
+    this.seqs.replaceChildren();
+    this.figures.replaceChildren();
+    this.head.parentElement!.hidden = true;
+    const counter = new LaneCounter();
+    let opens = 0;
+    let wake: (() => void) | undefined;
+    const until = async (what: string, test: () => boolean) => {
+      const deadline = performance.now() + STEP_TIMEOUT_MS;
+      while (!test()) {
+        if (performance.now() > deadline) throw new Error(`${w.timeout} ${what}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 250);
+        });
+      }
+    };
+    const before = await stats();
+    const transport = sseTransport({ since: before.feed.head, epoch: before.epoch });
+    const onEvent = (event: TransportEvent) => {
+      if (event.type === 'epoch') counter.onEpoch(event.epoch, event.since);
+      if (event.type === 'open') opens++;
+      wake?.();
+    };
+    this.status.textContent = w.receiving!;
+    transport.start((message) => {
+      counter.record(message);
+      this.showSeq(message.seq);
+      wake?.();
+    }, onEvent);
+    try {
+      await until('messages', () => counter.received >= BEFORE_CUT);
+      this.status.textContent = w.cutting!;
+      const cutAt = performance.now();
+      this.markCut();
+      await dropLane('sse');
+      this.status.textContent = w.waiting!;
+      await until('the reconnect', () => opens >= 2);
+      const reconnectMs = performance.now() - cutAt;
+      this.status.textContent = w.resumed!;
+      const resumedWith = counter.received;
+      await until('messages after the reconnect', () => counter.received >= resumedWith + AFTER_RESUME);
+      transport.stop();
+      await delay(0);
+      const { exchange } = await fetchWire('sse');
+      const head = exchange?.requestHead ?? '';
+      const id = /^last-event-id:\s*(\d+)\s*$/im.exec(head)?.[1];
+      const measurement: Measurement = {
+        lost: counter.missing,
+        duplicates: counter.duplicates,
+        reconnectMs: Math.round(reconnectMs),
+        lastEventId: id === undefined ? -1 : Number(id),
+        received: counter.received,
+      };
+      this.head.textContent = head.trimEnd();
+      this.head.parentElement!.hidden = head === '';
+      this.renderFigures(measurement);
+      this.measurement = measurement;
+      this.dataset.state = 'done';
+      this.status.textContent = w.done!;
+      publishMeasurement(this, measurement);
+      return measurement;
+    } catch (err) {
+      this.dataset.state = 'error';
+      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
+      throw err;
+    } finally {
+      transport.stop();
+      this.button.disabled = false;
+    }
+  }
+
+  private showSeq(seq: number): void {
+    this.seqs.append(Object.assign(document.createElement('li'), { textContent: String(seq) }));
+    while (this.seqs.children.length > SHOWN) this.seqs.firstElementChild!.remove();
+  }
+
+  private markCut(): void {
+    const li = document.createElement('li');
+    li.className = 'cut';
+    li.textContent = `✂ ${this.words.cut}`;
+    this.seqs.append(li);
+  }
+
+  private renderFigures(m: Measurement): void {
+    const w = this.words;
+    const rows: [string, string, string][] = [
+      ['lost', w.lost!, formatNumber(m.lost!, 0)],
+      ['duplicates', w.duplicates!, formatNumber(m.duplicates!, 0)],
+      ['reconnectMs', w.reconnect!, `${formatNumber(m.reconnectMs!, 0)} ms`],
+      ['lastEventId', w.lastEventId!, m.lastEventId! >= 0 ? String(m.lastEventId) : '–'],
+      ['received', w.received!, formatNumber(m.received!, 0)],
+    ];
+    this.figures.replaceChildren(...rows.map(([name, label, value]) => {
+      const div = document.createElement('div');
+      div.dataset.figure = name;
+      div.dataset.value = String(m[name]);
+      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
+      return div;
+    }));
+  }
+}
+
+if (!customElements.get('sse-resume')) customElements.define('sse-resume', SseResumeElement);
