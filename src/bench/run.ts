@@ -86,8 +86,9 @@ export interface LaneReport {
     cpuSystemMs: number;
     cpuUsPerMessage: number | null;
     deliveryMs: number;
-    /** Messages the server says it delivered on this lane while the feed ran. */
+    /** Messages the server says it delivered on this lane while the feed ran, and their JSON bytes. */
     deliveredByServer: number;
+    payloadBytesDelivered: number;
     rssBytesBefore: number;
     rssBytesPeak: number;
   };
@@ -190,10 +191,8 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
       hooks.signal?.removeEventListener('abort', onAbort);
     }
 
-    const delivery = lanes.map((l) => l.phases?.delivery).filter((d) => d !== undefined && d.messages > 0);
-    const messageBytes = delivery.length
-      ? delivery.reduce((a, d) => a + d!.payloadBytes, 0) / delivery.reduce((a, d) => a + d!.messages, 0)
-      : null;
+    const delivered = lanes.reduce((sum, l) => sum + l.server.deliveredByServer, 0);
+    const messageBytes = delivered > 0 ? lanes.reduce((sum, l) => sum + l.server.payloadBytesDelivered, 0) / delivered : null;
     const projection = project(
       lanes.map((l) => ({ lane: l.lane, bytesPerMessage: l.steadyBytesPerMessage ?? undefined, connectBytesPerClient: l.connectBytesPerClient ?? undefined })),
       options.projectClients, options.projectRate ?? options.rate, options.mbps,
@@ -379,6 +378,8 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
       cpuUsPerMessage: cost.cpuUsPerMessage ?? null,
       deliveryMs: cost.wallMs,
       deliveredByServer: delivery.messages,
+      // Counted by the lanes themselves (Lab.delivered), so known with wire accounting off too.
+      payloadBytesDelivered: delivery.payloadBytes,
       rssBytesBefore: s0.process.rssBytes,
       rssBytesPeak: rssPeak,
     },
