@@ -18,7 +18,7 @@ const WORDS = {
   loading: { en: 'Loading the lesson…', ko: '레슨을 불러오는 중…' },
   notFound: { en: 'There is no such lesson. Pick one from the list.', ko: '그런 레슨은 없습니다. 목록에서 골라 주세요.' },
   failed: { en: 'The lesson could not be loaded', ko: '레슨을 불러오지 못했습니다' },
-  problems: { en: 'problems in this lesson (for its author)', ko: '이 레슨의 문제 (작성자용)' },
+  problems: { en: 'Problems in this lesson (for its author):', ko: '이 레슨의 문제 (작성자용):' },
   missingWidget: { en: 'This widget is not available in this build of the lab', ko: '이 버전의 랩에는 이 위젯이 없습니다' },
   progressParts: { en: 'parts read', ko: '읽은 부분' },
   progressCheck: { en: 'self-check', ko: '스스로 점검' },

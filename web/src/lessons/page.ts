@@ -185,7 +185,7 @@ function renderProblems(page: LessonPage): void {
   el.problems.hidden = page.problems.length === 0;
   if (!page.problems.length) return;
   el.problems.replaceChildren(
-    node('p', {}, node('strong', { textContent: `${page.problems.length} ${t('problems', page.lang)}` })),
+    node('p', {}, node('strong', { textContent: `${t('problems', page.lang)} ${page.problems.length}` })),
     node('ul', {}, ...page.problems.map((p) => node('li', {}, node('code', { textContent: p.code }), `${p.line ? ` (line ${p.line})` : ''}: ${p.message}`))),
   );
 }

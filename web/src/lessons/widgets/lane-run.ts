@@ -145,7 +145,8 @@ export class LaneRunElement extends HTMLElement implements Measurable {
       const measurement = await withFeed(this.hasAttribute('rate') ? this.number('rate', 5) : undefined, async () => {
         if (buffer !== undefined) await setChaos(lane, { bufferBytes: buffer });
         try {
-          return await this.measure(lane, seconds);
+          // When time is up, the proxy lets go of what it held, so the page gets every message the server sent.
+          return await this.measure(lane, seconds, buffer === undefined ? undefined : () => setChaos(lane, { bufferBytes: 0 }));
         } finally {
           if (buffer !== undefined) await setChaos(lane, { bufferBytes: 0 }).catch(() => undefined);
         }
@@ -166,7 +167,7 @@ export class LaneRunElement extends HTMLElement implements Measurable {
     }
   }
 
-  private async measure(lane: LaneId, seconds: number): Promise<Measurement> {
+  private async measure(lane: LaneId, seconds: number, beforeStop?: () => Promise<unknown>): Promise<Measurement> {
     const before = await stats();
     const counter = new LaneCounter();
     let emptyAnswers = 0;
@@ -202,6 +203,12 @@ export class LaneRunElement extends HTMLElement implements Measurable {
     }, onEvent);
     try {
       await delay(seconds * 1000);
+      if (beforeStop) {
+        await beforeStop();
+        const { feed } = await stats();
+        const deadline = performance.now() + SETTLE_MAX_MS;
+        while ((transport.lastSeq ?? 0) < feed.head && performance.now() < deadline) await delay(SETTLE_POLL_MS);
+      }
     } finally {
       transport.stop();
       clearInterval(ticker);
@@ -255,7 +262,8 @@ export class LaneRunElement extends HTMLElement implements Measurable {
       ['wireBytesPerMessage', w.wire!, '', n(f.wireBytesPerMessage, 1, ' B')],
       ['latencyMeanMs', w.latency!, `${n(f.latencyMeanMs)} / ${n(f.latencyP50Ms)} / ${n(f.latencyMaxMs)} ms`, ''],
       ...(lane === 'longpoll' ? [['reconnectGapMs', w.gap!, '', n(f.reconnectGapMs, 1, ' ms')] as [string, string, string, string]] : []),
-      ['connections', w.connections!, '', n(f.connections)],
+      // A poll may reuse a keep-alive connection opened before the run: no new connection to count.
+      ...(lane === 'poll' ? [] : [['connections', w.connections!, '', n(f.connections)] as [string, string, string, string]]),
     ];
     const body = this.table.tBodies[0]!;
     if (body.rows.length !== rows.length) {
