@@ -108,7 +108,7 @@ export class FrameInspectorElement extends HTMLElement {
         el('label', { className: 'insp-field' }, el('span', {}, 'reason'), closeReason)),
     );
     this.controls = el('div', { className: 'fi-controls' }, sendForm, commands, this.problem);
-    this.list = el('ol', { className: 'fi-frames', reversed: false });
+    this.list = el('ol', { className: 'fi-frames' });
     this.list.setAttribute('aria-label', 'frames, oldest first');
     this.append(head,
       el('p', { className: 'insp-detail' },
@@ -247,7 +247,7 @@ export class FrameInspectorElement extends HTMLElement {
       if (json !== this.lastJson) {
         this.lastJson = json;
         this.list.replaceChildren(...answer.frames.map((f) => this.frameItem(f)));
-        this.list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+        this.list.scrollTop = this.list.scrollHeight; // the newest frame in view, without moving the page
       }
       return answer.frames;
     } catch (err) {

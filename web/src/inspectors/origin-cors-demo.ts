@@ -146,6 +146,12 @@ export class OriginCorsDemoElement extends HTMLElement {
       return;
     }
     this.dataset.state = 'running';
+    // The switches may have been flipped elsewhere (the chaos panel, another tab): show the ones in force.
+    try {
+      this.showSwitches(await labCall<SwitchesAnswer>(labBase(this), 'GET', '/api/switches'));
+    } catch (err) {
+      setText(this.status, errorText(err));
+    }
     for (const experiment of EXPERIMENTS) await this.run(experiment);
     this.dataset.state = 'done';
     setText(this.status, `done with the Origin allowlist ${this.originCheck.checked ? 'on' : 'off'} and CORS ${this.cors.checked ? 'on' : 'off'}`);

@@ -152,6 +152,9 @@ const CSS = `
 .cross-origin-probe .xo-result[data-outcome="opened"] strong, .cross-origin-probe .xo-result[data-outcome="readable"] strong { color: var(--ok, #17753a); }
 .cross-origin-probe .xo-result[data-outcome="refused"] strong, .cross-origin-probe .xo-result[data-outcome="blocked"] strong { color: var(--bad, #c0262d); }
 
+/* Projector: the dashboard's convention, explanations hidden (the teacher speaks them). */
+:root[data-projector="on"] .inspector .insp-detail { display: none; }
+
 @media (max-width: 600px) {
   .cross-origin-probe .xo-experiment, .chaos-panel .cp-lane { grid-template-columns: 1fr; }
   .request-timeline .tl-row { grid-template-columns: 6.5rem 1fr; }
