@@ -31,10 +31,19 @@ const params = new URLSearchParams(location.search);
 /** On pause, how long the lanes get to catch up with the feed: one poll interval plus this, at most the max. */
 const PAUSE_DRAIN_MARGIN_MS = 500;
 const PAUSE_DRAIN_MAX_MS = 3_000;
+/** On reset, how long to wait for the server to see the lanes' connections close. */
+const RESET_SETTLE_MAX_MS = 2_000;
 
-/** Resolves once the browser has drawn the page as it is now (the first paint of a full page is slow). */
+/**
+ * Resolves once the browser has drawn the page as it is now (the first paint of a full page
+ * is slow), or after FIRST_PAINT_WAIT_MS: a tab opened in the background draws no frames.
+ */
+const FIRST_PAINT_WAIT_MS = 200;
 function nextFrame(): Promise<void> {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, FIRST_PAINT_WAIT_MS);
+  });
 }
 
 /** Resolves when `condition()` holds, or after `timeoutMs` (checked every 20 ms). */
@@ -142,12 +151,20 @@ async function main(): Promise<void> {
         }
       },
       async onReset() {
+        // Close every lane first and wait until the server has seen them go: then no request or
+        // message is in flight when both sides zero, and the two counts start out equal. The lanes
+        // reconnect afterwards, so each one's connection cost is counted again from zero.
+        const on = runners.filter((r) => r.running);
+        const before = stats.snapshot;
+        for (const runner of on) runner.stop();
+        await settled(on.map((r) => r.lane), before);
         await api.resetCounters();
         for (const runner of runners) runner.counter.reset();
         for (const card of cards) card.reset();
         clock.reset();
         charts?.clear();
-        controls.say('counters zeroed on the page and on the server');
+        for (const runner of on) runner.start();
+        controls.say('counters zeroed on the page and on the server; every lane reconnected');
       },
       async onBurst(count) {
         const { head } = await api.burst(count);
@@ -162,6 +179,22 @@ async function main(): Promise<void> {
       },
     },
   });
+
+  /** Resolves when a fresh snapshot shows the server has let go of these lanes' held connections. */
+  function settled(lanes: LaneId[], before: StatsSnapshot | undefined): Promise<void> {
+    const expected = (lane: LaneId) => Math.max(0, (before?.lanes[lane].held ?? 1) - 1);
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(finish, RESET_SETTLE_MAX_MS); // another client may hold some: go on anyway
+      const off = stats.subscribe((s) => {
+        if (lanes.every((lane) => s.lanes[lane].held <= expected(lane))) finish();
+      });
+    });
+  }
 
   // Header: run clock, feed and stats-channel status.
   const runTime = must<HTMLElement>(document, '[data-field="run-time"]');
