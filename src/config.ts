@@ -59,6 +59,8 @@ export const DEFAULTS = {
   inspectMaxConnections: 50,
   inspectPreviewBytes: 64,
   inspectMaxFragments: 16,
+  /** A text message up to this size that is a JSON `{"cmd": …}` is a command; anything else is echoed. */
+  inspectCommandMaxBytes: 4 * 1024,
   /** Request timeline: how many recent requests and connections are kept per lane. */
   timelineKept: 200,
   /** How many recent WebSocket frame headers the wire view keeps per lane. */
@@ -90,7 +92,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs',
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
-    'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments',
+    'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
   ];
   for (const key of positive) {
     if (out[key] <= 0) throw new LabConfigError(`option "${key}" must be > 0`);

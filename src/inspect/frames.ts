@@ -77,7 +77,7 @@ export async function inspectApi(app: FastifyInstance): Promise<void> {
         const err = new LabError('LAB_ERR_PAYLOAD_TOO_LARGE', `the inspector echoes at most ${options.inspectMaxMessageBytes} bytes`);
         return socket.close(err.closeCode, err.closeReason());
       }
-      const command = !isBinary ? parseCommand(data) : undefined;
+      const command = !isBinary ? parseCommand(data, options.inspectCommandMaxBytes) : undefined;
       if (!command) return socket.send(data, { binary: isBinary });
       if (command.cmd === 'ping') return socket.ping(String(command.data ?? '').slice(0, 125));
       if (command.cmd === 'close') return socket.close(command.code ?? 1000, String(command.reason ?? '').slice(0, 123));
@@ -100,8 +100,8 @@ export async function inspectApi(app: FastifyInstance): Promise<void> {
   });
 }
 
-function parseCommand(data: Buffer): { cmd: string; data?: unknown; text?: unknown; parts?: unknown; code?: number; reason?: unknown } | undefined {
-  if (data.length > 4096 || data[0] !== 0x7b) return undefined; // '{'
+function parseCommand(data: Buffer, maxBytes: number): { cmd: string; data?: unknown; text?: unknown; parts?: unknown; code?: number; reason?: unknown } | undefined {
+  if (data.length > maxBytes || data[0] !== 0x7b) return undefined; // '{'
   try {
     const value = JSON.parse(data.toString()) as { cmd?: unknown };
     return typeof value.cmd === 'string' && ['ping', 'fragments', 'close'].includes(value.cmd) ? value as { cmd: string } : undefined;
