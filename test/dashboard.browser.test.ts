@@ -3,7 +3,7 @@
  * by side, lose nothing, and the numbers on the page are the server's.
  * Screenshots go to artifacts/ (git-ignored) for a person to look at.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -333,6 +333,22 @@ describe('dashboard in Chromium', () => {
     expect(reset.ws.browser.requests).toBe(1);
     expect(reset.ws.server.requests).toBe(1);
     expect(reset.ws.server.responseHeadBytes).toBeGreaterThan(0);
+
+    // Export: the run as JSON and as CSV, downloaded the way a user gets it.
+    const download = async (action: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-action="${action}"]`)]);
+      return { name: file.suggestedFilename(), text: await readFile((await file.path())!, 'utf8') };
+    };
+    const json = await download('export-json');
+    expect(json.name).toMatch(/^transport-lab-.*\.json$/);
+    const run = JSON.parse(json.text) as { format: string; lanes: { lane: string; latencies: unknown[]; server: unknown }[] };
+    expect(run.format).toBe('transport-lab-run/1');
+    expect(run.lanes.map((l) => l.lane)).toEqual([...LANE_IDS]);
+    for (const lane of run.lanes) expect(lane.latencies.length, lane.lane).toBeGreaterThan(0);
+    const totals = await download('export-totals');
+    expect(totals.text.trimEnd().split('\r\n')).toHaveLength(1 + LANE_IDS.length);
+    const latencies = await download('export-latencies');
+    expect(latencies.text.startsWith('lane,seq,received_at_ms,latency_ms\r\n')).toBe(true);
 
     await lab.app.inject({ method: 'POST', url: '/api/feed', payload: { rate: FEED_RATE } });
     expect(errors).toEqual([]);
