@@ -12,6 +12,7 @@
 import { DEFAULTS } from '../config.ts';
 import { frameHeaderLength } from '../framing/ws-frame.ts';
 import { sseMessage } from '../framing/sse.ts';
+import { parseGuess } from './units.ts';
 
 export type Answer = { kind: 'text'; text: string } | { kind: 'number'; value: number; unit: string };
 
@@ -81,6 +82,13 @@ export function formatAnswer(answer: Answer): string {
   if (answer.kind === 'text') return answer.text;
   const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 }).format(answer.value);
   return answer.unit === 'count' ? number : `${number} ${answer.unit}`;
+}
+
+/** Text answers must match exactly (trimmed); numbers may be typed with a unit of the same kind ("2 s" for 2000 ms). */
+export function answerMatches(typed: string, expected: Answer): boolean {
+  if (expected.kind === 'text') return typed.trim() === expected.text;
+  const parsed = parseGuess(typed, expected.unit);
+  return parsed.ok && Math.abs(parsed.value - expected.value) < 1e-9 * Math.max(1, Math.abs(expected.value));
 }
 
 function base64(bytes: Uint8Array): string {

@@ -11,8 +11,7 @@
  * Answers are kept (progress.ts). Tests read data-correct on each question and
  * data-score on the element.
  */
-import { computeAnswer, formatAnswer, type Answer } from '../../../src/lessons/answers.ts';
-import { parseGuess } from '../../../src/lessons/units.ts';
+import { answerMatches, computeAnswer, formatAnswer } from '../../../src/lessons/answers.ts';
 import { currentLesson, progress } from './progress.ts';
 import { t } from './i18n.ts';
 
@@ -90,7 +89,7 @@ export class SelfCheckElement extends HTMLElement {
         return;
       }
       const expected = await computeAnswer(q.dataset.compute ?? '', JSON.parse(q.dataset.args ?? '[]') as string[]);
-      correct = matches(value, expected);
+      correct = answerMatches(value, expected);
       const answer = q.querySelector('.sc-answer');
       if (answer) answer.textContent = `${t('theAnswer')}: ${formatAnswer(expected)}`;
     }
@@ -109,13 +108,6 @@ export class SelfCheckElement extends HTMLElement {
     const right = questions.filter((q) => q.dataset.correct === 'true').length;
     this.dataset.score = `${right}/${questions.length}`;
   }
-}
-
-/** Text answers must match exactly (trimmed); numbers may be typed with a unit of the same kind. */
-export function matches(typed: string, expected: Answer): boolean {
-  if (expected.kind === 'text') return typed.trim() === expected.text;
-  const parsed = parseGuess(typed, expected.unit);
-  return parsed.ok && Math.abs(parsed.value - expected.value) < 1e-9 * Math.max(1, Math.abs(expected.value));
 }
 
 if (!customElements.get('self-check')) customElements.define('self-check', SelfCheckElement);

@@ -181,7 +181,9 @@ export class LaneRunElement extends HTMLElement implements Measurable {
       pollIntervalMs: this.number('interval', 1000),
       longpollWaitMs: this.number('wait', 25_000),
     });
+    let inFlight = false; // a poll is on the wire: the run ends after its answer, not in the middle of it
     const onEvent = (event: TransportEvent) => {
+      inFlight = event.type === 'request' || (inFlight && event.type !== 'open' && event.type !== 'retry');
       if (event.type === 'request') counter.onRequest();
       if (event.type === 'epoch') counter.onEpoch(event.epoch, event.since);
       if (event.type === 'open' && (lane === 'poll' || lane === 'longpoll')) {
@@ -203,6 +205,9 @@ export class LaneRunElement extends HTMLElement implements Measurable {
     }, onEvent);
     try {
       await delay(seconds * 1000);
+      // Short polling: let the poll on the wire come back, so the page gets what the server sent.
+      const deadline = performance.now() + SETTLE_MAX_MS;
+      while (lane === 'poll' && inFlight && performance.now() < deadline) await delay(SETTLE_POLL_MS / 10);
       if (beforeStop) {
         await beforeStop();
         const { feed } = await stats();
