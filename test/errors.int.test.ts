@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import WebSocket from 'ws';
 import { startLab, RawClient, headEnd, type RunningLab } from './support/lab.ts';
 import { startClient, type LaneClient } from './support/clients.ts';
+import { LabError } from '../src/errors.ts';
 
 let lab: RunningLab;
 let bystander: LaneClient;
@@ -192,5 +193,33 @@ describe('shutdown', () => {
     const answer = await longpoll;
     expect(answer.status).toBe(200);
     expect((await answer.json() as { messages: unknown[] }).messages).toEqual([]);
+  });
+});
+
+describe('regressions', () => {
+  it('a stream closed by the server does not write after end when a message follows (was a crash: ERR_STREAM_WRITE_AFTER_END)', async () => {
+    lab = await startLab();
+    const c = await RawClient.open(lab.port);
+    c.write('GET /feed/stream HTTP/1.1\r\nHost: x\r\n\r\n');
+    await c.untilText('hello');
+    lab.app.lab.held.closeAll(new LabError('LAB_ERR_SHUTDOWN'), 'stream');
+    lab.app.lab.feed.publish('right after the close');
+    await c.untilText('0\r\n\r\n'); // the response ended cleanly
+    expect(lab.app.lab.meter.snapshot().stream.messages).toBe(0);
+    const res = await fetch(lab.base + '/feed/poll?since=0'); // and the server is still up
+    expect(res.status).toBe(200);
+    c.socket.destroy();
+  });
+
+  it('messages published while a WebSocket is closing are not counted as delivered (ws drops them)', async () => {
+    lab = await startLab();
+    const ws = new WebSocket(lab.base.replace('http', 'ws') + '/feed/ws');
+    let received = 0;
+    ws.on('message', (d) => { if (!d.toString().includes('"hello"')) received++; });
+    await once(ws, 'open');
+    lab.app.lab.held.closeAll(new LabError('LAB_ERR_SHUTDOWN'), 'ws');
+    for (let i = 0; i < 5; i++) lab.app.lab.feed.publish(i);
+    await once(ws, 'close');
+    expect(lab.app.lab.meter.snapshot().ws.messages).toBe(received);
   });
 });

@@ -262,3 +262,18 @@ describe('wire accounting equals what a raw client sent and received', () => {
     c.socket.destroy();
   });
 });
+
+it('the wire view shows the last answered long poll, not the one still held', async () => {
+  lab = await startLab();
+  await fetch(`${lab.base}/feed/longpoll?wait=0`);
+  const held = fetch(`${lab.base}/feed/longpoll?wait=30000`);
+  await new Promise<void>((resolve) => {
+    const check = () => (lab.app.lab.held.count('longpoll') === 1 ? resolve() : setImmediate(check));
+    check();
+  });
+  const ex = lab.app.lab.meter.exchange('longpoll')!;
+  expect(ex.requestHead).toMatch(/wait=0 HTTP/);
+  expect(ex.responseHead).toMatch(/^HTTP\/1\.1 200 OK/);
+  lab.app.lab.feed.publish('answer it');
+  await held;
+});

@@ -25,9 +25,14 @@ export function openHttpStream(lab: Lab, lane: LaneId, since: number, request: F
   const { feed, options, held } = lab;
   const res = reply.raw;
   // Admit before hijacking, so a full lane still gets a normal 503 from the error handler.
+  let stop = () => {};
   const slot = held.admit(lane, {
     heartbeat: () => res.write(format.heartbeat()),
-    close: () => res.end(),
+    // Stop delivering first: a publish between end() and 'close' must not write after end.
+    close: () => {
+      stop();
+      res.end();
+    },
   }, options.heartbeatMs);
   reply.hijack();
 
@@ -39,8 +44,9 @@ export function openHttpStream(lab: Lab, lane: LaneId, since: number, request: F
   const start = feed.readSince(since, 0);
   res.write(format.hello({ since, head: start.head, firstSeq: start.firstSeq, truncated: start.truncated, epoch: feed.epoch }));
 
-  const stop = startPump(feed, since, {
+  stop = startPump(feed, since, {
     send: (batch) => {
+      if (res.writableEnded || res.destroyed) return;
       res.write(format.encode(batch));
       lab.delivered(request.raw.socket, lane, batch);
       slot.touch();

@@ -21,7 +21,11 @@ export async function wsLane(app: FastifyInstance): Promise<void> {
   const frames = new WeakMap<FeedMessage, Buffer>(); // each message's bytes, shared by every client
 
   app.get<{ Querystring: { since?: string } }>('/feed/ws', { websocket: true, config: { traffic: 'ws' } }, (socket: WebSocket, request) => {
-    const fail = (err: LabError) => socket.close(err.closeCode, err.closeReason());
+    let stop = () => {};
+    const fail = (err: LabError) => {
+      stop(); // nothing more is sent once the closing handshake has started
+      socket.close(err.closeCode, err.closeReason());
+    };
 
     // Listen before anything else: a handler attached after an await can miss
     // the client's first frames (fastify/fastify-websocket#106).
@@ -66,8 +70,10 @@ export async function wsLane(app: FastifyInstance): Promise<void> {
       resumeWhenFlushed = undefined;
       resume?.();
     };
-    const stop = startPump(feed, since, {
+    stop = startPump(feed, since, {
       send: (batch) => {
+        // ws drops sends on a closing socket: only count what is really written.
+        if (socket.readyState !== socket.OPEN) return;
         batch.forEach((m, i) => {
           let frame = frames.get(m);
           if (!frame) frames.set(m, (frame = Buffer.from(m.json)));

@@ -94,6 +94,8 @@ export class WireMeter {
   private readonly counters = new Map<TrafficName, Raw>();
   private readonly sockets = new Set<Tracked>();
   private readonly exchanges = new Map<LaneId, Exchange>();
+  /** The newest exchange whose response head went out (a long poll's newest is usually still held). */
+  private readonly answered = new Map<LaneId, Exchange>();
   private readonly watchedWs = new WeakSet<Socket>();
 
   constructor(private readonly framesKept = 8) {
@@ -163,6 +165,7 @@ export class WireMeter {
     if (st.exchange) {
       st.exchange.responseHead = head;
       st.exchange.responseHeadBytes = Buffer.byteLength(head, 'latin1');
+      this.answered.set(st.name as LaneId, st.exchange);
     }
   }
 
@@ -224,9 +227,10 @@ export class WireMeter {
     return out;
   }
 
+  /** The lane's last answered exchange (or the newest, when none was answered yet). */
   exchange(lane: LaneId): Exchange | undefined {
     for (const socket of this.sockets) this.settle(socket);
-    return this.exchanges.get(lane);
+    return this.answered.get(lane) ?? this.exchanges.get(lane);
   }
 
   /** Zero every counter. Open sockets keep flowing and count from here on. */
@@ -239,6 +243,7 @@ export class WireMeter {
       this.bucket(st.name).connections++;
     }
     this.exchanges.clear();
+    this.answered.clear();
   }
 
   private bucket(name: TrafficName): Raw {
@@ -275,6 +280,7 @@ export class WireMeter {
       if (st.exchange) {
         st.exchange.responseHead = res._header;
         st.exchange.responseHeadBytes = bytes;
+        this.answered.set(st.name as LaneId, st.exchange);
       }
     }
     if (!st.reqHeadCounted && res?.writableFinished) {

@@ -54,7 +54,8 @@ export function startClient(lane: LaneId, base: string, since?: number, opts: { 
       if (cursor !== undefined) markReady();
       const res = await fetch(`${base}${path}${qs}`, { signal: abort.signal }).catch(() => undefined);
       if (!res) return;
-      const body = await res.json() as { messages: Msg[]; head: number; firstSeq: number; truncated: boolean; epoch: string };
+      const body = await res.json().catch(() => undefined) as { messages: Msg[]; head: number; firstSeq: number; truncated: boolean; epoch: string } | undefined;
+      if (!body) return; // stopped while the answer was being read
       if (first) {
         onHello({ type: 'hello', epoch: body.epoch, since: cursor ?? body.head, head: body.head, firstSeq: body.firstSeq, truncated: body.truncated });
         first = false;
