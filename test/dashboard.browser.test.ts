@@ -272,6 +272,23 @@ describe('dashboard in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('shows a chaos switch on its lane card while it is on, and the panel can turn it off', async () => {
+    const page = await (await chromium()).newPage({ width: 1280, height: 720 });
+    const errors = collectPageErrors(page);
+    await page.goto(lab.url);
+    await pageReady(page);
+    await lab.app.inject({ method: 'POST', url: '/api/chaos', payload: { lane: 'sse', bufferBytes: 4096 } });
+    await page.waitForSelector('.lane-card[data-lane="sse"] [data-field="switches"] .cp-badge');
+    expect(await page.textContent('.lane-card[data-lane="sse"] [data-field="switches"]')).toMatch(/4,096/);
+    expect(await page.$$('.lane-card[data-lane="ws"] [data-field="switches"] .cp-badge')).toHaveLength(0);
+    await page.click('details.chaos > summary');
+    await page.click('chaos-panel button:has-text("Reset all")');
+    await page.waitForSelector('.lane-card[data-lane="sse"] [data-field="switches"] .cp-badge', { state: 'detached' });
+    expect(lab.app.lab.chaos.active).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('applies each control at once: rate, poll interval, a lane off and on, a burst, keys, reset', async () => {
     await lab.app.inject({ method: 'POST', url: '/api/feed', payload: { rate: FEED_RATE, running: true } });
     const page = await (await chromium()).newPage({ width: 1280, height: 720 });

@@ -25,6 +25,9 @@ import { setupWireView } from './widgets/wire-view.ts';
 import { setupConnectionsNote } from './widgets/connections.ts';
 import { setupDisplayToggles } from './widgets/display.ts';
 import { DEFAULTS } from '../../src/config.ts';
+import './inspectors/chaos-panel.ts';
+import { securityBadges } from './inspectors/switch-badges.ts';
+import { showBadges } from './inspectors/badge-view.ts';
 
 const params = new URLSearchParams(location.search);
 
@@ -199,9 +202,11 @@ async function main(): Promise<void> {
   // Header: run clock, feed and stats-channel status.
   const runTime = must<HTMLElement>(document, '[data-field="run-time"]');
   const feedField = must<HTMLElement>(document, '[data-field="feed"]');
+  const securityField = must<HTMLElement>(document, '[data-field="security"]');
   const showFeed = (s: StatsSnapshot) => {
     setText(feedField, `feed ${s.feed.running ? `${s.feed.rate} msg/s` : 'paused'} · ${s.feed.payloadBytes} B · seq ${s.feed.head}`);
     controls.syncFeed(s.feed);
+    showBadges(securityField, securityBadges(s.switches));
   };
   showFeed(first);
   stats.subscribe(showFeed);
@@ -251,6 +256,10 @@ async function main(): Promise<void> {
   // Start once the page is built, so building it does not hold up the first messages. Every lane
   // starts at the same seq, the feed's newest right now, so all five receive the same messages.
   await nextFrame();
+  // A new page is a new run: the server's counters start from zero with the page's, so a reload
+  // does not leave the last run's bytes in the "server" column. (Other clients of this lab, such
+  // as a second tab or the bench, still count on the server side, and the page shows the gap.)
+  await api.resetCounters();
   const start = await api.stats();
   clock.start();
   for (const runner of runners) if (enabled[runner.lane]) runner.start({ since: start.feed.head, epoch: start.epoch });

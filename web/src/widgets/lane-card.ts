@@ -7,6 +7,8 @@
  * Every number sits in an element with `data-stat="browser.…"` or
  * `data-stat="server.…"` and its raw value in `data-value`, for tests and lessons.
  */
+import { laneBadges } from '../inspectors/switch-badges.ts';
+import { showBadges } from '../inspectors/badge-view.ts';
 import { LANES } from '../../../src/lanes.ts';
 import type { LaneRunner } from '../lane-runner.ts';
 import type { LiveStats, StatsSnapshot } from '../live-stats.ts';
@@ -55,7 +57,7 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
   element.innerHTML = `
     <header class="lane-head">
       <h2><span class="swatch" aria-hidden="true"></span>${escapeHtml(info.title)}</h2>
-      <p class="lane-id"><code>${lane}</code> <span class="state" data-field="state" role="status"></span></p>
+      <p class="lane-id"><code>${lane}</code> <span class="state" data-field="state" role="status"></span> <span class="lane-badges" data-field="switches"></span></p>
     </header>
     <p class="summary detail">${escapeHtml(info.summary)}</p>
     <p class="conns" data-field="connections"></p>
@@ -114,6 +116,8 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
   // were at that moment: both columns then describe the same instant.
   const unsubscribe = stats?.subscribe((s) => {
     snapshot = s;
+    // A chaos switch on this lane shows on the card while it is on.
+    showBadges(field('switches'), laneBadges(lane, s.switches));
     const server = s.lanes[lane];
     agreements.requests.observe(runner.counter.requests, server.requests, Date.now());
     agreements.messages.observe(runner.counter.received, server.messages, Date.now());
