@@ -64,6 +64,22 @@ export const WIDGETS: Record<string, WidgetSpec> = {
     attributes: { id: ID, streams: /^([1-9]|1[0-2])$/ },
     measures: ['streams', 'opened', 'stalled', 'serverHeld'],
   },
+  // WebSocket frames, the browser API and the chat's delivery modes (lessons 7-9).
+  'ws-frame-probe': {
+    module: 'lessons',
+    attributes: { id: ID, bytes: INT, deflate: FLAG },
+    measures: ['messageBytes', 'clientHeaderBytes', 'serverHeaderBytes', 'clientPayloadBytes', 'serverPayloadBytes', 'clientFrames', 'serverFrames'],
+  },
+  'ws-lifecycle': {
+    module: 'lessons',
+    attributes: { id: ID, bytes: INT },
+    measures: ['openMs', 'helloMs', 'sentBytes', 'bufferedAfterSend', 'echoMs', 'closeCode', 'wasClean', 'messages'],
+  },
+  'chat-delivery': {
+    module: 'lessons',
+    attributes: { id: ID, nicks: TEXT },
+    measures: ['allReceived', 'selfReceived', 'othersReceived', 'roomReceived', 'allRecipients', 'presenceJoins', 'welcomeMembers', 'leaveSeenBy'],
+  },
   // The chat and STOMP widgets (web/src/widgets/, docs/chat-and-stomp.md).
   'chat-client': { module: 'chat', attributes: { id: ID, nick: TEXT, transport: /^(ws|longpoll|sse)$/ } },
   'chat-trio': { module: 'chat', attributes: { id: ID, nicks: TEXT, transport: /^(ws|longpoll|sse)$/ } },

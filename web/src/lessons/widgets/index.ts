@@ -4,3 +4,6 @@ import './http-exchange.ts';
 import './cafe-buzzer.ts';
 import './sse-resume.ts';
 import './connection-limit.ts';
+import './ws-frame-probe.ts';
+import './ws-lifecycle.ts';
+import './chat-delivery.ts';

@@ -1,0 +1,237 @@
+/**
+ * <ws-lifecycle id="life" bytes="1000"></ws-lifecycle>
+ *
+ * The browser's WebSocket API, one call and one event at a time, on the lab's
+ * `ws` lane (GET /feed/ws): `new WebSocket(url)`, `onopen`, the hello in
+ * `onmessage`, `send()` of a `{"data": …}` message of exactly `bytes` bytes
+ * (the lane publishes it to the feed, so it comes back in `onmessage` like
+ * every other message), `bufferedAmount` read on the line after `send()`, then
+ * `send("hello")`, which is not JSON: the lab closes with 1007 and `onclose`
+ * reports the code and the reason. Every line of the log shows `readyState`.
+ *
+ * Measures: openMs, helloMs, sentBytes, bufferedAfterSend, echoMs, closeCode,
+ * wasClean (1 or 0), messages (onmessage calls).
+ * It publishes one message to the shared feed: every client of the lab sees it.
+ */
+import { DEFAULTS } from '../../../../src/config.ts';
+import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
+import { formatNumber, pageLang } from '../i18n.ts';
+import { addProbeStyles } from './probe-style.ts';
+
+const DEFAULT_BYTES = 1_000;
+/** `{"data":""}`: what the envelope adds around the data string. */
+const ENVELOPE_BYTES = 11;
+/** The largest message the lane takes (it closes with 1009 beyond, RFC 6455 §7.4.1). */
+const MAX_BYTES = DEFAULTS.maxWsMessageBytes;
+const STEP_TIMEOUT_MS = 5_000;
+/** Feed messages shown one by one in the log; the rest are counted on one line. */
+const SHOWN_FEED_MESSAGES = 2;
+const STATES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'] as const;
+
+const WORDS: Record<LessonLang, Record<string, string>> = {
+  en: {
+    run: 'Run the lifecycle', running: 'running…', done: 'done', failed: 'The run failed', timeout: 'timed out waiting for',
+    time: 'ms', what: 'call or event', state: 'readyState', detail: 'detail',
+    created: 'the browser starts the handshake', opened: 'handshake done: 101 Switching Protocols', hello: 'the lab\'s first frame (hello)',
+    feed: 'a feed message', more: '{n} more feed messages', sent: 'queued {n} bytes; bufferedAmount on the next line: {b}',
+    echo: 'your own message, back from the feed as seq {seq}', drained: 'bufferedAmount now: {b}',
+    bad: 'not JSON: the lab refuses it', closed: 'code {code}, reason "{reason}", wasClean {clean}', error: 'an error event (the browser says no more)',
+    tooSmall: 'bytes must be from {min} to {max}',
+  },
+  ko: {
+    run: '생명주기 실행', running: '실행 중…', done: '완료', failed: '실행에 실패했습니다', timeout: '기다리다 시간 초과:',
+    time: 'ms', what: '호출 또는 이벤트', state: 'readyState', detail: '내용',
+    created: '브라우저가 핸드셰이크를 시작합니다', opened: '핸드셰이크 완료: 101 Switching Protocols', hello: '랩이 보낸 첫 프레임 (hello)',
+    feed: '피드 메시지', more: '피드 메시지 {n}개 더', sent: '{n}바이트를 큐에 넣음. 바로 다음 줄의 bufferedAmount: {b}',
+    echo: '내가 보낸 메시지가 피드를 거쳐 seq {seq}로 돌아옴', drained: '지금 bufferedAmount: {b}',
+    bad: 'JSON이 아니므로 랩이 거절합니다', closed: 'code {code}, reason "{reason}", wasClean {clean}', error: 'error 이벤트 (브라우저는 이유를 알려 주지 않음)',
+    tooSmall: 'bytes는 {min}부터 {max}까지입니다',
+  },
+};
+
+interface LogLine {
+  at: number;
+  kind: 'call' | 'event' | 'close' | 'error';
+  what: string;
+  state: number;
+  detail: string;
+}
+
+export class WsLifecycleElement extends HTMLElement implements Measurable {
+  measurement: Measurement | undefined;
+  private inflight: Promise<Measurement> | undefined;
+  private built = false;
+  private words = WORDS.en;
+  private button!: HTMLButtonElement;
+  private status!: HTMLElement;
+  private table!: HTMLTableElement;
+
+  get bytes(): number {
+    const n = Number(this.getAttribute('bytes') ?? DEFAULT_BYTES);
+    return Number.isInteger(n) ? n : DEFAULT_BYTES;
+  }
+
+  connectedCallback(): void {
+    if (this.built) return;
+    this.built = true;
+    addProbeStyles();
+    const w = (this.words = WORDS[pageLang()]);
+    this.classList.add('lesson-widget', 'ws-lifecycle');
+    this.style.setProperty('--lane', 'var(--lane-ws)');
+    this.innerHTML = `
+      <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong>new WebSocket()</strong> <code>/feed/ws</code> <span class="widget-settings"></span></p>
+      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+      <table class="probe-table life-log" hidden><thead><tr></tr></thead><tbody></tbody></table>`;
+    this.querySelector('.widget-settings')!.textContent = `send(): ${formatNumber(this.bytes, 0)} B`;
+    this.button = this.querySelector('[data-action="run"]')!;
+    this.button.textContent = w.run!;
+    this.status = this.querySelector('[data-field="status"]')!;
+    this.table = this.querySelector('table')!;
+    for (const label of [w.time, w.what, w.state, w.detail]) {
+      this.table.tHead!.rows[0]!.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: label }));
+    }
+    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
+    this.dataset.state = 'idle';
+  }
+
+  run(): Promise<Measurement> {
+    // One at a time with the other widgets that use the feed: its message would count in their runs.
+    this.inflight ??= runExclusive(() => this.lifecycle()).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async lifecycle(): Promise<Measurement> {
+    const w = this.words;
+    const bytes = this.bytes;
+    this.button.disabled = true;
+    this.dataset.state = 'running';
+    this.status.textContent = w.running!;
+    this.table.tBodies[0]!.replaceChildren();
+    this.table.hidden = false;
+    let ws: WebSocket | undefined;
+    try {
+      if (bytes < ENVELOPE_BYTES + 8 || bytes > MAX_BYTES) {
+        throw new Error(w.tooSmall!.replace('{min}', String(ENVELOPE_BYTES + 8)).replace('{max}', formatNumber(MAX_BYTES, 0)));
+      }
+      // A tag that no other message in the feed carries, padded so the whole text is `bytes` long (ASCII).
+      const tag = `lesson-${Math.random().toString(36).slice(2, 8)} `;
+      const data = (tag + '.'.repeat(bytes)).slice(0, bytes - ENVELOPE_BYTES);
+      const text = JSON.stringify({ data });
+
+      const url = new URL('/feed/ws', location.href);
+      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+      const t0 = performance.now();
+      const socket = (ws = new WebSocket(url));
+      const log = (kind: LogLine['kind'], what: string, detail: string) =>
+        this.line({ at: performance.now() - t0, kind, what, state: socket.readyState, detail });
+      log('call', 'new WebSocket(url)', w.created!);
+
+      let openAt = 0;
+      let helloAt = 0;
+      let echoAt = 0;
+      let sentAt = 0;
+      let messages = 0;
+      let feedMessages = 0;
+      let echoSeq = 0;
+      let closeEvent: CloseEvent | undefined;
+      let wake: (() => void) | undefined;
+      // Handlers first, before anything can arrive (the same rule as on the server).
+      socket.onopen = () => {
+        openAt = performance.now();
+        log('event', 'onopen', w.opened!);
+        wake?.();
+      };
+      socket.onmessage = (event: MessageEvent<string>) => {
+        messages++;
+        const value = JSON.parse(event.data) as { type?: string; seq?: number; data?: unknown };
+        if (value.type === 'hello') {
+          helloAt = performance.now();
+          log('event', 'onmessage', `${w.hello}: ${event.data}`);
+        } else if (value.data === data) {
+          echoAt = performance.now();
+          echoSeq = value.seq ?? 0;
+          log('event', 'onmessage', w.echo!.replace('{seq}', String(echoSeq)));
+          log('call', 'ws.bufferedAmount', w.drained!.replace('{b}', String(socket.bufferedAmount)));
+        } else if (++feedMessages <= SHOWN_FEED_MESSAGES) {
+          log('event', 'onmessage', `${w.feed}: ${event.data.length > 90 ? `${event.data.slice(0, 90)}…` : event.data}`);
+        }
+        wake?.();
+      };
+      socket.onerror = () => {
+        log('error', 'onerror', w.error!);
+      };
+      socket.onclose = (event) => {
+        closeEvent = event;
+        if (feedMessages > SHOWN_FEED_MESSAGES) log('event', 'onmessage …', w.more!.replace('{n}', String(feedMessages - SHOWN_FEED_MESSAGES)));
+        log('close', 'onclose', w.closed!.replace('{code}', String(event.code)).replace('{reason}', event.reason).replace('{clean}', String(event.wasClean)));
+        wake?.();
+      };
+      const until = async (what: string, test: () => boolean) => {
+        const deadline = performance.now() + STEP_TIMEOUT_MS;
+        while (!test()) {
+          if (closeEvent && what !== 'onclose') throw new Error(`closed ${closeEvent.code} ${closeEvent.reason}`.trim());
+          const left = deadline - performance.now();
+          if (left <= 0) throw new Error(`${w.timeout} ${what}`);
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, left);
+          });
+        }
+      };
+
+      await until('onopen', () => openAt > 0);
+      await until('hello', () => helloAt > 0);
+      sentAt = performance.now();
+      socket.send(text);
+      // Read on the very next line: send() only queued the bytes (WHATWG WebSockets, "bufferedAmount").
+      const bufferedAfterSend = socket.bufferedAmount;
+      log('call', `ws.send('{"data":"…"}')`, w.sent!.replace('{n}', formatNumber(new TextEncoder().encode(text).length, 0)).replace('{b}', String(bufferedAfterSend)));
+      await until('the echo', () => echoAt > 0);
+      socket.send('hello');
+      log('call', `ws.send('hello')`, w.bad!);
+      await until('onclose', () => closeEvent !== undefined);
+
+      const measurement: Measurement = {
+        openMs: openAt - t0,
+        helloMs: helloAt - t0,
+        sentBytes: new TextEncoder().encode(text).length,
+        bufferedAfterSend,
+        echoMs: echoAt - sentAt,
+        closeCode: closeEvent!.code,
+        wasClean: closeEvent!.wasClean ? 1 : 0,
+        messages,
+      };
+      this.measurement = measurement;
+      this.dataset.state = 'done';
+      this.status.textContent = w.done!;
+      publishMeasurement(this, measurement);
+      return measurement;
+    } catch (err) {
+      this.dataset.state = 'error';
+      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
+      if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'stopped');
+      throw err;
+    } finally {
+      this.button.disabled = false;
+    }
+  }
+
+  private line(l: LogLine): void {
+    const tr = this.table.tBodies[0]!.insertRow();
+    tr.dataset.kind = l.kind;
+    tr.dataset.what = l.what;
+    const state = `${l.state} ${STATES[l.state] ?? ''}`.trim();
+    const cells = [formatNumber(l.at, 1), l.what, state, l.detail];
+    cells.forEach((text, i) => {
+      const td = tr.insertCell();
+      if (i === 1) td.append(Object.assign(document.createElement('code'), { textContent: text }));
+      else td.textContent = text;
+      if (i === 0) td.className = 'num';
+    });
+  }
+}
+
+if (!customElements.get('ws-lifecycle')) customElements.define('ws-lifecycle', WsLifecycleElement);
