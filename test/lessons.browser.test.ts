@@ -167,7 +167,8 @@ describe('lesson 5\'s experiments', () => {
     const block = page.locator('predict-measure[for="resume"][value="lost"]');
     await block.locator('input').fill('0');
     await block.locator('button').click();
-    await page.waitForFunction(() => document.querySelector('#resume')?.getAttribute('data-state') === 'done', null, { timeout: EXPERIMENT_TIMEOUT_MS });
+    await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('#resume')?.getAttribute('data-state') ?? ''), null, { timeout: EXPERIMENT_TIMEOUT_MS });
+    expect(await page.locator('#resume [data-field="status"]').textContent()).toBe('done');
     const m = JSON.parse((await page.getAttribute('#resume', 'data-measured'))!) as Record<string, number>;
     expect(m).toMatchObject({ lost: 0, duplicates: 0 });
     expect(m.lastEventId).toBeGreaterThan(0);
@@ -182,7 +183,7 @@ describe('lesson 5\'s experiments', () => {
   it('opens seven SSE streams at once: six start, one waits, and the server held six', { timeout: EXPERIMENT_TIMEOUT_MS }, async () => {
     const { page, errors } = await open('lessons/en/05-streaming-and-sse');
     await page.locator('#six button[data-action="run"]').click();
-    await page.waitForFunction(() => document.querySelector('#six')?.getAttribute('data-state') === 'done', null, { timeout: EXPERIMENT_TIMEOUT_MS });
+    await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('#six')?.getAttribute('data-state') ?? ''), null, { timeout: EXPERIMENT_TIMEOUT_MS });
     expect(JSON.parse((await page.getAttribute('#six', 'data-measured'))!)).toEqual({ streams: 7, opened: 6, stalled: 1, serverHeld: 6 });
     expect(await page.locator('#six .stream-boxes li[data-state="waiting"]').count()).toBe(1);
     expect(errors).toEqual([]);
