@@ -33,6 +33,8 @@ interface LessonIndex {
 
 /** A heading counts as "where you are" once its top is this close to the top of the window. */
 const PLACE_OFFSET_PX = 120;
+/** While the reader scrolls, where they are is written to storage at most this often. */
+const SAVE_PLACE_MS = 500;
 
 const root = document.documentElement;
 const el = {
@@ -292,14 +294,20 @@ function placeEntry(toc: TocEntry[], place: Place): TocEntry | undefined {
 
 function trackPlace(page: LessonPage): void {
   let scheduled = false;
-  const update = () => {
-    scheduled = false;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  const save = () => {
+    saveTimer = undefined;
     const place = currentPlace();
     const visible = headings().filter((h) => h.tagName === 'H2' && h.getBoundingClientRect().top < innerHeight).map((h) => h.dataset.part as PartId);
     progress().update(page.lesson, (p) => {
       if (place) p.place = place;
       p.seen = [...new Set([...p.seen, ...visible.filter(Boolean)])];
     });
+  };
+  const update = () => {
+    scheduled = false;
+    saveTimer ??= setTimeout(save, SAVE_PLACE_MS); // the TOC follows every frame; storage once in a while
+    const place = currentPlace();
     const id = place && placeEntry(page.toc, place)?.id;
     for (const link of el.toc.querySelectorAll<HTMLAnchorElement>('a[data-target]')) {
       if (link.dataset.target === id) link.setAttribute('aria-current', 'location');
@@ -312,6 +320,12 @@ function trackPlace(page: LessonPage): void {
       requestAnimationFrame(update);
     }
   }, { passive: true });
+  addEventListener('pagehide', () => {
+    if (saveTimer !== undefined) {
+      clearTimeout(saveTimer);
+      save();
+    }
+  });
   update();
 }
 
