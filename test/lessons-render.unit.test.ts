@@ -427,8 +427,8 @@ describe('the catalog: index, neighbours, and a cache that follows the files', (
     expect(list.en.map((e) => [e.lesson, e.slug, e.title])).toEqual([[3, '03-test', 'A test'], [4, '04-next', 'Next']]);
     expect(list.en[0]!.parts).toEqual(['learn', 'idea', 'experiment', 'code', 'check', 'teacher']);
     const page = catalog.page('en', '03-test')!;
-    expect(page).toMatchObject({ lesson: 3, prev: null, next: { slug: '04-next', lesson: 4 }, other: [{ lang: 'ko', slug: '03-test' }] });
-    expect(catalog.page('en', '04-next')!.other).toEqual([]);
+    expect(page).toMatchObject({ lesson: 3, prev: null, next: { slug: '04-next', lesson: 4 }, other: { lang: 'ko', slug: '03-test' } });
+    expect(catalog.page('en', '04-next')!.other).toBeNull();
     expect(catalog.page('en', '99-none')).toBeUndefined();
     expect(catalog.page('en', '../03-test')).toBeUndefined();
   });

@@ -60,7 +60,7 @@ describe('GET /api/lessons/:lang/:slug', () => {
       lang: 'en', slug: '03-short-polling', lesson: 3, title: 'Short polling', problems: [],
       prev: { lang: 'en', slug: '02-sync-and-async', lesson: 2 },
       next: { lang: 'en', slug: '04-long-polling', lesson: 4 },
-      other: [{ lang: 'ko', slug: '03-short-polling', lesson: 3, title: '숏 폴링' }],
+      other: { lang: 'ko', slug: '03-short-polling', lesson: 3, title: '숏 폴링' },
     });
     expect(body.toc.filter((t) => t.level === 2)).toEqual(PART_IDS.map((id) => ({ id, title: PART_TITLES[id].en, level: 2, part: id })));
     expect(body.html).toContain('<lane-run id="poll-busy" lane="poll"');

@@ -46,8 +46,8 @@ export interface LessonPage {
   parts: PartId[];
   prev: LessonLink | null;
   next: LessonLink | null;
-  /** The same lesson in the other language(s). */
-  other: LessonLink[];
+  /** The same lesson in the other language, if it exists. */
+  other: LessonLink | null;
   problems: LessonProblem[];
 }
 
@@ -99,9 +99,9 @@ export class LessonCatalog {
     const index = mine.findIndex((e) => e.slug === slug);
     const link = (e: LessonEntry | undefined): LessonLink | null => (e ? { lang: e.lang, slug: e.slug, lesson: e.lesson, title: e.title } : null);
     const number = rendered.meta?.lesson ?? 0;
-    const other = LESSON_LANGS.filter((l) => l !== lang)
-      .map((l) => all[l].find((e) => e.lesson === number && number > 0) ?? all[l].find((e) => e.slug === slug))
-      .map(link).filter((l): l is LessonLink => l !== null);
+    // The same lesson in the other language: the same number (or, if its front matter is broken, the same file name).
+    const otherLang = LESSON_LANGS.find((l) => l !== lang)!;
+    const other = link(all[otherLang].find((e) => e.lesson === number && number > 0) ?? all[otherLang].find((e) => e.slug === slug));
     return {
       lang, slug, lesson: number,
       title: rendered.meta?.title ?? slug,

@@ -154,7 +154,7 @@ async function showLesson(index: LessonIndex, lang: LessonLang, slug: string): P
   progress().update(page.lesson, (p) => { p.visitedAt = Date.now(); });
 
   langSwitch(index, lang, (l) => {
-    const other = page.other.find((o) => o.lang === l);
+    const other = page.other?.lang === l ? page.other : undefined;
     return other ? `/lessons/${l}/${other.slug}` : undefined;
   }, page);
   renderHead(page);
