@@ -80,6 +80,30 @@ export const WIDGETS: Record<string, WidgetSpec> = {
     attributes: { id: ID, nicks: TEXT },
     measures: ['allReceived', 'selfReceived', 'othersReceived', 'roomReceived', 'allRecipients', 'presenceJoins', 'welcomeMembers', 'leaveSeenBy'],
   },
+  // STOMP, the fallback chain, the Origin check and the projection at scale (lessons 10-13).
+  'stomp-session': {
+    module: 'lessons',
+    attributes: { id: ID, body: TEXT, sends: /^([1-9]|1[0-9]|20)$/ },
+    measures: ['bodyBytes', 'sendFrameBytes', 'messageFrameBytes', 'sendOverheadBytes', 'wireBytesPerMessage', 'frames', 'sessionBytes'],
+  },
+  'fallback-run': {
+    module: 'lessons',
+    attributes: { id: ID, block: /^(ws|ws,sse)$/, timeout: INT, rate: NUMBER },
+    measures: ['attempts', 'landed', 'failedMs', 'connectMs', 'firstMessageMs'],
+  },
+  'origin-probe': {
+    module: 'lessons',
+    attributes: { id: ID, rate: NUMBER },
+    measures: ['messagesWithoutCheck', 'statusWithoutCheck', 'messagesWithCheck', 'statusWithCheck', 'ownOriginStatus', 'listenMs'],
+  },
+  'scale-projection': {
+    module: 'lessons',
+    attributes: { id: ID, seconds: INT, rate: NUMBER },
+    measures: [
+      'pollOverheadBytes', 'pollHeaderBytes', 'wsOverheadBytes', 'payloadBytes', 'wsConnectBytes',
+      'pollMbps1k', 'pollMbps10k', 'pollMbps100k', 'wsMbps1k', 'wsMbps10k', 'wsMbps100k', 'ratio',
+    ],
+  },
   // The chat and STOMP widgets (web/src/widgets/, docs/chat-and-stomp.md).
   'chat-client': { module: 'chat', attributes: { id: ID, nick: TEXT, transport: /^(ws|longpoll|sse)$/ } },
   'chat-trio': { module: 'chat', attributes: { id: ID, nicks: TEXT, transport: /^(ws|longpoll|sse)$/ } },

@@ -7,3 +7,7 @@ import './connection-limit.ts';
 import './ws-frame-probe.ts';
 import './ws-lifecycle.ts';
 import './chat-delivery.ts';
+import './stomp-session.ts';
+import './fallback-run.ts';
+import './origin-probe.ts';
+import './scale-projection.ts';

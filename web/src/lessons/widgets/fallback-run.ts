@@ -1,0 +1,226 @@
+/**
+ * <fallback-run id="no-ws" block="ws" rate="5"></fallback-run>
+ *
+ * The fallback chain, timed. For the length of one run the lab plays a hostile
+ * network (its chaos switches, the same ones the chaos panel flips):
+ *
+ *   block="ws"       the WebSocket upgrade is refused (403), as by a strict proxy
+ *   block="ws,sse"   that, and a proxy that buffers SSE, so its hello never comes
+ *
+ * then the page's "auto" client (web/src/transports/auto.ts: WebSocket, then
+ * SSE, then long polling, then short polling) connects, and the widget times
+ * each attempt and the first message. The switches are put back as they were
+ * afterwards. They act on the lab, not on this page: every client of the lab
+ * meets the same hostile network for those seconds.
+ *
+ * Attributes: `block` (ws | ws,sse; none: a clean network), `timeout` (ms an
+ * attempt may take to connect, default the client's ATTEMPT_TIMEOUT_MS),
+ * `rate` (feed messages/s during the run, restored afterwards).
+ * Measures: attempts, landed (1 = ws … 4 = poll, the place in the chain),
+ * failedMs (time spent on attempts that failed), connectMs, firstMessageMs.
+ */
+import { LANES, type LaneId } from '../../../../src/lanes.ts';
+import { autoTransport, ATTEMPT_TIMEOUT_MS, FALLBACK_ORDER, type Attempt, type AutoClient } from '../../transports/auto.ts';
+import { setChaos, withFeed } from '../lab-api.ts';
+import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
+import { formatNumber, pageLang } from '../i18n.ts';
+import type { LessonLang } from '../../../../src/lessons/parts.ts';
+
+/** What the SSE switch holds back: far more than a hello and a few messages, so none get through. */
+const SSE_PROXY_BUFFER_BYTES = 64 * 1024;
+/** After the last attempt has had its time, how long to wait for the first message before giving up. */
+const FIRST_MESSAGE_GRACE_MS = 5_000;
+
+interface Switches {
+  chaos: Record<LaneId, { delayMs: number; bufferBytes: number; refuseUpgrade: boolean }>;
+}
+
+const WORDS: Record<LessonLang, Record<string, string>> = {
+  en: {
+    run: 'Connect (auto)', running: 'connecting…', done: 'done; the lab\'s switches are back as they were',
+    clean: 'a clean network', refused: 'WebSocket upgrades refused', buffered: 'SSE behind a buffering proxy', timeout: 'an attempt may take',
+    n: '#', transport: 'transport', outcome: 'outcome', took: 'took', why: 'why',
+    trying: 'trying…', connected: 'connected', failed: 'failed', 'timed out': 'timed out',
+    attempts: 'attempts', landed: 'landed on', failedMs: 'spent on failed attempts', connectMs: 'from Connect to connected',
+    firstMessageMs: 'from Connect to the first message',
+    gaveUp: 'every transport failed', noMessage: 'connected, but no message came', failedRun: 'The run failed',
+    shared: 'These switches act on the lab: for this run every client of the lab met the same network.',
+  },
+  ko: {
+    run: '연결 (자동 선택)', running: '연결하는 중…', done: '완료. 랩의 스위치는 원래대로 돌려놓았습니다',
+    clean: '깨끗한 네트워크', refused: '웹소켓 업그레이드 거부', buffered: '버퍼링 프록시 뒤의 SSE', timeout: '시도당 최대',
+    n: '#', transport: '전송 방식', outcome: '결과', took: '걸린 시간', why: '이유',
+    trying: '시도 중…', connected: '연결됨', failed: '실패', 'timed out': '시간 초과',
+    attempts: '시도 횟수', landed: '최종 선택', failedMs: '실패한 시도에 쓴 시간', connectMs: '연결 버튼부터 연결까지',
+    firstMessageMs: '연결 버튼부터 첫 메시지까지',
+    gaveUp: '모든 전송 방식이 실패했습니다', noMessage: '연결은 됐지만 메시지가 오지 않았습니다', failedRun: '실행에 실패했습니다',
+    shared: '이 스위치는 랩 전체에 작용합니다. 실행하는 동안 랩의 모든 클라이언트가 같은 네트워크를 겪었습니다.',
+  },
+};
+
+export class FallbackRunElement extends HTMLElement implements Measurable {
+  measurement: Measurement | undefined;
+  private inflight: Promise<Measurement> | undefined;
+  private built = false;
+  private words = WORDS.en;
+  private button!: HTMLButtonElement;
+  private status!: HTMLElement;
+  private rows!: HTMLTableSectionElement;
+  private figures!: HTMLElement;
+
+  private get blocked(): LaneId[] {
+    return (this.getAttribute('block') ?? '').split(',').filter((l): l is LaneId => l === 'ws' || l === 'sse');
+  }
+
+  private get timeoutMs(): number {
+    const n = Number(this.getAttribute('timeout'));
+    return this.hasAttribute('timeout') && Number.isFinite(n) && n > 0 ? n : ATTEMPT_TIMEOUT_MS;
+  }
+
+  connectedCallback(): void {
+    if (this.built) return;
+    this.built = true;
+    this.words = WORDS[pageLang()];
+    const w = this.words;
+    this.classList.add('lesson-widget', 'fallback-run');
+    this.style.setProperty('--lane', this.blocked.length ? 'var(--lane-longpoll)' : 'var(--lane-ws)');
+    this.innerHTML = `
+      <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong></strong> <span class="widget-settings"></span></p>
+      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+      <table class="run-figures"><thead><tr><th scope="col">${w.n}</th><th scope="col">${w.transport}</th><th scope="col">${w.outcome}</th><th scope="col">${w.took}</th><th scope="col">${w.why}</th></tr></thead><tbody></tbody></table>
+      <dl class="exchange-figures" data-field="figures"></dl>`;
+    const network = this.blocked.length === 0 ? w.clean! : [
+      this.blocked.includes('ws') ? w.refused! : '',
+      this.blocked.includes('sse') ? w.buffered! : '',
+    ].filter(Boolean).join(' + ');
+    this.querySelector('strong')!.textContent = FALLBACK_ORDER.join(' → ');
+    const rate = this.getAttribute('rate');
+    this.querySelector('.widget-settings')!.textContent =
+      `${network} · ${w.timeout} ${formatNumber(this.timeoutMs, 0)} ms${rate ? ` · ${rate} msg/s` : ''}`;
+    this.button = this.querySelector('[data-action="run"]')!;
+    this.button.textContent = w.run!;
+    this.status = this.querySelector('[data-field="status"]')!;
+    this.rows = this.querySelector('tbody')!;
+    this.figures = this.querySelector('[data-field="figures"]')!;
+    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
+    this.dataset.state = 'idle';
+  }
+
+  run(): Promise<Measurement> {
+    const rate = this.hasAttribute('rate') ? Number(this.getAttribute('rate')) : undefined;
+    this.inflight ??= runExclusive(() => withFeed(rate, () => this.experiment())).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async experiment(): Promise<Measurement> {
+    const w = this.words;
+    this.button.disabled = true;
+    this.dataset.state = 'running';
+    this.status.textContent = w.running!;
+    this.rows.replaceChildren();
+    this.figures.replaceChildren();
+    let client: AutoClient | undefined;
+    let before: Switches['chaos'] | undefined;
+    try {
+      before = (await readSwitches()).chaos;
+      // #region hostile-network
+      // The lab plays the network: a proxy that refuses `Upgrade: websocket`,
+      // and one that sits on SSE responses until it has 64 KiB.
+      if (this.blocked.includes('ws')) await setChaos('ws', { refuseUpgrade: true });
+      if (this.blocked.includes('sse')) await setChaos('sse', { bufferBytes: SSE_PROXY_BUFFER_BYTES });
+      // #endregion
+      const result = await new Promise<{ attempts: readonly Attempt[]; connectMs: number; firstMessageMs: number; lane: LaneId }>((resolve, reject) => {
+        let connectMs: number | undefined;
+        const deadline = setTimeout(() => reject(new Error(connectMs === undefined ? w.gaveUp! : w.noMessage!)),
+          this.timeoutMs * FALLBACK_ORDER.length + FIRST_MESSAGE_GRACE_MS);
+        client = autoTransport({
+          attemptTimeoutMs: this.timeoutMs,
+          onAttempt: (attempt, all) => this.showAttempt(attempt, all.indexOf(attempt)),
+          onConnected: (_lane, afterMs) => { connectMs = afterMs; },
+          onMessage: (_message, lane, afterMs) => {
+            clearTimeout(deadline);
+            resolve({ attempts: [...client!.attempts], connectMs: connectMs ?? afterMs, firstMessageMs: afterMs, lane });
+          },
+          onGaveUp: () => {
+            clearTimeout(deadline);
+            reject(new Error(w.gaveUp));
+          },
+        });
+        client.start();
+      });
+      client?.stop();
+      const failed = result.attempts.filter((a) => a.outcome === 'failed' || a.outcome === 'timed out');
+      const measurement: Measurement = {
+        attempts: result.attempts.length,
+        landed: FALLBACK_ORDER.indexOf(result.lane) + 1,
+        failedMs: Math.round(failed.reduce((sum, a) => sum + (a.durationMs ?? 0), 0)),
+        connectMs: Math.round(result.connectMs),
+        firstMessageMs: Math.round(result.firstMessageMs),
+      };
+      this.renderFigures(measurement, result.lane);
+      this.measurement = measurement;
+      this.dataset.state = 'done';
+      this.dataset.lane = result.lane;
+      this.status.textContent = this.blocked.length ? `${w.done}. ${w.shared}` : w.done!;
+      publishMeasurement(this, measurement);
+      return measurement;
+    } catch (err) {
+      this.dataset.state = 'error';
+      this.status.textContent = `${w.failedRun}: ${(err as Error).message}`;
+      throw err;
+    } finally {
+      client?.stop();
+      if (before) {
+        await Promise.all([
+          setChaos('ws', { refuseUpgrade: before.ws.refuseUpgrade }),
+          setChaos('sse', { bufferBytes: before.sse.bufferBytes }),
+        ]).catch(() => undefined);
+      }
+      this.button.disabled = false;
+    }
+  }
+
+  private showAttempt(attempt: Attempt, index: number): void {
+    const w = this.words;
+    const took = attempt.durationMs === undefined ? '…' : `${formatNumber(attempt.durationMs, 0)} ms`;
+    const cells = [String(index + 1), `${attempt.lane} (${LANES[attempt.lane].title})`, w[attempt.outcome] ?? attempt.outcome, took, attempt.reason ?? ''];
+    let row = this.rows.rows[index];
+    if (!row) {
+      row = this.rows.insertRow();
+      cells.forEach(() => row!.insertCell());
+    }
+    row.dataset.lane = attempt.lane;
+    row.dataset.outcome = attempt.outcome;
+    cells.forEach((value, i) => { row!.cells[i]!.textContent = value; });
+    row.cells[4]!.style.textAlign = 'left';
+  }
+
+  private renderFigures(m: Measurement, lane: LaneId): void {
+    const w = this.words;
+    const ms = (v: number | undefined) => `${formatNumber(v ?? 0, 0)} ms`;
+    const rows: [string, string, string][] = [
+      ['attempts', w.attempts!, formatNumber(m.attempts ?? 0, 0)],
+      ['landed', w.landed!, `${m.landed}. ${lane}`],
+      ['failedMs', w.failedMs!, ms(m.failedMs)],
+      ['connectMs', w.connectMs!, ms(m.connectMs)],
+      ['firstMessageMs', w.firstMessageMs!, ms(m.firstMessageMs)],
+    ];
+    this.figures.replaceChildren(...rows.map(([name, label, value]) => {
+      const div = document.createElement('div');
+      div.dataset.figure = name;
+      div.dataset.value = String(m[name]);
+      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
+      return div;
+    }));
+  }
+}
+
+async function readSwitches(): Promise<Switches> {
+  const response = await fetch('/api/switches');
+  if (!response.ok) throw new Error(`/api/switches answered ${response.status}`);
+  return response.json() as Promise<Switches>;
+}
+
+if (!customElements.get('fallback-run')) customElements.define('fallback-run', FallbackRunElement);

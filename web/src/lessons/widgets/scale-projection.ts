@@ -1,0 +1,288 @@
+/**
+ * <scale-projection id="scale" seconds="10" rate="1"></scale-projection>
+ *
+ * The classic polling-versus-WebSocket comparison (Kaazing, "HTML5 Web
+ * Sockets: A Quantum Leap in Scalability for the Web", 2010), redone with
+ * numbers measured on this lab. The page runs its own short-polling client
+ * (one poll a second) and then its WebSocket client, each for `seconds`, with
+ * the feed at `rate` messages a second. The server's wire meter says what
+ * crossed the socket once each client was connected (steady state: the
+ * WebSocket handshake is paid once per connection and shown apart), and the
+ * overhead per message (every byte that is not the message itself: HTTP
+ * heads, envelopes, frame headers) goes into the projection the bench uses
+ * (src/bench/projection.ts):
+ *
+ *   bits/s = clients × messages/s × bytes/message × 8,  Mbit/s = bits/s ÷ 10^6
+ *
+ * for 1,000, 10,000 and 100,000 clients, beside Kaazing's published inputs
+ * (871 header bytes per poll, 2 per frame) pushed through the same function.
+ *
+ * Attributes: `seconds` (per lane, default 10), `rate` (default 1).
+ * Measures: pollOverheadBytes, pollHeaderBytes, wsOverheadBytes, payloadBytes,
+ * wsConnectBytes, pollMbps1k, pollMbps10k, pollMbps100k, wsMbps1k, wsMbps10k,
+ * wsMbps100k, ratio. The runs use the lab's lanes like any client: another
+ * client on the same lane during a run is counted too (the widget says so).
+ */
+import type { LaneId } from '../../../../src/lanes.ts';
+import type { StatsSnapshot } from '../../../../src/api/stats.ts';
+import { bitsPerSecond, toMbps } from '../../../../src/bench/projection.ts';
+import { stats } from '../../api.ts';
+import { createTransport, type TransportEvent } from '../../transports/index.ts';
+import { withFeed } from '../lab-api.ts';
+import { delay, publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
+import { formatNumber, pageLang } from '../i18n.ts';
+import type { LessonLang } from '../../../../src/lessons/parts.ts';
+
+/** The client counts of the classic comparison. */
+export const CLIENTS = [1_000, 10_000, 100_000] as const;
+/** Kaazing (2010): request + response header bytes of one poll, and of one WebSocket frame (FIELD-NOTES.md). */
+export const KAAZING_POLL_BYTES = 871;
+export const KAAZING_WS_BYTES = 2;
+const POLL_INTERVAL_MS = 1_000;
+/** How long to wait for a lane to connect, and for the poll that ends the window. */
+const STEP_TIMEOUT_MS = 5_000;
+const PROGRESS_MS = 200;
+
+const WORDS: Record<LessonLang, Record<string, string>> = {
+  en: {
+    run: 'Measure both lanes, then project', running: 'measuring {lane}…', done: 'done',
+    lane: 'client', perMessage: 'overhead per message', clients: '{n} clients',
+    poll: 'short polling, measured (1 poll/s)', pollHeads: 'short polling, HTTP heads only', ws: 'WebSocket, measured', kaazingPoll: 'Kaazing 2010: polling (871 B, published)',
+    kaazingWs: 'Kaazing 2010: WebSocket (2 B, published)', unit: 'Mbit/s of overhead (10^6 bits), each client receiving {rate} message/s',
+    kaazingNote: 'Kaazing printed the polling row as 6.6, 66 and 665 "Mbps": the same bits divided by 2^20 ({binary} Mibit/s here).',
+    detail: 'Steady state: header bytes {header} B and the whole overhead {overhead} B per polled message; the message itself {payload} B. The WebSocket handshake cost {connect} B, once per connection.',
+    shared: 'The server counted more requests than this page sent: another client used a lane during the run. Per-message figures still hold.',
+    failed: 'The run failed', timeout: 'no answer within {s} s on',
+  },
+  ko: {
+    run: '두 레인을 측정하고 예측하기', running: '{lane} 측정 중…', done: '완료',
+    lane: '클라이언트', perMessage: '메시지당 오버헤드', clients: '클라이언트 {n}',
+    poll: '숏 폴링, 측정값 (초당 1회 폴링)', pollHeads: '숏 폴링, HTTP 헤더만', ws: '웹소켓, 측정값', kaazingPoll: 'Kaazing 2010: 폴링 (871 B, 발표값)',
+    kaazingWs: 'Kaazing 2010: 웹소켓 (2 B, 발표값)', unit: '오버헤드 Mbit/s (10^6비트), 클라이언트마다 초당 메시지 {rate}개',
+    kaazingNote: 'Kaazing은 폴링 행을 6.6, 66, 665 "Mbps"로 발표했습니다. 같은 비트를 2^20으로 나눈 값입니다(여기서는 {binary} Mibit/s).',
+    detail: '정상 상태 기준: 폴링한 메시지 하나당 헤더 {header} B, 오버헤드 전체 {overhead} B, 메시지 자체 {payload} B. 웹소켓 핸드셰이크는 연결마다 한 번, {connect} B였습니다.',
+    shared: '서버가 이 페이지보다 요청을 더 많이 셌습니다. 실행 중에 다른 클라이언트가 레인을 함께 썼습니다. 메시지당 수치는 그대로 유효합니다.',
+    failed: '실행에 실패했습니다', timeout: '{s}초 안에 답이 없었습니다:',
+  },
+};
+
+interface LaneCost {
+  /** Bytes per delivered message that were not the message: heads, envelopes, frame headers. */
+  overhead: number;
+  header: number;
+  payload: number;
+  /** Bytes the client cost before steady state (the handshake, or the first poll). */
+  connect: number;
+  /** Requests the server counted beyond this page's own. */
+  foreignRequests: number;
+}
+
+export class ScaleProjectionElement extends HTMLElement implements Measurable {
+  measurement: Measurement | undefined;
+  private inflight: Promise<Measurement> | undefined;
+  private built = false;
+  private words = WORDS.en;
+  private button!: HTMLButtonElement;
+  private progress!: HTMLProgressElement;
+  private status!: HTMLElement;
+  private table!: HTMLTableElement;
+  private notes!: HTMLElement;
+
+  private number(name: string, fallback: number): number {
+    const value = Number(this.getAttribute(name));
+    return this.hasAttribute(name) && Number.isFinite(value) && value > 0 ? value : fallback;
+  }
+
+  private get seconds(): number {
+    return this.number('seconds', 10);
+  }
+
+  private get rate(): number {
+    return this.number('rate', 1);
+  }
+
+  connectedCallback(): void {
+    if (this.built) return;
+    this.built = true;
+    this.words = WORDS[pageLang()];
+    const w = this.words;
+    this.classList.add('lesson-widget', 'scale-projection');
+    this.innerHTML = `
+      <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong>poll ↔ ws</strong> <span class="widget-settings"></span></p>
+      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <progress max="1" value="0"></progress> <span data-field="status" role="status"></span></p>
+      <table class="run-figures"><caption></caption><thead><tr><th scope="col">${w.lane}</th><th scope="col">${w.perMessage}</th>${
+        CLIENTS.map((n) => `<th scope="col">${w.clients!.replace('{n}', formatNumber(n, 0))}</th>`).join('')}</tr></thead><tbody></tbody></table>
+      <div class="projection-notes"></div>`;
+    this.querySelector('.widget-settings')!.textContent = `${this.seconds} s + ${this.seconds} s · ${formatNumber(this.rate, 2)} msg/s`;
+    this.button = this.querySelector('[data-action="run"]')!;
+    this.button.textContent = `${w.run} (${this.seconds * 2} s)`;
+    this.progress = this.querySelector('progress')!;
+    this.status = this.querySelector('[data-field="status"]')!;
+    this.table = this.querySelector('table')!;
+    this.table.caption!.textContent = w.unit!.replace('{rate}', formatNumber(this.rate, 2));
+    this.table.caption!.style.cssText = 'caption-side: bottom; text-align: left; color: var(--muted); font-size: 0.85rem';
+    this.notes = this.querySelector('.projection-notes')!;
+    this.renderTable(undefined, undefined);
+    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
+    this.dataset.state = 'idle';
+  }
+
+  run(): Promise<Measurement> {
+    this.inflight ??= runExclusive(() => withFeed(this.rate, () => this.experiment())).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async experiment(): Promise<Measurement> {
+    const w = this.words;
+    this.button.disabled = true;
+    this.dataset.state = 'running';
+    this.notes.replaceChildren();
+    this.renderTable(undefined, undefined);
+    try {
+      const poll = await this.measureLane('poll', 0);
+      this.renderTable(poll, undefined);
+      const ws = await this.measureLane('ws', 0.5);
+      this.progress.value = 1;
+      const mbps = (bytes: number, clients: number) => toMbps(bitsPerSecond(clients, this.rate, bytes), 'si');
+      const [k1, k10, k100] = CLIENTS;
+      const measurement: Measurement = {
+        pollOverheadBytes: poll.overhead,
+        pollHeaderBytes: poll.header,
+        wsOverheadBytes: ws.overhead,
+        payloadBytes: poll.payload,
+        wsConnectBytes: ws.connect,
+        pollMbps1k: mbps(poll.overhead, k1),
+        pollMbps10k: mbps(poll.overhead, k10),
+        pollMbps100k: mbps(poll.overhead, k100),
+        wsMbps1k: mbps(ws.overhead, k1),
+        wsMbps10k: mbps(ws.overhead, k10),
+        wsMbps100k: mbps(ws.overhead, k100),
+        ratio: poll.overhead / ws.overhead,
+      };
+      this.renderTable(poll, ws);
+      this.renderNotes(poll, ws);
+      this.measurement = measurement;
+      this.dataset.state = 'done';
+      this.status.textContent = w.done!;
+      publishMeasurement(this, measurement);
+      return measurement;
+    } catch (err) {
+      this.dataset.state = 'error';
+      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
+      throw err;
+    } finally {
+      this.button.disabled = false;
+    }
+  }
+
+  // #region steady-state
+  /**
+   * One lane's cost per message once the client is connected: the server's
+   * counters from the first `open` (the WebSocket's hello, the first poll
+   * answer) to the end of the window, so a handshake paid once is not spread
+   * over a few seconds of messages.
+   */
+  private async measureLane(lane: LaneId, progressFrom: number): Promise<LaneCost> {
+    this.status.textContent = this.words.running!.replace('{lane}', lane);
+    const s0 = await stats();
+    let requests = 0;
+    let opens = 0;
+    let wake: (() => void) | undefined;
+    const transport = createTransport(lane, { since: s0.feed.head, epoch: s0.epoch }, { pollIntervalMs: POLL_INTERVAL_MS, longpollWaitMs: 25_000 });
+    const onEvent = (event: TransportEvent) => {
+      if (event.type === 'request') requests++;
+      if (event.type === 'open') opens++;
+      wake?.();
+    };
+    const nextOpen = async (after: number) => {
+      const deadline = performance.now() + STEP_TIMEOUT_MS;
+      while (opens <= after) {
+        if (performance.now() > deadline) throw new Error(`${this.words.timeout!.replace('{s}', String(STEP_TIMEOUT_MS / 1000))} ${lane}`);
+        await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 100); });
+      }
+    };
+    transport.start(() => {}, onEvent);
+    try {
+      await nextOpen(0);
+      const s1 = await stats();
+      const requestsAtS1 = requests;
+      const t0 = performance.now();
+      const ticker = setInterval(() => {
+        this.progress.value = progressFrom + Math.min(0.5, (performance.now() - t0) / 2000 / this.seconds);
+      }, PROGRESS_MS);
+      try {
+        await delay(this.seconds * 1000);
+        // A poll window ends on a whole exchange: wait for the next answer.
+        if (lane === 'poll') await nextOpen(opens);
+      } finally {
+        clearInterval(ticker);
+      }
+      const s2 = await stats();
+      const d = laneDelta(s1, s2, lane);
+      if (d.messages === 0) throw new Error(`no messages on ${lane}`);
+      return {
+        overhead: (d.wire - d.payloadBytes) / d.messages,
+        header: d.headerBytes / d.messages,
+        payload: d.payloadBytes / d.messages,
+        connect: laneDelta(s0, s1, lane).wire,
+        foreignRequests: Math.max(0, d.requests - (requests - requestsAtS1)),
+      };
+    } finally {
+      transport.stop();
+    }
+  }
+  // #endregion
+
+  private renderTable(poll: LaneCost | undefined, ws: LaneCost | undefined): void {
+    const w = this.words;
+    const cells = (bytes: number | undefined) => CLIENTS.map((n) =>
+      (bytes === undefined ? '…' : formatNumber(toMbps(bitsPerSecond(n, this.rate, bytes), 'si'), 3)));
+    const rows: [string, string, number | undefined][] = [
+      ['poll', w.poll!, poll?.overhead],
+      ['poll-heads', w.pollHeads!, poll?.header],
+      ['ws', w.ws!, ws?.overhead],
+      ['kaazing-poll', w.kaazingPoll!, KAAZING_POLL_BYTES],
+      ['kaazing-ws', w.kaazingWs!, KAAZING_WS_BYTES],
+    ];
+    const body = this.table.tBodies[0]!;
+    body.replaceChildren(...rows.map(([name, label, bytes]) => {
+      const tr = document.createElement('tr');
+      tr.dataset.row = name;
+      if (bytes !== undefined) tr.dataset.bytes = String(bytes);
+      const th = Object.assign(document.createElement('th'), { scope: 'row', textContent: label });
+      tr.append(th, ...[bytes === undefined ? '…' : `${formatNumber(bytes, 1)} B`, ...cells(bytes)]
+        .map((text) => Object.assign(document.createElement('td'), { textContent: text })));
+      if (name.startsWith('kaazing')) tr.style.color = 'var(--muted)';
+      return tr;
+    }));
+  }
+
+  private renderNotes(poll: LaneCost, ws: LaneCost): void {
+    const w = this.words;
+    const binary = CLIENTS.map((n) => formatNumber(toMbps(bitsPerSecond(n, 1, KAAZING_POLL_BYTES), 'binary'), 1)).join(' / ');
+    const lines = [
+      w.detail!.replace('{header}', formatNumber(poll.header, 1)).replace('{overhead}', formatNumber(poll.overhead, 1))
+        .replace('{payload}', formatNumber(poll.payload, 1)).replace('{connect}', formatNumber(ws.connect, 0)),
+      w.kaazingNote!.replace('{binary}', binary),
+    ];
+    const shared = poll.foreignRequests > 0 || ws.foreignRequests > 0;
+    this.notes.replaceChildren(...lines.map((text) => Object.assign(document.createElement('p'), { textContent: text })));
+    if (shared) this.notes.append(Object.assign(document.createElement('p'), { className: 'run-note', textContent: w.shared }));
+  }
+}
+
+function laneDelta(a: StatsSnapshot, b: StatsSnapshot, lane: LaneId) {
+  const x = a.lanes[lane];
+  const y = b.lanes[lane];
+  return {
+    requests: y.requests - x.requests,
+    messages: y.messages - x.messages,
+    headerBytes: y.headerBytes - x.headerBytes,
+    payloadBytes: y.payloadBytes - x.payloadBytes,
+    wire: y.bytesIn + y.bytesOut - (x.bytesIn + x.bytesOut),
+  };
+}
+
+if (!customElements.get('scale-projection')) customElements.define('scale-projection', ScaleProjectionElement);
