@@ -14,8 +14,8 @@ const CSS = `
 .probe-note { color: var(--muted); font-size: 0.9rem; }
 .probe-note[data-warn] { color: var(--warn); }
 .probe-details summary { cursor: pointer; color: var(--muted); font-size: 0.9rem; }
-.life-log td:first-child { white-space: nowrap; }
-.life-log code { overflow-wrap: anywhere; }
+.life-log td:first-child, .life-log td:nth-child(2), .life-log td:nth-child(3) { white-space: nowrap; }
+.life-log td:nth-child(4) { overflow-wrap: anywhere; }
 .life-log tr[data-kind="call"] td:nth-child(2) { font-weight: 600; }
 .life-log tr[data-kind="close"] td, .life-log tr[data-kind="error"] td { color: var(--bad); }
 .delivery-people { display: grid; grid-template-columns: repeat(auto-fit, minmax(11em, 1fr)); gap: 8px; margin: 6px 0; }

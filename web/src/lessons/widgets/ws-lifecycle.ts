@@ -185,12 +185,14 @@ export class WsLifecycleElement extends HTMLElement implements Measurable {
       await until('onopen', () => openAt > 0);
       await until('hello', () => helloAt > 0);
       sentAt = performance.now();
+      // #region send
       socket.send(text);
       // Read on the very next line: send() only queued the bytes (WHATWG WebSockets, "bufferedAmount").
       const bufferedAfterSend = socket.bufferedAmount;
+      // #endregion
       log('call', `ws.send('{"data":"…"}')`, w.sent!.replace('{n}', formatNumber(new TextEncoder().encode(text).length, 0)).replace('{b}', String(bufferedAfterSend)));
       await until('the echo', () => echoAt > 0);
-      socket.send('hello');
+      socket.send('hello'); // not JSON: the lane answers with a close frame, 1007
       log('call', `ws.send('hello')`, w.bad!);
       await until('onclose', () => closeEvent !== undefined);
 
