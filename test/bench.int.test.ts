@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildLab } from '../src/app.ts';
 import type { StatsSnapshot } from '../src/api/stats.ts';
-import type { BenchReport } from '../src/bench/run.ts';
+import type { BenchReport } from '../src/bench/report.ts';
 import { LANE_IDS } from '../src/lanes.ts';
 
 const BIN = fileURLToPath(new URL('../bin/transport-lab.mjs', import.meta.url));

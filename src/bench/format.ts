@@ -3,7 +3,7 @@
  * for scripts and the integration test), CSV (one row per lane) and Markdown
  * (what docs/benchmarks.md pastes).
  */
-import type { BenchReport, LaneReport } from './run.ts';
+import type { BenchReport, LaneReport } from './report.ts';
 import type { OutputFormat } from './options.ts';
 import { MBIT } from './projection.ts';
 

@@ -14,13 +14,13 @@ import { buildLab } from '../app.ts';
 import { DEFAULTS } from '../config.ts';
 import { LANES, type LaneId } from '../lanes.ts';
 import { BenchError } from './errors.ts';
-import { laneDelta, overheadPercent, perMessage, serverCost, type CounterDelta, type PerMessage } from './figures.ts';
+import { laneDelta, overheadPercent, perMessage, serverCost } from './figures.ts';
 import { LabApi, type FeedSettings } from './lab-api.ts';
 import { checkOpenFiles } from './limits.ts';
 import type { BenchOptions } from './options.ts';
-import type { HeaderStyle } from './clients/headers.ts';
 import { ClientPool, type Totals } from './processes.ts';
-import { project, type Projection } from './projection.ts';
+import { project } from './projection.ts';
+import { problemsOf, warningsOf, type BenchReport, type LaneReport } from './report.ts';
 
 /** How often the bench samples the server's memory while a lane runs. */
 export const SAMPLE_INTERVAL_MS = 1_000;
@@ -30,8 +30,6 @@ export const TICK_MS = 200;
 export const DRAIN_TIMEOUT_MS = 10_000;
 /** How long the server gets to notice every client socket closed. */
 export const CLOSE_TIMEOUT_MS = 10_000;
-/** Other processes using more than this much CPU (% of one core) while a lane ran earn a warning. */
-export const OTHER_LOAD_WARN_PERCENT = 10;
 
 export type Phase = 'connecting' | 'delivering' | 'draining' | 'closing';
 
@@ -46,93 +44,7 @@ export interface ProgressState {
   durationMs: number;
 }
 
-export interface LaneReport {
-  lane: LaneId;
-  title: string;
-  /** Clients asked for, connected when the feed started, and those that never connected. */
-  clients: number;
-  connected: number;
-  failed: number;
-  processes: number;
-  /** Messages each client should have received (the seqs published while the feed ran). */
-  messagesPerClient: number;
-  /** Messages the clients received, each counted once. */
-  delivered: number;
-  expected: number;
-  missing: number;
-  duplicates: number;
-  clientsMissing: number;
-  reconnects: number;
-  clientErrors: number;
-  errorSamples: string[];
-  /** Requests the clients sent (poll and long-poll requests, stream / SSE / WebSocket opens). */
-  clientRequests: number;
-  /** The lane's counters from /api/stats over the whole run (s0 -> s4); null with wire accounting off. */
-  run: CounterDelta | null;
-  perMessage: PerMessage | null;
-  overheadPercent: number | null;
-  /** The run split in three: connecting, delivering, closing. */
-  phases: { connect: CounterDelta; delivery: CounterDelta; close: CounterDelta } | null;
-  /** Steady-state wire bytes per delivered message (s1 -> s3), what the projection uses. */
-  steadyBytesPerMessage: number | null;
-  /** Wire bytes per client to connect (s0 -> s1), before any message. */
-  connectBytesPerClient: number | null;
-  latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null; samples: number; negative: number };
-  server: {
-    /** CPU while delivering (s1 -> s3), of one core. */
-    cpuPercent: number;
-    cpuMs: number;
-    /** Kernel time within cpuMs: on loopback the kernel also does the receiving side's TCP work. */
-    cpuSystemMs: number;
-    cpuUsPerMessage: number | null;
-    deliveryMs: number;
-    /** Messages the server says it delivered on this lane while the feed ran, and their JSON bytes. */
-    deliveredByServer: number;
-    payloadBytesDelivered: number;
-    rssBytesBefore: number;
-    rssBytesPeak: number;
-  };
-  /** The client processes' own CPU over the same span, of one core (they share the machine with the server). */
-  clientCpuPercent: number;
-  /**
-   * Every process on this machine over the same span, and what is left once the
-   * server (when it runs here) and the clients are taken out: other load that
-   * disturbed the figures. Percent of one core; the machine has `machine.cpus`.
-   */
-  machineCpuPercent: number;
-  otherCpuPercent: number;
-  /** Every client had the last message before the drain timeout. */
-  drained: boolean;
-}
 
-export interface BenchReport {
-  tool: 'transport-lab bench';
-  command: string;
-  startedAt: string;
-  finishedAt: string;
-  machine: { node: string; platform: string; arch: string; cpus: number; cpuModel: string; memoryBytes: number };
-  server: { mode: 'in-process' | 'url'; origin: string; wireAccounting: boolean; pid: number };
-  settings: {
-    lanes: LaneId[];
-    clients: Record<LaneId, number>;
-    durationMs: number;
-    rate: number;
-    payloadBytes: number;
-    /** Average size of one message's JSON, as delivered. */
-    messageBytes: number | null;
-    pollIntervalMs: number;
-    longpollWaitMs: number;
-    /** Request headers the clients sent (clients/headers.ts). */
-    headers: HeaderStyle;
-    processes: number;
-  };
-  lanes: LaneReport[];
-  projection: Projection;
-  problems: { lane: LaneId; code: 'LAB_ERR_BENCH_LOST' | 'LAB_ERR_BENCH_CLIENTS'; message: string }[];
-  /** Things that make figures less trustworthy without making them wrong. */
-  warnings: string[];
-  ok: boolean;
-}
 
 export interface RunHooks {
   onProgress?: (state: ProgressState) => void;
@@ -160,7 +72,6 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
       startFeed: false,
       serveWeb: false,
       wireAccounting: options.wireAccounting,
-      feedPayloadBytes: options.payloadBytes,
       // The lab holds at most maxHeldPerLane per lane; the bench must not be refused by its own server.
       maxHeldPerLane: Math.max(DEFAULTS.maxHeldPerLane, mostClients),
     });
@@ -232,28 +143,7 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
   }
 }
 
-function problemsOf(l: LaneReport): BenchReport['problems'] {
-  const out: BenchReport['problems'] = [];
-  if (l.failed > 0 || l.connected < l.clients) {
-    out.push({ lane: l.lane, code: 'LAB_ERR_BENCH_CLIENTS', message: `${l.clients - l.connected} of ${l.clients} clients did not connect${l.errorSamples.length ? ` (${l.errorSamples.join('; ')})` : ''}` });
-  }
-  if (l.missing > 0 || l.duplicates > 0) {
-    const what = [l.missing > 0 && `${l.missing} messages missing at ${l.clientsMissing} clients`, l.duplicates > 0 && `${l.duplicates} duplicates`].filter(Boolean).join(', ');
-    out.push({ lane: l.lane, code: 'LAB_ERR_BENCH_LOST', message: `${what}${l.reconnects ? ` (${l.reconnects} reconnects)` : ''}` });
-  }
-  return out;
-}
 
-function warningsOf(l: LaneReport): string[] {
-  const out: string[] = [];
-  if (l.otherCpuPercent > OTHER_LOAD_WARN_PERCENT) {
-    out.push(`${l.lane}: other processes used ${l.otherCpuPercent.toFixed(0)}% of a core while it ran; its latency and CPU figures are disturbed (run again on a quiet machine)`);
-  }
-  if (!l.drained) out.push(`${l.lane}: not every client had the last message within the drain timeout`);
-  if (l.latencyMs.negative > 0) out.push(`${l.lane}: ${l.latencyMs.negative} latency samples were below zero (the clocks of server and clients differ) and count as 0`);
-  if (l.reconnects > 0) out.push(`${l.lane}: clients reconnected ${l.reconnects} times (${l.errorSamples.join('; ')})`);
-  return out;
-}
 
 async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneIndex: number, pool: ClientPool, hooks: RunHooks): Promise<LaneReport> {
   const clients = options.clients[lane];

@@ -46,7 +46,8 @@ export class Cursor {
     this.last = seq;
     this.received++;
     this.tally.received++;
-    // Same machine, so both processes' wall clocks are the same clock.
+    // Publish to receipt across processes: on one machine both read the same wall
+    // clock; with --url on another host, the clocks' offset adds in.
     this.tally.latency.record((performance.timeOrigin + performance.now() - ts) * 1000);
   }
 }
