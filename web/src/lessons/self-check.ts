@@ -43,7 +43,10 @@ export class SelfCheckElement extends HTMLElement {
       for (const li of q.querySelectorAll<HTMLElement>('li[data-option]')) {
         const label = document.createElement('label');
         const input = Object.assign(document.createElement('input'), { type: 'radio', name, value: li.dataset.option ?? '' });
-        label.append(input, ...li.childNodes);
+        // One text span, so inline code in an option wraps with the words instead of being its own flex item.
+        const text = document.createElement('span');
+        text.append(...li.childNodes);
+        label.append(input, text);
         li.append(label);
         if (savedValue === input.value) input.checked = true;
       }
