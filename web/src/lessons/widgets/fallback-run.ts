@@ -101,6 +101,7 @@ export class FallbackRunElement extends HTMLElement implements Measurable {
     this.button.textContent = w.run!;
     this.status = this.querySelector('[data-field="status"]')!;
     this.rows = this.querySelector('tbody')!;
+    this.rows.parentElement!.hidden = true; // no empty table before the first attempt
     this.figures = this.querySelector('[data-field="figures"]')!;
     this.button.addEventListener('click', () => void this.run().catch(() => undefined));
     this.dataset.state = 'idle';
@@ -190,6 +191,7 @@ export class FallbackRunElement extends HTMLElement implements Measurable {
     if (!row) {
       row = this.rows.insertRow();
       cells.forEach(() => row!.insertCell());
+      this.rows.parentElement!.hidden = false;
     }
     row.dataset.lane = attempt.lane;
     row.dataset.outcome = attempt.outcome;

@@ -88,6 +88,7 @@ export class OriginProbeElement extends HTMLElement implements Measurable {
     this.button.textContent = w.run!;
     this.status = this.querySelector('[data-field="status"]')!;
     this.rows = this.querySelector('tbody')!;
+    this.rows.parentElement!.hidden = true; // no empty table before the first run
     this.querySelector('summary')!.textContent = w.request!;
     this.request = this.querySelector('pre')!;
     this.request.textContent = this.upgrade(FOREIGN_ORIGIN);
@@ -165,6 +166,7 @@ export class OriginProbeElement extends HTMLElement implements Measurable {
   private showAttempt(a: Attempt): void {
     const w = this.words;
     const tr = this.rows.insertRow();
+    this.rows.parentElement!.hidden = false;
     tr.dataset.status = String(a.status ?? '');
     tr.dataset.messages = String(a.messages);
     const cells = [a.origin, a.allowlist ? w.on! : w.off!, a.statusLine || '–',

@@ -45,7 +45,7 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
   en: {
     run: 'Connect, subscribe, send, disconnect', running: 'talking STOMP…', done: 'done: the server closed the WebSocket (1000)',
     topic: 'topic', sends: 'SENDs', body: 'body',
-    n: '#', dir: 'direction', command: 'command', bytes: 'bytes', frame: 'the frame as it travelled (↵ = LF, NUL = the byte 0x00)',
+    n: '#', dir: 'direction', command: 'command', bytes: 'bytes', frame: 'Under each frame, its bytes as they travelled: ↵ is LF, NUL the byte 0x00.',
     out: 'to the lab', in: 'from the lab',
     bodyBytes: 'body (UTF-8)', sendFrameBytes: 'one SEND frame', messageFrameBytes: 'one MESSAGE frame',
     sendOverheadBytes: 'SEND minus its body', wireBytesPerMessage: 'per message, both ways (lab\'s socket)',
@@ -57,7 +57,7 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
   ko: {
     run: '연결 → 구독 → 전송 → 연결 끊기', running: 'STOMP로 대화하는 중…', done: '완료: 서버가 웹소켓을 닫았습니다 (1000)',
     topic: '토픽', sends: 'SEND 횟수', body: '본문',
-    n: '#', dir: '방향', command: '명령', bytes: '바이트', frame: '실제로 오간 프레임 (↵ = LF, NUL = 0x00 바이트)',
+    n: '#', dir: '방향', command: '명령', bytes: '바이트', frame: '프레임마다 아래 줄은 실제로 오간 바이트입니다. ↵는 LF, NUL은 0x00 바이트.',
     out: '랩으로', in: '랩에서',
     bodyBytes: '본문 (UTF-8)', sendFrameBytes: 'SEND 프레임 하나', messageFrameBytes: 'MESSAGE 프레임 하나',
     sendOverheadBytes: 'SEND에서 본문을 뺀 것', wireBytesPerMessage: '메시지당 양방향 (랩의 소켓)',
@@ -108,13 +108,14 @@ export class StompSessionElement extends HTMLElement implements Measurable {
       <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
       <dl class="exchange-figures" data-field="figures"></dl>
       <p class="run-note" hidden></p>
-      <table class="run-figures stomp-session-log"><thead><tr><th scope="col">${w.n}</th><th scope="col">${w.dir}</th><th scope="col">${w.command}</th><th scope="col">${w.bytes}</th><th scope="col" style="text-align: left">${w.frame}</th></tr></thead><tbody></tbody></table>`;
+      <table class="run-figures stomp-session-log"><caption style="caption-side: bottom; text-align: left; color: var(--muted); font-size: 0.85rem">${w.frame}</caption><thead><tr><th scope="col">${w.n}</th><th scope="col">${w.dir}</th><th scope="col">${w.command}</th><th scope="col">${w.bytes}</th></tr></thead><tbody></tbody></table>`;
     this.querySelector('.widget-settings')!.textContent =
       `${w.topic} ${this.destination} · ${w.body} “${this.body}” · ${w.sends} ${this.sends}`;
     this.button = this.querySelector('[data-action="run"]')!;
     this.button.textContent = w.run!;
     this.status = this.querySelector('[data-field="status"]')!;
     this.rows = this.querySelector('tbody')!;
+    this.rows.parentElement!.hidden = true; // no empty table before the first run (on screen or on paper)
     this.figures = this.querySelector('[data-field="figures"]')!;
     this.note = this.querySelector('.run-note')!;
     this.button.addEventListener('click', () => void this.run().catch(() => undefined));
@@ -208,6 +209,7 @@ export class StompSessionElement extends HTMLElement implements Measurable {
     }
   }
 
+  /** Two rows per frame: what it is (number, direction, command, size), then its bytes as text, full width. */
   private logFrame(log: Logged[], dir: 'in' | 'out', command: string, bytes: Uint8Array): void {
     log.push({ dir, command, bytes });
     const w = this.words;
@@ -215,19 +217,28 @@ export class StompSessionElement extends HTMLElement implements Measurable {
     tr.dataset.dir = dir;
     tr.dataset.command = command;
     tr.dataset.bytes = String(bytes.length);
-    const pre = document.createElement('code');
-    pre.style.cssText = 'display: block; text-align: left; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.8rem';
-    showFrame(text.decode(bytes), pre);
-    const cells: (string | Node)[] = [String(log.length), dir === 'out' ? w.out! : w.in!, command, formatNumber(bytes.length, 0), pre];
+    const cells = [String(log.length), dir === 'out' ? w.out! : w.in!, command, formatNumber(bytes.length, 0)];
     for (const [i, content] of cells.entries()) {
       const td = document.createElement(i === 0 ? 'th' : 'td');
       if (i === 0) td.setAttribute('scope', 'row');
       if (i === 2) td.style.fontWeight = '700';
+      td.style.borderBottom = '0';
       td.append(content);
       tr.append(td);
     }
-    this.rows.append(tr);
+    const frame = document.createElement('td');
+    frame.colSpan = cells.length;
+    frame.style.textAlign = 'left';
+    const code = document.createElement('code');
+    code.style.cssText = 'display: block; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.8rem; padding-left: 2em';
+    showFrame(text.decode(bytes), code);
+    frame.append(code);
+    const second = document.createElement('tr');
+    second.append(frame);
+    this.rows.append(tr, second);
+    this.rows.parentElement!.hidden = false;
   }
+
 
   private renderFigures(m: Measurement, pageWire: number): void {
     const w = this.words;
