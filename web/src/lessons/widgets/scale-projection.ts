@@ -55,7 +55,7 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
     failed: 'The run failed', timeout: 'no answer within {s} s on',
   },
   ko: {
-    run: '두 레인을 측정하고 예측하기', running: '{lane} 측정 중…', done: '완료',
+    run: '두 레인을 측정하고 추정하기', running: '{lane} 측정 중…', done: '완료',
     lane: '클라이언트', perMessage: '메시지당 오버헤드', clients: '클라이언트 {n}',
     poll: '숏 폴링, 측정값 (초당 1회 폴링)', pollHeads: '숏 폴링, HTTP 헤더만', ws: '웹소켓, 측정값', kaazingPoll: 'Kaazing 2010: 폴링 (871 B, 발표값)',
     kaazingWs: 'Kaazing 2010: 웹소켓 (2 B, 발표값)', unit: '오버헤드 Mbit/s (10^6비트), 클라이언트마다 초당 메시지 {rate}개',
