@@ -9,7 +9,7 @@
  * the held request occupies one of the browser's six connections per origin.
  */
 import {
-  feedUrl, isAbort, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
+  FeedPosition, feedUrl, isAbort, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
   startOf, type OnEvent, type OnMessage, type PollEnvelope, type Transport, type TransportOptions,
 } from './transport.ts';
 
@@ -19,9 +19,7 @@ export interface LongPollOptions extends TransportOptions {
 }
 
 export function longpollTransport(options: LongPollOptions): Transport {
-  let lastSeq = options.since;
-  let epoch = options.epoch; // the feed our seqs belong to
-  let announced: string | undefined; // the epoch last reported with an 'epoch' event
+  const position = new FeedPosition(options.since, options.epoch);
   let session: AbortController | undefined; // one per start(); stop() aborts the held request
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -35,7 +33,7 @@ export function longpollTransport(options: LongPollOptions): Transport {
     };
 
     async function ask(): Promise<void> {
-      const asked = lastSeq;
+      const asked = position.lastSeq;
       onEvent({ type: 'request' });
       try {
         const url = feedUrl('/feed/longpoll', { since: asked, wait: options.waitMs }, options.base);
@@ -43,31 +41,16 @@ export function longpollTransport(options: LongPollOptions): Transport {
         if (!response.ok) {
           const error = await readLabError(response);
           if (error.code === SINCE_AHEAD) {
-            lastSeq = 0; // the server restarted: its feed counts from 1 again
+            position.startOver();
             return again(0);
           }
           throw Object.assign(new Error(`${error.code}: ${error.message}`), { response });
         }
         const answer = (await response.json()) as PollEnvelope;
-        if (answer.epoch !== epoch) {
-          if (epoch !== undefined && asked !== 0) {
-            lastSeq = 0; // a new feed (server restart) that still had our seq: start over at 0
-            epoch = undefined;
-            return again(0);
-          }
-          epoch = answer.epoch;
-        }
-        if (announced !== epoch) {
-          announced = epoch;
-          onEvent({ type: 'epoch', epoch, since: asked ?? startOf(answer) });
-        }
-        lastSeq ??= startOf(answer);
+        if (!position.enter(answer.epoch, asked, startOf(answer), onEvent)) return again(0);
         onEvent({ type: 'open' });
         retryMs = undefined;
-        for (const message of answer.messages) {
-          lastSeq = message.seq;
-          onMessage(message);
-        }
+        for (const message of answer.messages) position.deliver(message, onMessage);
         again(0); // news or a timeout: either way, hang the next question at once
       } catch (err) {
         if (isAbort(err)) return; // stop() was called
@@ -88,5 +71,5 @@ export function longpollTransport(options: LongPollOptions): Transport {
     clearTimeout(timer);
   }
 
-  return { lane: 'longpoll', start, stop, get lastSeq() { return lastSeq; } };
+  return { lane: 'longpoll', start, stop, get lastSeq() { return position.lastSeq; } };
 }

@@ -8,7 +8,7 @@
  * next ask, so latency is up to one interval.
  */
 import {
-  feedUrl, isAbort, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
+  FeedPosition, feedUrl, isAbort, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
   startOf, type OnEvent, type OnMessage, type PollEnvelope, type Transport, type TransportOptions,
 } from './transport.ts';
 
@@ -18,9 +18,7 @@ export interface PollOptions extends TransportOptions {
 }
 
 export function pollTransport(options: PollOptions): Transport {
-  let lastSeq = options.since;
-  let epoch = options.epoch; // the feed our seqs belong to
-  let announced: string | undefined; // the epoch last reported with an 'epoch' event
+  const position = new FeedPosition(options.since, options.epoch);
   let session: AbortController | undefined; // one per start(); stop() aborts it
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -35,38 +33,23 @@ export function pollTransport(options: PollOptions): Transport {
 
     async function poll(): Promise<void> {
       const startedAt = performance.now();
-      const asked = lastSeq;
+      const asked = position.lastSeq;
       onEvent({ type: 'request' });
       try {
         const response = await fetch(feedUrl('/feed/poll', { since: asked }, options.base), { signal: controller.signal });
         if (!response.ok) {
           const error = await readLabError(response);
           if (error.code === SINCE_AHEAD) {
-            lastSeq = 0; // the server restarted: its feed counts from 1 again
+            position.startOver();
             return again(0);
           }
           throw Object.assign(new Error(`${error.code}: ${error.message}`), { response });
         }
         const answer = (await response.json()) as PollEnvelope;
-        if (answer.epoch !== epoch) {
-          if (epoch !== undefined && asked !== 0) {
-            lastSeq = 0; // a new feed (server restart) that still had our seq: start over at 0
-            epoch = undefined;
-            return again(0);
-          }
-          epoch = answer.epoch;
-        }
-        if (announced !== epoch) {
-          announced = epoch;
-          onEvent({ type: 'epoch', epoch, since: asked ?? startOf(answer) });
-        }
-        lastSeq ??= startOf(answer);
+        if (!position.enter(answer.epoch, asked, startOf(answer), onEvent)) return again(0);
         onEvent({ type: 'open' });
         retryMs = undefined;
-        for (const message of answer.messages) {
-          lastSeq = message.seq;
-          onMessage(message);
-        }
+        for (const message of answer.messages) position.deliver(message, onMessage);
         // `more`: the answer was cut at the server's batch limit; ask again at once.
         // Otherwise the next ask is due one interval after this one started.
         again(answer.more ? 0 : Math.max(0, options.intervalMs - (performance.now() - startedAt)));
@@ -89,5 +72,5 @@ export function pollTransport(options: PollOptions): Transport {
     clearTimeout(timer);
   }
 
-  return { lane: 'poll', start, stop, get lastSeq() { return lastSeq; } };
+  return { lane: 'poll', start, stop, get lastSeq() { return position.lastSeq; } };
 }

@@ -16,14 +16,12 @@
  * The held response occupies one of the browser's six connections per origin.
  */
 import {
-  feedUrl, isAbort, isFeedMessage, isHello, nextRetryMs, readLabError, retryAfterMs, RETRY_FIRST_MS, SINCE_AHEAD,
+  FeedPosition, feedUrl, isAbort, isFeedMessage, isHello, nextRetryMs, readLabError, retryAfterMs, RETRY_FIRST_MS, SINCE_AHEAD,
   type OnEvent, type OnMessage, type Transport, type TransportOptions,
 } from './transport.ts';
 
 export function sseTransport(options: TransportOptions = {}): Transport {
-  let lastSeq = options.since;
-  let epoch = options.epoch; // the feed our seqs belong to
-  let announced: string | undefined; // the epoch last reported with an 'epoch' event
+  const position = new FeedPosition(options.since, options.epoch);
   let source: EventSource | undefined;
   let probe: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -37,26 +35,17 @@ export function sseTransport(options: TransportOptions = {}): Transport {
     function open(): void {
       if (!running) return;
       // `since` only matters for this first request: EventSource's reconnects send Last-Event-ID, which wins.
-      const asked = lastSeq;
+      const asked = position.lastSeq;
       const es = (source = new EventSource(feedUrl('/feed/sse', { since: asked }, options.base)));
       onEvent({ type: 'request' });
 
       es.addEventListener('hello', (event) => {
         const hello: unknown = JSON.parse(event.data);
         if (!isHello(hello)) return;
-        if (hello.epoch !== epoch && epoch !== undefined && hello.since !== 0) {
-          // A new feed (server restart) that still had our seq: start over at 0.
+        if (!position.enter(hello.epoch, asked, hello.since, onEvent)) {
           es.close();
-          lastSeq = 0;
-          epoch = undefined;
           return open();
         }
-        epoch = hello.epoch;
-        if (announced !== epoch) {
-          announced = epoch;
-          onEvent({ type: 'epoch', epoch, since: hello.since });
-        }
-        lastSeq ??= hello.since;
         retryMs = undefined;
         onEvent({ type: 'open' });
       });
@@ -65,8 +54,7 @@ export function sseTransport(options: TransportOptions = {}): Transport {
       es.onmessage = (event) => {
         const message: unknown = JSON.parse(event.data);
         if (!isFeedMessage(message)) return;
-        lastSeq = message.seq; // equals event.lastEventId: the id EventSource will send back
-        onMessage(message);
+        position.deliver(message, onMessage); // its seq equals event.lastEventId: the id EventSource will send back
       };
 
       es.onerror = () => {
@@ -91,7 +79,7 @@ export function sseTransport(options: TransportOptions = {}): Transport {
       retryMs = nextRetryMs(retryMs);
       onEvent({ type: 'request' });
       try {
-        const response = await fetch(feedUrl('/feed/sse', { since: lastSeq }, options.base), { signal: controller.signal });
+        const response = await fetch(feedUrl('/feed/sse', { since: position.lastSeq }, options.base), { signal: controller.signal });
         let wait = RETRY_FIRST_MS;
         let reason = 'the server is reachable again';
         if (response.ok) {
@@ -100,7 +88,7 @@ export function sseTransport(options: TransportOptions = {}): Transport {
           const error = await readLabError(response);
           reason = `${error.code}: ${error.message}`;
           if (error.code === SINCE_AHEAD) {
-            lastSeq = 0; // the server restarted: its feed counts from 1 again
+            position.startOver();
             wait = 0;
           } else {
             wait = response.status === 503 ? retryAfterMs(response, retryMs) : retryMs;
@@ -126,5 +114,5 @@ export function sseTransport(options: TransportOptions = {}): Transport {
     clearTimeout(timer);
   }
 
-  return { lane: 'sse', start, stop, get lastSeq() { return lastSeq; } };
+  return { lane: 'sse', start, stop, get lastSeq() { return position.lastSeq; } };
 }

@@ -12,14 +12,12 @@
  */
 import { NdjsonDecoder } from '../../../src/framing/ndjson.ts';
 import {
-  feedUrl, isAbort, isFeedMessage, isHello, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
+  FeedPosition, feedUrl, isAbort, isFeedMessage, isHello, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
   type OnEvent, type OnMessage, type Transport, type TransportOptions,
 } from './transport.ts';
 
 export function streamTransport(options: TransportOptions = {}): Transport {
-  let lastSeq = options.since;
-  let epoch = options.epoch; // the feed our seqs belong to
-  let announced: string | undefined; // the epoch last reported with an 'epoch' event
+  const position = new FeedPosition(options.since, options.epoch);
   let session: AbortController | undefined; // one per start(); stop() aborts the response
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -33,14 +31,14 @@ export function streamTransport(options: TransportOptions = {}): Transport {
     };
 
     async function connect(): Promise<void> {
-      const asked = lastSeq;
+      const asked = position.lastSeq;
       onEvent({ type: 'request' });
       try {
         const response = await fetch(feedUrl('/feed/stream', { since: asked }, options.base), { signal: controller.signal });
         if (!response.ok || !response.body) {
           const error = await readLabError(response);
           if (error.code === SINCE_AHEAD) {
-            lastSeq = 0; // the server restarted: its feed counts from 1 again
+            position.startOver();
             return again(0);
           }
           throw Object.assign(new Error(`${error.code}: ${error.message}`), { response });
@@ -53,24 +51,14 @@ export function streamTransport(options: TransportOptions = {}): Transport {
           for (const line of lines.push(value)) {
             if (controller.signal.aborted) return; // stopped: a later request asks again from lastSeq
             if (isHello(line)) {
-              if (line.epoch !== epoch && epoch !== undefined && asked !== 0) {
-                // A new feed (server restart) that still had our seq: start over at 0.
-                lastSeq = 0;
-                epoch = undefined;
+              if (!position.enter(line.epoch, asked, line.since, onEvent)) {
                 await reader.cancel();
                 return again(0);
               }
-              epoch = line.epoch;
-              if (announced !== epoch) {
-                announced = epoch;
-                onEvent({ type: 'epoch', epoch, since: line.since });
-              }
-              lastSeq ??= line.since;
               retryMs = undefined;
               onEvent({ type: 'open' });
             } else if (isFeedMessage(line)) {
-              lastSeq = line.seq;
-              onMessage(line);
+              position.deliver(line, onMessage);
             } else {
               onEvent({ type: 'heartbeat' });
             }
@@ -96,5 +84,5 @@ export function streamTransport(options: TransportOptions = {}): Transport {
     clearTimeout(timer);
   }
 
-  return { lane: 'stream', start, stop, get lastSeq() { return lastSeq; } };
+  return { lane: 'stream', start, stop, get lastSeq() { return position.lastSeq; } };
 }

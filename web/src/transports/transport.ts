@@ -141,3 +141,51 @@ export function startOf(answer: PollEnvelope): number {
   const first = answer.messages[0];
   return first ? first.seq - 1 : answer.head;
 }
+
+/**
+ * Where a client is in the feed, and the resume rules all five lanes share:
+ * keep the last seq and ask from it after a drop (nothing lost, nothing twice);
+ * if the feed's epoch changes under us (the server restarted), start over at 0.
+ */
+export class FeedPosition {
+  /** The last seq received; undefined until the server says where "now" is. */
+  lastSeq: number | undefined;
+  private epoch: string | undefined; // the feed our seqs belong to
+  private announced: string | undefined; // the epoch last reported with an 'epoch' event
+
+  constructor(since?: number, epoch?: string) {
+    this.lastSeq = since;
+    this.epoch = epoch;
+  }
+
+  /**
+   * First word from feed `epoch` (a hello, or a poll answer) for a request that
+   * asked from `asked`; `start` is where the server says reading starts.
+   * Returns false when a new feed still had our seq: we were reset to 0, ask again.
+   */
+  enter(epoch: string, asked: number | undefined, start: number, onEvent: OnEvent): boolean {
+    if (epoch !== this.epoch && this.epoch !== undefined && (asked ?? start) !== 0) {
+      this.startOver();
+      return false;
+    }
+    this.epoch = epoch;
+    if (this.announced !== epoch) {
+      this.announced = epoch;
+      onEvent({ type: 'epoch', epoch, since: asked ?? start });
+    }
+    this.lastSeq ??= start;
+    return true;
+  }
+
+  /** A message arrived: remember its seq (the next request asks after it), then hand it on. */
+  deliver(message: FeedMessage, onMessage: OnMessage): void {
+    this.lastSeq = message.seq;
+    onMessage(message);
+  }
+
+  /** The server restarted (a new epoch, or `since` beyond its head): its feed counts from 1 again. */
+  startOver(): void {
+    this.lastSeq = 0;
+    this.epoch = undefined;
+  }
+}

@@ -9,7 +9,7 @@
  * the browser's six HTTP/1.1 connections per origin.
  */
 import {
-  feedUrl, isFeedMessage, isHello, nextRetryMs, SINCE_AHEAD,
+  FeedPosition, feedUrl, isFeedMessage, isHello, nextRetryMs, SINCE_AHEAD,
   type OnEvent, type OnMessage, type Transport, type TransportOptions,
 } from './transport.ts';
 
@@ -17,9 +17,7 @@ import {
 const NORMAL_CLOSURE = 1000;
 
 export function wsTransport(options: TransportOptions = {}): Transport {
-  let lastSeq = options.since;
-  let epoch = options.epoch; // the feed our seqs belong to
-  let announced: string | undefined; // the epoch last reported with an 'epoch' event
+  const position = new FeedPosition(options.since, options.epoch);
   let socket: WebSocket | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -28,7 +26,8 @@ export function wsTransport(options: TransportOptions = {}): Transport {
     let retryMs: number | undefined;
 
     function connect(): void {
-      const ws = (socket = new WebSocket(feedUrl('/feed/ws', { since: lastSeq }, options.base, true)));
+      const asked = position.lastSeq;
+      const ws = (socket = new WebSocket(feedUrl('/feed/ws', { since: asked }, options.base, true)));
       onEvent({ type: 'request' }); // the upgrade request: the only one while the socket lives
       let startOver = false;
 
@@ -36,22 +35,14 @@ export function wsTransport(options: TransportOptions = {}): Transport {
         if (socket !== ws) return; // stopped: a later connection asks again from lastSeq
         const value: unknown = JSON.parse(event.data);
         if (isHello(value)) {
-          if (value.epoch !== epoch && epoch !== undefined && value.since !== 0) {
-            // A new feed (server restart) that still had our seq: start over at 0.
+          if (!position.enter(value.epoch, asked, value.since, onEvent)) {
             startOver = true;
             return ws.close(NORMAL_CLOSURE, 'starting over');
           }
-          epoch = value.epoch;
-          if (announced !== epoch) {
-            announced = epoch;
-            onEvent({ type: 'epoch', epoch, since: value.since });
-          }
-          lastSeq ??= value.since;
           retryMs = undefined;
           onEvent({ type: 'open' });
         } else if (isFeedMessage(value)) {
-          lastSeq = value.seq;
-          onMessage(value);
+          position.deliver(value, onMessage);
         }
       };
 
@@ -60,8 +51,7 @@ export function wsTransport(options: TransportOptions = {}): Transport {
         // The lab closes with a code and "LAB_ERR_…: text" as the reason (1008, 1013, 1001, …).
         let wait = (retryMs = nextRetryMs(retryMs));
         if (startOver || event.reason.startsWith(SINCE_AHEAD)) {
-          lastSeq = 0;
-          epoch = undefined;
+          position.startOver();
           wait = 0;
         }
         onEvent({ type: 'retry', reason: `closed ${event.code} ${event.reason}`.trim(), retryInMs: wait });
@@ -82,5 +72,5 @@ export function wsTransport(options: TransportOptions = {}): Transport {
     else ws.close(NORMAL_CLOSURE, 'stopped');
   }
 
-  return { lane: 'ws', start, stop, get lastSeq() { return lastSeq; } };
+  return { lane: 'ws', start, stop, get lastSeq() { return position.lastSeq; } };
 }
