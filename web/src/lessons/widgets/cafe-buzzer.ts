@@ -15,9 +15,10 @@
  * the orders were made. Measures: ticks, expectedTicks, waitMs (강호동's wait),
  * totalMs. The two regions below are what lesson 2 shows as code.
  */
-import { publishMeasurement, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
+import type { Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { MeasuredWidget, showFigures } from './measured-widget.ts';
 
 export const TICK_MS = 100;
 
@@ -55,14 +56,10 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
   },
 };
 
-export class CafeBuzzerElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
+export class CafeBuzzerElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private clock!: HTMLOutputElement;
   private log!: HTMLOListElement;
-  private button!: HTMLButtonElement;
   private figures!: HTMLElement;
   private ticks = 0;
   private tickTimer: ReturnType<typeof setInterval> | undefined;
@@ -72,22 +69,17 @@ export class CafeBuzzerElement extends HTMLElement implements Measurable {
     return this.getAttribute('mode') === 'async' ? 'async' : 'sync';
   }
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.words = WORDS[pageLang()];
+  protected build(): void {
     const w = this.words;
-    this.classList.add('lesson-widget', 'cafe-buzzer');
-    this.dataset.mode = this.mode;
-    this.innerHTML = `
+    this.frame('cafe-buzzer', undefined, `
       <p class="widget-head"><strong></strong></p>
       <p class="widget-controls"><button type="button" class="primary" data-action="open"></button>
         <span class="cafe-clock" aria-live="off">${w.clock} <output data-field="clock">0.0 s</output></span></p>
       <ul class="cafe-orders"></ul>
       <ol class="cafe-log" aria-label="${w.orders}"></ol>
-      <dl class="cafe-figures" data-field="figures"></dl>`;
+      <dl class="cafe-figures" data-field="figures"></dl>`);
+    this.dataset.mode = this.mode;
     this.querySelector('strong')!.textContent = this.mode === 'sync' ? w.sync! : w.async!;
-    this.button = this.querySelector('[data-action="open"]')!;
     this.button.textContent = w.open!;
     this.clock = this.querySelector('[data-field="clock"]')!;
     this.log = this.querySelector('.cafe-log')!;
@@ -95,24 +87,18 @@ export class CafeBuzzerElement extends HTMLElement implements Measurable {
     this.querySelector('.cafe-orders')!.replaceChildren(...ORDERS.map((o) => Object.assign(document.createElement('li'), {
       textContent: `${w[o.customer]}: ${o.items.map((i) => w[i]).join(', ')} → ${w.buzzer} ${o.buzzer}`,
     })));
-    this.button.addEventListener('click', () => void this.run());
-    this.dataset.state = 'idle';
   }
 
   disconnectedCallback(): void {
     clearInterval(this.tickTimer);
   }
 
-  run(): Promise<Measurement> {
-    this.inflight ??= this.serve().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+  /** The café uses neither the feed nor a lane: it opens at once. */
+  protected override schedule(task: () => Promise<Measurement>): Promise<Measurement> {
+    return task();
   }
 
-  private async serve(): Promise<Measurement> {
-    this.button.disabled = true;
-    this.dataset.state = 'running';
+  protected async experiment(): Promise<Measurement> {
     this.log.replaceChildren();
     this.figures.replaceChildren();
     // The clock: a timer that ticks on the same thread as everything else on this page.
@@ -141,10 +127,6 @@ export class CafeBuzzerElement extends HTMLElement implements Measurable {
       totalMs: Math.round(end - start),
     };
     this.renderFigures(measurement);
-    this.measurement = measurement;
-    this.dataset.state = 'done';
-    this.button.disabled = false;
-    publishMeasurement(this, measurement);
     return measurement;
   }
 
@@ -201,13 +183,7 @@ export class CafeBuzzerElement extends HTMLElement implements Measurable {
       ['waitMs', `${w.kang} · ${w.waited}`, `${formatNumber(m.waitMs!, 0)} ms`],
       ['totalMs', w.total!, `${formatNumber(m.totalMs!, 0)} ms`],
     ];
-    this.figures.replaceChildren(...rows.map(([name, label, value]) => {
-      const div = document.createElement('div');
-      div.dataset.figure = name;
-      div.dataset.value = String(m[name]);
-      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
-      return div;
-    }));
+    showFigures(this.figures, m, rows);
   }
 }
 

@@ -15,9 +15,10 @@
  */
 import { LiveStats } from '../../live-stats.ts';
 import { HTTP1_CONNECTIONS_PER_ORIGIN } from '../../widgets/lane-card.ts';
-import { delay, publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
+import { delay, type Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 
 /** How long the streams are held open before the widget counts and closes them. */
 export const HOLD_MS = 3_000;
@@ -36,13 +37,8 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
   },
 };
 
-export class ConnectionLimitElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
-  private status!: HTMLElement;
+export class ConnectionLimitElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private boxes!: HTMLOListElement;
   private figures!: HTMLElement;
 
@@ -51,39 +47,25 @@ export class ConnectionLimitElement extends HTMLElement implements Measurable {
     return Number.isInteger(n) && n >= 1 && n <= 12 ? n : DEFAULT_STREAMS;
   }
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.words = WORDS[pageLang()];
-    this.classList.add('lesson-widget', 'connection-limit');
-    this.style.setProperty('--lane', 'var(--lane-sse)');
-    this.innerHTML = `
-      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+  protected build(): void {
+    this.frame('connection-limit', 'var(--lane-sse)', `
+      ${controls()}
       <p class="detail"></p>
       <ol class="stream-boxes"></ol>
-      <dl class="limit-figures" data-field="figures"></dl>`;
-    this.button = this.querySelector('[data-action="run"]')!;
+      <dl class="limit-figures" data-field="figures"></dl>`);
     this.button.textContent = this.words.run!.replace('{n}', String(this.streams));
     this.querySelector('.detail')!.textContent = this.words.limit!.replace('{n}', String(HTTP1_CONNECTIONS_PER_ORIGIN));
-    this.status = this.querySelector('[data-field="status"]')!;
     this.boxes = this.querySelector('.stream-boxes')!;
     this.figures = this.querySelector('[data-field="figures"]')!;
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
   }
 
-  run(): Promise<Measurement> {
-    this.inflight ??= runExclusive(() => this.experiment()).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+  protected override failureText(err: Error): string {
+    return err.message;
   }
 
-  private async experiment(): Promise<Measurement> {
+  protected async experiment(): Promise<Measurement> {
     const w = this.words;
     const n = this.streams;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
     this.figures.replaceChildren();
     // A stats channel of its own, opened before the streams: it is a WebSocket, outside the six.
     const live = new LiveStats();
@@ -102,7 +84,7 @@ export class ConnectionLimitElement extends HTMLElement implements Measurable {
         li.textContent = `${w.stream} ${i + 1}: ${w.waiting}`;
         return li;
       }));
-      this.status.textContent = w.running!.replace('{s}', String(HOLD_MS / 1000));
+      this.status!.textContent = w.running!.replace('{s}', String(HOLD_MS / 1000));
       for (let i = 0; i < n; i++) {
         const es = new EventSource('/feed/sse');
         sources.push(es);
@@ -123,32 +105,17 @@ export class ConnectionLimitElement extends HTMLElement implements Measurable {
       const opened = openedAt.filter((t) => t !== undefined).length;
       const measurement: Measurement = { streams: n, opened, stalled: n - opened, serverHeld: maxHeld - baseline };
       this.renderFigures(measurement);
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.done!;
-      publishMeasurement(this, measurement);
       return measurement;
-    } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = (err as Error).message;
-      throw err;
     } finally {
       for (const es of sources) es.close();
       live.close();
-      this.button.disabled = false;
     }
   }
 
   private renderFigures(m: Measurement): void {
     const w = this.words;
     const rows: [string, string][] = [['opened', w.opened!], ['stalled', w.stalled!], ['serverHeld', w.held!]];
-    this.figures.replaceChildren(...rows.map(([name, label]) => {
-      const div = document.createElement('div');
-      div.dataset.figure = name;
-      div.dataset.value = String(m[name]);
-      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: formatNumber(m[name]!, 0) }));
-      return div;
-    }));
+    showFigures(this.figures, m, rows.map(([name, label]) => [name, label, formatNumber(m[name]!, 0)] as const));
   }
 }
 

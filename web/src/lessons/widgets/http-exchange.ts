@@ -11,9 +11,10 @@
  */
 import { fetchWire, stats } from '../../api.ts';
 import { setupWireView } from '../../widgets/wire-view.ts';
-import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
+import type { Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 
 /** How many recent messages the request asks for, so the body is not empty. */
 const ASK_BACK = 2;
@@ -31,104 +32,65 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
   },
 };
 
-export class HttpExchangeElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
-  private status!: HTMLElement;
+export class HttpExchangeElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private requestLine!: HTMLElement;
   private figures!: HTMLElement;
   private bodyText!: HTMLElement;
   private wire: ReturnType<typeof setupWireView> | undefined;
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.words = WORDS[pageLang()];
-    this.classList.add('lesson-widget', 'http-exchange');
-    this.style.setProperty('--lane', 'var(--lane-poll)');
-    this.innerHTML = `
-      <p class="widget-controls"><button type="button" class="primary" data-action="send"></button> <span data-field="status" role="status"></span></p>
+  protected build(): void {
+    this.frame('http-exchange', 'var(--lane-poll)', `
+      ${controls('send')}
       <p class="exchange-request"><code data-field="request-line"></code></p>
       <dl class="exchange-figures" data-field="figures"></dl>
       <div class="exchange-wire"></div>
-      <details class="exchange-body"><summary></summary><pre data-field="body"></pre></details>`;
-    this.button = this.querySelector('[data-action="send"]')!;
+      <details class="exchange-body"><summary></summary><pre data-field="body"></pre></details>`);
     this.button.textContent = this.words.send!;
-    this.status = this.querySelector('[data-field="status"]')!;
     this.requestLine = this.querySelector('[data-field="request-line"]')!;
     this.figures = this.querySelector('[data-field="figures"]')!;
     this.bodyText = this.querySelector('[data-field="body"]')!;
     this.querySelector('.exchange-body summary')!.textContent = this.words.body!;
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
   }
 
-  run(): Promise<Measurement> {
-    this.inflight ??= runExclusive(() => this.exchange()).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+  protected override doneText(): string {
+    return this.words.sent!;
   }
 
-  private async exchange(): Promise<Measurement> {
-    const w = this.words;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
-    this.status.textContent = w.sending!;
-    try {
-      const { feed } = await stats();
-      const path = `/feed/poll?since=${Math.max(0, feed.head - ASK_BACK)}`;
-      this.requestLine.textContent = `GET ${path} HTTP/1.1`;
-      const response = await fetch(path);
-      const body = await response.text();
-      const { exchange } = await fetchWire('poll');
-      if (!exchange) throw new Error('the server captured no exchange on the poll lane');
-      const messages = (JSON.parse(body) as { messages?: unknown[] }).messages?.length ?? 0;
-      const measurement: Measurement = {
-        requestHeadBytes: exchange.requestHeadBytes,
-        responseHeadBytes: exchange.responseHeadBytes,
-        headerBytes: exchange.requestHeadBytes + exchange.responseHeadBytes,
-        bodyBytes: new TextEncoder().encode(body).length,
-        messages,
-      };
-      this.bodyText.textContent = JSON.stringify(JSON.parse(body), null, 2);
-      this.renderFigures(measurement);
-      this.wire ??= setupWireView(this.querySelector('.exchange-wire')!);
-      await this.wire.show('poll');
-      this.wire.pause();
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.sent!;
-      publishMeasurement(this, measurement);
-      return measurement;
-    } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
-      throw err;
-    } finally {
-      this.button.disabled = false;
-    }
+  protected async experiment(): Promise<Measurement> {
+    this.status!.textContent = this.words.sending!;
+    const { feed } = await stats();
+    const path = `/feed/poll?since=${Math.max(0, feed.head - ASK_BACK)}`;
+    this.requestLine.textContent = `GET ${path} HTTP/1.1`;
+    const response = await fetch(path);
+    const body = await response.text();
+    const { exchange } = await fetchWire('poll');
+    if (!exchange) throw new Error('the server captured no exchange on the poll lane');
+    const messages = (JSON.parse(body) as { messages?: unknown[] }).messages?.length ?? 0;
+    const measurement: Measurement = {
+      requestHeadBytes: exchange.requestHeadBytes,
+      responseHeadBytes: exchange.responseHeadBytes,
+      headerBytes: exchange.requestHeadBytes + exchange.responseHeadBytes,
+      bodyBytes: new TextEncoder().encode(body).length,
+      messages,
+    };
+    this.bodyText.textContent = JSON.stringify(JSON.parse(body), null, 2);
+    this.renderFigures(measurement);
+    this.wire ??= setupWireView(this.querySelector('.exchange-wire')!);
+    await this.wire.show('poll');
+    this.wire.pause();
+    return measurement;
   }
 
   private renderFigures(m: Measurement): void {
     const w = this.words;
-    const rows: [string, string, string][] = [
+    showFigures(this.figures, m, [
       ['requestHeadBytes', w.request!, `${formatNumber(m.requestHeadBytes!, 0)} B`],
       ['responseHeadBytes', w.response!, `${formatNumber(m.responseHeadBytes!, 0)} B`],
       ['headerBytes', w.total!, `${formatNumber(m.headerBytes!, 0)} B`],
       ['bodyBytes', w.body!, `${formatNumber(m.bodyBytes!, 0)} B`],
       ['messages', w.messages!, formatNumber(m.messages!, 0)],
-    ];
-    this.figures.replaceChildren(...rows.map(([name, label, value]) => {
-      const div = document.createElement('div');
-      div.dataset.figure = name;
-      div.dataset.value = String(m[name]);
-      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
-      return div;
-    }));
+    ]);
   }
 }
 

@@ -17,9 +17,10 @@ import { LaneCounter } from '../../counting.ts';
 import { sseTransport } from '../../transports/sse.ts';
 import type { TransportEvent } from '../../transports/transport.ts';
 import { dropLane, withFeed } from '../lab-api.ts';
-import { delay, publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
+import { delay, type Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 
 /** Messages to receive before the cut, and after the resume, before the run ends. */
 const BEFORE_CUT = 5;
@@ -45,50 +46,32 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
   },
 };
 
-export class SseResumeElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
-  private status!: HTMLElement;
+export class SseResumeElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private seqs!: HTMLOListElement;
   private figures!: HTMLElement;
   private head!: HTMLElement;
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.words = WORDS[pageLang()];
-    this.classList.add('lesson-widget', 'sse-resume');
-    this.style.setProperty('--lane', 'var(--lane-sse)');
-    this.innerHTML = `
-      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+  protected build(): void {
+    this.frame('sse-resume', 'var(--lane-sse)', `
+      ${controls()}
       <ol class="seq-strip" aria-label="seq"></ol>
       <dl class="resume-figures" data-field="figures"></dl>
-      <div class="resume-head" hidden><p></p><pre data-field="head"></pre></div>`;
-    this.button = this.querySelector('[data-action="run"]')!;
+      <div class="resume-head" hidden><p></p><pre data-field="head"></pre></div>`);
     this.button.textContent = this.words.run!;
-    this.status = this.querySelector('[data-field="status"]')!;
     this.seqs = this.querySelector('.seq-strip')!;
     this.figures = this.querySelector('[data-field="figures"]')!;
     this.head = this.querySelector('[data-field="head"]')!;
     this.querySelector('.resume-head p')!.textContent = this.words.header!;
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
   }
 
-  run(): Promise<Measurement> {
-    this.inflight ??= runExclusive(() => withFeed(undefined, () => this.experiment())).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+  protected override schedule(task: () => Promise<Measurement>): Promise<Measurement> {
+    return super.schedule(() => withFeed(undefined, task));
   }
 
-  private async experiment(): Promise<Measurement> {
+  protected async experiment(): Promise<Measurement> {
     const w = this.words;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
+    const status = this.status!;
     this.seqs.replaceChildren();
     this.figures.replaceChildren();
     this.head.parentElement!.hidden = true;
@@ -112,7 +95,7 @@ export class SseResumeElement extends HTMLElement implements Measurable {
       if (event.type === 'open') opens++;
       wake?.();
     };
-    this.status.textContent = w.receiving!;
+    status.textContent = w.receiving!;
     transport.start((message) => {
       counter.record(message);
       this.showSeq(message.seq);
@@ -120,14 +103,14 @@ export class SseResumeElement extends HTMLElement implements Measurable {
     }, onEvent);
     try {
       await until('messages', () => counter.received >= BEFORE_CUT);
-      this.status.textContent = w.cutting!;
+      status.textContent = w.cutting!;
       const cutAt = performance.now();
       this.markCut();
       await dropLane('sse');
-      this.status.textContent = w.waiting!;
+      status.textContent = w.waiting!;
       await until('the reconnect', () => opens >= 2);
       const reconnectMs = performance.now() - cutAt;
-      this.status.textContent = w.resumed!;
+      status.textContent = w.resumed!;
       const resumedWith = counter.received;
       await until('messages after the reconnect', () => counter.received >= resumedWith + AFTER_RESUME);
       transport.stop();
@@ -145,18 +128,9 @@ export class SseResumeElement extends HTMLElement implements Measurable {
       this.head.textContent = head.trimEnd();
       this.head.parentElement!.hidden = head === '';
       this.renderFigures(measurement);
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.done!;
-      publishMeasurement(this, measurement);
       return measurement;
-    } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
-      throw err;
     } finally {
       transport.stop();
-      this.button.disabled = false;
     }
   }
 
@@ -181,13 +155,7 @@ export class SseResumeElement extends HTMLElement implements Measurable {
       ['lastEventId', w.lastEventId!, m.lastEventId! >= 0 ? String(m.lastEventId) : '–'],
       ['received', w.received!, formatNumber(m.received!, 0)],
     ];
-    this.figures.replaceChildren(...rows.map(([name, label, value]) => {
-      const div = document.createElement('div');
-      div.dataset.figure = name;
-      div.dataset.value = String(m[name]);
-      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
-      return div;
-    }));
+    showFigures(this.figures, m, rows);
   }
 }
 
