@@ -25,9 +25,11 @@
 import type { DeliveryMode, MemberInfo, ServerEvent } from '../../../../src/chat/protocol.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { openChatTransport, type ChatTransport } from '../../widgets/chat-transport.ts';
-import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
-import { addProbeStyles } from './probe-style.ts';
+import type { Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
+import { controls, MeasuredWidget } from './measured-widget.ts';
+import { addProbeStyles, setColumnHeads } from './probe-style.ts';
+import { Waiter } from './waiter.ts';
 
 const DEFAULT_NICKS = ['유재석', '강호동', '신동엽'];
 const ROOM = 'snl';
@@ -69,44 +71,32 @@ interface Person {
   title: HTMLElement;
 }
 
-export class ChatDeliveryElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
-  private status!: HTMLElement;
+export class ChatDeliveryElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private people!: HTMLElement;
   private grid!: HTMLTableElement;
   private note!: HTMLElement;
-  private wake: (() => void) | undefined;
+  private waiter!: Waiter;
 
   get nicks(): string[] {
     const list = (this.getAttribute('nicks') ?? DEFAULT_NICKS.join(',')).split(',').map((n) => n.trim()).filter(Boolean);
     return list.length >= 3 ? list.slice(0, 3) : DEFAULT_NICKS;
   }
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
+  protected build(): void {
     addProbeStyles();
-    const w = (this.words = WORDS[pageLang()]);
-    this.classList.add('lesson-widget', 'chat-delivery');
-    this.innerHTML = `
+    this.frame('chat-delivery', undefined, `
       <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong></strong> <code>/chat/ws</code></p>
-      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+      ${controls()}
       <table class="probe-table delivery-grid" hidden><thead><tr></tr></thead><tbody></tbody></table>
       <p class="probe-note" hidden></p>
-      <div class="delivery-people"></div>`;
+      <div class="delivery-people"></div>`);
     this.querySelector('strong')!.textContent = this.nicks.join(' · ');
-    this.button = this.querySelector('[data-action="run"]')!;
-    this.button.textContent = w.run!;
-    this.status = this.querySelector('[data-field="status"]')!;
+    this.button.textContent = this.words.run!;
     this.grid = this.querySelector('table')!;
     this.note = this.querySelector('.probe-note')!;
     this.people = this.querySelector('.delivery-people')!;
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
+    this.waiter = new Waiter(STEP_TIMEOUT_MS, this.words.timeout!);
   }
 
   disconnectedCallback(): void {
@@ -115,19 +105,10 @@ export class ChatDeliveryElement extends HTMLElement implements Measurable {
 
   private leaveAll: (() => void) | undefined;
 
-  run(): Promise<Measurement> {
-    this.inflight ??= runExclusive(() => this.experiment()).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
-  }
-
-  private async experiment(): Promise<Measurement> {
+  protected async experiment(): Promise<Measurement> {
     const w = this.words;
     const nicks = this.nicks;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
-    this.status.textContent = w.running!;
+    this.showStatus(w.running!);
     this.note.hidden = true;
     this.grid.hidden = true;
     const people: Person[] = nicks.map((nick) => {
@@ -165,7 +146,7 @@ export class ChatDeliveryElement extends HTMLElement implements Measurable {
         sent.set(mode, { id: reply.id, recipients: reply.recipients });
       }
       const lastId = sent.get('all')!.id;
-      await this.until('"all"', () => people.every((p) => p.events.some((e) => e.type === 'message' && e.id === lastId)));
+      await this.waiter.until('"all"', () => people.every((p) => p.events.some((e) => e.type === 'message' && e.id === lastId)));
       const got = (p: Person, mode: DeliveryMode) => p.events.some((e) => e.type === 'message' && e.id === sent.get(mode)!.id);
       const received = (mode: DeliveryMode) => people.filter((p) => got(p, mode)).length;
       const ours = new Set(people.map((p) => p.me!.id));
@@ -175,7 +156,7 @@ export class ChatDeliveryElement extends HTMLElement implements Measurable {
       const thirdId = third.me!.id;
       const leftSeen = (p: Person) => p.events.some((e) => e.type === 'presence' && e.event === 'leave' && !e.room && e.member.id === thirdId);
       await third.chat!.send({ type: 'leave' });
-      await this.until('presence "leave"', () => leftSeen(first) && leftSeen(second));
+      await this.waiter.until('presence "leave"', () => leftSeen(first) && leftSeen(second));
       const leaveSeenBy = [first, second].filter(leftSeen).length;
       for (const p of [first, second]) await p.chat!.send({ type: 'leave' });
 
@@ -198,19 +179,10 @@ export class ChatDeliveryElement extends HTMLElement implements Measurable {
       ];
       this.note.textContent = notes.join(' ');
       this.note.hidden = notes.length === 0;
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.done!;
-      publishMeasurement(this, measurement);
       return measurement;
-    } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
-      throw err;
     } finally {
       this.leaveAll();
       this.leaveAll = undefined;
-      this.button.disabled = false;
     }
   }
 
@@ -225,10 +197,10 @@ export class ChatDeliveryElement extends HTMLElement implements Measurable {
           this.show(p, 'presence', (event.event === 'join' ? w.presenceJoin! : w.presenceLeave!)
             .replace('{nick}', event.member.nick).replace('{reason}', event.reason ?? ''));
         }
-        this.wake?.();
+        this.waiter.wake();
       },
       onOpen: () => {},
-      onClose: () => this.wake?.(),
+      onClose: () => this.waiter.wake(),
     });
     for (let n = 1; n <= MAX_SUFFIX; n++) {
       const nick = n === 1 ? p.nick : `${p.nick}-${n}`;
@@ -244,18 +216,6 @@ export class ChatDeliveryElement extends HTMLElement implements Measurable {
     throw new Error(`LAB_ERR_CHAT_NICK_TAKEN: ${p.nick}`);
   }
 
-  private async until(what: string, test: () => boolean): Promise<void> {
-    const deadline = performance.now() + STEP_TIMEOUT_MS;
-    while (!test()) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`${this.words.timeout} ${what}`);
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        setTimeout(resolve, left);
-      });
-    }
-  }
-
   private show(p: Person, kind: 'message' | 'presence' | 'system', text: string, mode?: DeliveryMode): void {
     const li = document.createElement('li');
     li.dataset.kind = kind;
@@ -269,9 +229,7 @@ export class ChatDeliveryElement extends HTMLElement implements Measurable {
 
   private renderGrid(people: Person[], sent: Map<DeliveryMode, { id: number; recipients: number }>, got: (p: Person, mode: DeliveryMode) => boolean): void {
     const w = this.words;
-    const head = this.grid.tHead!.rows[0]!;
-    head.replaceChildren(...[w.mode!, w.socketIo!, ...people.map((p) => p.me!.nick), w.recipients!]
-      .map((text) => Object.assign(document.createElement('th'), { scope: 'col', textContent: text })));
+    setColumnHeads(this.grid, [w.mode!, w.socketIo!, ...people.map((p) => p.me!.nick), w.recipients!]);
     const body = this.grid.tBodies[0]!;
     body.replaceChildren();
     for (const mode of ORDER) {

@@ -84,7 +84,7 @@ export class ConnectionLimitElement extends MeasuredWidget {
         li.textContent = `${w.stream} ${i + 1}: ${w.waiting}`;
         return li;
       }));
-      this.status!.textContent = w.running!.replace('{s}', String(HOLD_MS / 1000));
+      this.showStatus(w.running!.replace('{s}', String(HOLD_MS / 1000)));
       for (let i = 0; i < n; i++) {
         const es = new EventSource('/feed/sse');
         sources.push(es);

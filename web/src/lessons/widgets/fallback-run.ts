@@ -22,18 +22,17 @@
 import { LANES, type LaneId } from '../../../../src/lanes.ts';
 import { autoTransport, ATTEMPT_TIMEOUT_MS, FALLBACK_ORDER, type Attempt, type AutoClient } from '../../transports/auto.ts';
 import { setChaos, withFeed } from '../lab-api.ts';
-import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
+import { labCall } from '../../inspectors/ui.ts';
+import type { SwitchesSnapshot } from '../../inspectors/switch-badges.ts';
+import type { Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 
 /** What the SSE switch holds back: far more than a hello and a few messages, so none get through. */
 const SSE_PROXY_BUFFER_BYTES = 64 * 1024;
 /** After the last attempt has had its time, how long to wait for the first message before giving up. */
 const FIRST_MESSAGE_GRACE_MS = 5_000;
-
-interface Switches {
-  chaos: Record<LaneId, { delayMs: number; bufferBytes: number; refuseUpgrade: boolean }>;
-}
 
 const WORDS: Record<LessonLang, Record<string, string>> = {
   en: {
@@ -58,13 +57,8 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
   },
 };
 
-export class FallbackRunElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
-  private status!: HTMLElement;
+export class FallbackRunElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private rows!: HTMLTableSectionElement;
   private figures!: HTMLElement;
 
@@ -77,18 +71,13 @@ export class FallbackRunElement extends HTMLElement implements Measurable {
     return this.hasAttribute('timeout') && Number.isFinite(n) && n > 0 ? n : ATTEMPT_TIMEOUT_MS;
   }
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.words = WORDS[pageLang()];
+  protected build(): void {
     const w = this.words;
-    this.classList.add('lesson-widget', 'fallback-run');
-    this.style.setProperty('--lane', this.blocked.length ? 'var(--lane-longpoll)' : 'var(--lane-ws)');
-    this.innerHTML = `
+    this.frame('fallback-run', this.blocked.length ? 'var(--lane-longpoll)' : 'var(--lane-ws)', `
       <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong></strong> <span class="widget-settings"></span></p>
-      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+      ${controls()}
       <table class="run-figures"><thead><tr><th scope="col">${w.n}</th><th scope="col">${w.transport}</th><th scope="col">${w.outcome}</th><th scope="col">${w.took}</th><th scope="col">${w.why}</th></tr></thead><tbody></tbody></table>
-      <dl class="exchange-figures" data-field="figures"></dl>`;
+      <dl class="exchange-figures" data-field="figures"></dl>`);
     const network = this.blocked.length === 0 ? w.clean! : [
       this.blocked.includes('ws') ? w.refused! : '',
       this.blocked.includes('sse') ? w.buffered! : '',
@@ -97,35 +86,35 @@ export class FallbackRunElement extends HTMLElement implements Measurable {
     const rate = this.getAttribute('rate');
     this.querySelector('.widget-settings')!.textContent =
       `${network} · ${w.timeout} ${formatNumber(this.timeoutMs, 0)} ms${rate ? ` · ${rate} msg/s` : ''}`;
-    this.button = this.querySelector('[data-action="run"]')!;
     this.button.textContent = w.run!;
-    this.status = this.querySelector('[data-field="status"]')!;
     this.rows = this.querySelector('tbody')!;
     this.rows.parentElement!.hidden = true; // no empty table before the first attempt
     this.figures = this.querySelector('[data-field="figures"]')!;
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
   }
 
-  run(): Promise<Measurement> {
+  protected override schedule(task: () => Promise<Measurement>): Promise<Measurement> {
     const rate = this.hasAttribute('rate') ? Number(this.getAttribute('rate')) : undefined;
-    this.inflight ??= runExclusive(() => withFeed(rate, () => this.experiment())).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return super.schedule(() => withFeed(rate, task));
   }
 
-  private async experiment(): Promise<Measurement> {
+  protected override doneText(): string {
+    return this.blocked.length ? `${this.words.done}. ${this.words.shared}` : this.words.done!;
+  }
+
+  /** `failed` is an attempt's outcome here; the run's own failure has its own word. */
+  protected override failureText(err: Error): string {
+    return `${this.words.failedRun}: ${err.message}`;
+  }
+
+  protected async experiment(): Promise<Measurement> {
     const w = this.words;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
-    this.status.textContent = w.running!;
+    this.showStatus(w.running!);
     this.rows.replaceChildren();
     this.figures.replaceChildren();
     let client: AutoClient | undefined;
-    let before: Switches['chaos'] | undefined;
+    let before: SwitchesSnapshot['chaos'] | undefined;
     try {
-      before = (await readSwitches()).chaos;
+      before = (await labCall<SwitchesSnapshot>(location.href, 'GET', '/api/switches')).chaos;
       // #region hostile-network
       // The lab plays the network: a proxy that refuses `Upgrade: websocket`,
       // and one that sits on SSE responses until it has 64 KiB.
@@ -161,16 +150,8 @@ export class FallbackRunElement extends HTMLElement implements Measurable {
         firstMessageMs: Math.round(result.firstMessageMs),
       };
       this.renderFigures(measurement, result.lane);
-      this.measurement = measurement;
-      this.dataset.state = 'done';
       this.dataset.lane = result.lane;
-      this.status.textContent = this.blocked.length ? `${w.done}. ${w.shared}` : w.done!;
-      publishMeasurement(this, measurement);
       return measurement;
-    } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failedRun}: ${(err as Error).message}`;
-      throw err;
     } finally {
       client?.stop();
       if (before) {
@@ -179,7 +160,6 @@ export class FallbackRunElement extends HTMLElement implements Measurable {
           setChaos('sse', { bufferBytes: before.sse.bufferBytes }),
         ]).catch(() => undefined);
       }
-      this.button.disabled = false;
     }
   }
 
@@ -209,20 +189,8 @@ export class FallbackRunElement extends HTMLElement implements Measurable {
       ['connectMs', w.connectMs!, ms(m.connectMs)],
       ['firstMessageMs', w.firstMessageMs!, ms(m.firstMessageMs)],
     ];
-    this.figures.replaceChildren(...rows.map(([name, label, value]) => {
-      const div = document.createElement('div');
-      div.dataset.figure = name;
-      div.dataset.value = String(m[name]);
-      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
-      return div;
-    }));
+    showFigures(this.figures, m, rows);
   }
-}
-
-async function readSwitches(): Promise<Switches> {
-  const response = await fetch('/api/switches');
-  if (!response.ok) throw new Error(`/api/switches answered ${response.status}`);
-  return response.json() as Promise<Switches>;
 }
 
 if (!customElements.get('fallback-run')) customElements.define('fallback-run', FallbackRunElement);

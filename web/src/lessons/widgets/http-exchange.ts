@@ -58,7 +58,7 @@ export class HttpExchangeElement extends MeasuredWidget {
   }
 
   protected async experiment(): Promise<Measurement> {
-    this.status!.textContent = this.words.sending!;
+    this.showStatus(this.words.sending!);
     const { feed } = await stats();
     const path = `/feed/poll?since=${Math.max(0, feed.head - ASK_BACK)}`;
     this.requestLine.textContent = `GET ${path} HTTP/1.1`;

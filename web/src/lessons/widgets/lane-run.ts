@@ -24,9 +24,10 @@ import { createTransport, type TransportEvent } from '../../transports/index.ts'
 import { setupWireView } from '../../widgets/wire-view.ts';
 import { setChaos, timeline, withFeed } from '../lab-api.ts';
 import { counterDelta, reconnectGaps, runFigures } from '../run-figures.ts';
-import { delay, publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
+import { delay, type Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { MeasuredWidget } from './measured-widget.ts';
 
 /** How long to wait, after the lane stops, for the server to see its connection close. */
 const SETTLE_MAX_MS = 2_000;
@@ -56,15 +57,9 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
   },
 };
 
-export class LaneRunElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-
-  private button!: HTMLButtonElement;
+export class LaneRunElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private progress!: HTMLProgressElement;
-  private status!: HTMLElement;
   private table!: HTMLTableElement;
   private note!: HTMLElement;
   private wireBox!: HTMLDetailsElement;
@@ -85,14 +80,9 @@ export class LaneRunElement extends HTMLElement implements Measurable {
     return this.number('seconds', 10);
   }
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.words = WORDS[pageLang()];
+  protected build(): void {
     const w = this.words;
     const lane = this.lane;
-    this.classList.add('lesson-widget', 'lane-run');
-    this.style.setProperty('--lane', `var(--lane-${lane})`);
     const settings = [
       `${this.seconds} s`,
       lane === 'poll' ? `${w.every} ${formatNumber(this.number('interval', 1000), 0)} ms` : '',
@@ -100,7 +90,7 @@ export class LaneRunElement extends HTMLElement implements Measurable {
       this.hasAttribute('rate') ? `${w.feed} ${formatNumber(this.number('rate', 5), 2)} ${w.perSecond}` : '',
       this.hasAttribute('buffer') ? `${w.buffer} ${formatNumber(this.number('buffer', 0), 0)} B` : '',
     ].filter(Boolean).join(' · ');
-    this.innerHTML = `
+    this.frame('lane-run', `var(--lane-${lane})`, `
       <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong></strong> <code>${lane}</code> <span class="widget-settings"></span></p>
       <p class="widget-controls">
         <button type="button" class="primary" data-action="run"></button>
@@ -109,62 +99,36 @@ export class LaneRunElement extends HTMLElement implements Measurable {
       </p>
       <table class="run-figures"><thead><tr><th scope="col"></th><th scope="col">${w.page}</th><th scope="col">${w.server}</th></tr></thead><tbody></tbody></table>
       <p class="run-note" hidden></p>
-      <details class="run-wire"><summary>${w.wireView}</summary><div></div></details>`;
+      <details class="run-wire"><summary>${w.wireView}</summary><div></div></details>`);
     this.querySelector('strong')!.textContent = LANES[lane].title;
     this.querySelector('.widget-settings')!.textContent = settings;
-    this.button = this.querySelector('[data-action="run"]')!;
     this.button.textContent = `${w.run} (${this.seconds} s)`;
     this.progress = this.querySelector('progress')!;
-    this.status = this.querySelector('[data-field="status"]')!;
     this.table = this.querySelector('table')!;
     this.note = this.querySelector('.run-note')!;
     this.wireBox = this.querySelector('details')!;
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
     this.wireBox.addEventListener('toggle', () => {
       if (this.wireBox.open) void this.showWire(lane);
     });
-    this.dataset.state = 'idle';
   }
 
-  run(): Promise<Measurement> {
-    this.inflight ??= runExclusive(() => this.experiment()).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
-  }
-
-  private async experiment(): Promise<Measurement> {
+  protected async experiment(): Promise<Measurement> {
     const lane = this.lane;
-    const w = this.words;
     const seconds = this.seconds;
     const buffer = this.hasAttribute('buffer') ? this.number('buffer', 0) : undefined;
-    this.dataset.state = 'running';
-    this.button.disabled = true;
-    this.status.textContent = w.running!;
-    try {
-      const measurement = await withFeed(this.hasAttribute('rate') ? this.number('rate', 5) : undefined, async () => {
-        if (buffer !== undefined) await setChaos(lane, { bufferBytes: buffer });
-        try {
-          // When time is up, the proxy lets go of what it held, so the page gets every message the server sent.
-          return await this.measure(lane, seconds, buffer === undefined ? undefined : () => setChaos(lane, { bufferBytes: 0 }));
-        } finally {
-          if (buffer !== undefined) await setChaos(lane, { bufferBytes: 0 }).catch(() => undefined);
-        }
-      });
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.done!;
-      publishMeasurement(this, measurement);
-      if (this.hasAttribute('wire')) this.wireBox.open = true;
-      if (this.wireBox.open) void this.showWire(lane);
-      return measurement;
-    } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
-      throw err;
-    } finally {
-      this.button.disabled = false;
-    }
+    this.showStatus(this.words.running!);
+    const measurement = await withFeed(this.hasAttribute('rate') ? this.number('rate', 5) : undefined, async () => {
+      if (buffer !== undefined) await setChaos(lane, { bufferBytes: buffer });
+      try {
+        // When time is up, the proxy lets go of what it held, so the page gets every message the server sent.
+        return await this.measure(lane, seconds, buffer === undefined ? undefined : () => setChaos(lane, { bufferBytes: 0 }));
+      } finally {
+        if (buffer !== undefined) await setChaos(lane, { bufferBytes: 0 }).catch(() => undefined);
+      }
+    });
+    if (this.hasAttribute('wire')) this.wireBox.open = true;
+    if (this.wireBox.open) void this.showWire(lane);
+    return measurement;
   }
 
   private async measure(lane: LaneId, seconds: number, beforeStop?: () => Promise<unknown>): Promise<Measurement> {

@@ -10,6 +10,7 @@
  * itself in its own `finally`; the measurement is published once that is done.
  */
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { LabCallError } from '../../inspectors/ui.ts';
 import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
 import { pageLang } from '../i18n.ts';
 
@@ -20,8 +21,8 @@ export abstract class MeasuredWidget extends HTMLElement implements Measurable {
   /** The widget's words in the page's language, set before `build()`. */
   protected words: Words = {};
   protected button!: HTMLButtonElement;
-  /** The status line, if the widget has one (`[data-field="status"]`). */
-  protected status: HTMLElement | null = null;
+  /** The status line, if the widget has one (`[data-field="status"]`): see showStatus(). */
+  private status: HTMLElement | null = null;
   private inflight: Promise<Measurement> | undefined;
   private built = false;
 
@@ -42,7 +43,7 @@ export abstract class MeasuredWidget extends HTMLElement implements Measurable {
   }
 
   run(): Promise<Measurement> {
-    this.inflight ??= this.schedule(() => this.measure()).finally(() => {
+    this.inflight ??= this.schedule(() => this.runAndPublish()).finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
@@ -57,12 +58,18 @@ export abstract class MeasuredWidget extends HTMLElement implements Measurable {
     return runExclusive(task);
   }
 
+  /** Write what the run is doing on the status line. */
+  protected showStatus(text: string): void {
+    if (this.status) this.status.textContent = text;
+  }
+
   protected doneText(): string {
     return this.words.done!;
   }
 
+  /** What went wrong; an error the lab answered with leads with its stable code (LAB_ERR_…). */
   protected failureText(err: Error): string {
-    return `${this.words.failed}: ${err.message}`;
+    return `${this.words.failed}: ${err instanceof LabCallError ? err.toString() : err.message}`;
   }
 
   /** The widget's classes, lane colour and markup; the run button (the first `button[data-action]`) and the status line are found in it. */
@@ -74,19 +81,19 @@ export abstract class MeasuredWidget extends HTMLElement implements Measurable {
     this.status = this.querySelector('[data-field="status"]');
   }
 
-  private async measure(): Promise<Measurement> {
+  private async runAndPublish(): Promise<Measurement> {
     this.button.disabled = true;
     this.dataset.state = 'running';
     try {
       const measurement = await this.experiment();
       this.measurement = measurement;
       this.dataset.state = 'done';
-      if (this.status) this.status.textContent = this.doneText();
+      this.showStatus(this.doneText());
       publishMeasurement(this, measurement);
       return measurement;
     } catch (err) {
       this.dataset.state = 'error';
-      if (this.status) this.status.textContent = this.failureText(err as Error);
+      this.showStatus(this.failureText(err as Error));
       throw err;
     } finally {
       this.button.disabled = false;

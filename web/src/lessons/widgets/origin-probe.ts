@@ -25,10 +25,13 @@
  */
 import { decodeFrameHeader } from '../../../../src/framing/ws-frame.ts';
 import { base64ToBytes, FOREIGN_ORIGIN, validUpgrade, withHeader } from '../../inspectors/playground-request.ts';
+import type { SwitchesSnapshot } from '../../inspectors/switch-badges.ts';
+import { labCall } from '../../inspectors/ui.ts';
 import { withFeed } from '../lab-api.ts';
-import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
+import type { Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { controls, MeasuredWidget } from './measured-widget.ts';
 
 /** What POST /api/playground/handshake answers (src/inspect/playground.ts). */
 interface PlaygroundAnswer {
@@ -63,45 +66,28 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
   },
 };
 
-export class OriginProbeElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
-  private status!: HTMLElement;
+export class OriginProbeElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private rows!: HTMLTableSectionElement;
   private request!: HTMLElement;
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.words = WORDS[pageLang()];
+  protected build(): void {
     const w = this.words;
-    this.classList.add('lesson-widget', 'origin-probe');
-    this.style.setProperty('--lane', 'var(--lane-ws)');
-    this.innerHTML = `
-      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+    this.frame('origin-probe', 'var(--lane-ws)', `
+      ${controls()}
       <table class="run-figures"><thead><tr><th scope="col">${w.origin}</th><th scope="col">${w.allowlist}</th><th scope="col">${w.answer}</th><th scope="col">${w.messages}</th></tr></thead><tbody></tbody></table>
-      <details class="origin-probe-request"><summary></summary><pre style="font-size: 0.8rem; overflow-x: auto"></pre></details>`;
-    this.button = this.querySelector('[data-action="run"]')!;
+      <details class="origin-probe-request"><summary></summary><pre style="font-size: 0.8rem; overflow-x: auto"></pre></details>`);
     this.button.textContent = w.run!;
-    this.status = this.querySelector('[data-field="status"]')!;
     this.rows = this.querySelector('tbody')!;
     this.rows.parentElement!.hidden = true; // no empty table before the first run
     this.querySelector('summary')!.textContent = w.request!;
     this.request = this.querySelector('pre')!;
     this.request.textContent = this.upgrade(FOREIGN_ORIGIN);
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
   }
 
-  run(): Promise<Measurement> {
+  protected override schedule(task: () => Promise<Measurement>): Promise<Measurement> {
     const rate = this.hasAttribute('rate') ? Number(this.getAttribute('rate')) : undefined;
-    this.inflight ??= runExclusive(() => withFeed(rate, () => this.experiment())).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return super.schedule(() => withFeed(rate, task));
   }
 
   /** The handshake a browser sends for `new WebSocket('ws://<lab>/feed/ws')` from a page on `origin`. */
@@ -109,15 +95,12 @@ export class OriginProbeElement extends HTMLElement implements Measurable {
     return withHeader(validUpgrade(location.host), 'Origin', origin);
   }
 
-  private async experiment(): Promise<Measurement> {
-    const w = this.words;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
-    this.status.textContent = w.running!;
+  protected async experiment(): Promise<Measurement> {
+    this.showStatus(this.words.running!);
     this.rows.replaceChildren();
     let before: boolean | undefined;
     try {
-      before = (await call<{ security: { originCheck: boolean } }>('GET', '/api/switches')).security.originCheck;
+      before = (await labCall<SwitchesSnapshot>(location.href, 'GET', '/api/switches')).security.originCheck;
       // #region knock
       await setOriginCheck(false);
       const open = await this.knock(FOREIGN_ORIGIN, false);
@@ -133,24 +116,15 @@ export class OriginProbeElement extends HTMLElement implements Measurable {
         ownOriginStatus: own.status ?? 0,
         listenMs: Math.round(open.durationMs),
       };
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.done!;
-      publishMeasurement(this, measurement);
       return measurement;
-    } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
-      throw err;
     } finally {
       if (before !== undefined) await setOriginCheck(before).catch(() => undefined);
-      this.button.disabled = false;
     }
   }
 
   /** One handshake through the playground; the feed messages that came back in the frames after a 101. */
   private async knock(origin: string, allowlist: boolean): Promise<Attempt> {
-    const answer = await call<PlaygroundAnswer>('POST', '/api/playground/handshake', { request: this.upgrade(origin) });
+    const answer = await labCall<PlaygroundAnswer>(location.href, 'POST', '/api/playground/handshake', { request: this.upgrade(origin) });
     const bytes = base64ToBytes(answer.receivedBase64);
     const head = new TextDecoder('latin1').decode(bytes.subarray(0, answer.headBytes));
     const attempt: Attempt = {
@@ -201,16 +175,6 @@ export function feedMessages(afterHead: Uint8Array): number {
   }
 }
 
-const setOriginCheck = (originCheck: boolean) => call('POST', '/api/security', { originCheck });
-
-async function call<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const answer = (await response.json().catch(() => ({}))) as T & { error?: string; message?: string };
-  if (!response.ok) throw new Error(`${answer.error ?? response.status}: ${answer.message ?? response.statusText}`);
-  return answer;
-}
+const setOriginCheck = (originCheck: boolean) => labCall(location.href, 'POST', '/api/security', { originCheck });
 
 if (!customElements.get('origin-probe')) customElements.define('origin-probe', OriginProbeElement);

@@ -43,3 +43,8 @@ export function addProbeStyles(): void {
   style.textContent = CSS;
   document.head.append(style);
 }
+
+/** A probe table's column headings, in its one head row. */
+export function setColumnHeads(table: HTMLTableElement, labels: readonly string[]): void {
+  table.tHead!.rows[0]!.replaceChildren(...labels.map((label) => Object.assign(document.createElement('th'), { scope: 'col', textContent: label })));
+}

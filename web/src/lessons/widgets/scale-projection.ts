@@ -29,9 +29,11 @@ import { bitsPerSecond, toMbps } from '../../../../src/bench/projection.ts';
 import { stats } from '../../api.ts';
 import { createTransport, type TransportEvent } from '../../transports/index.ts';
 import { withFeed } from '../lab-api.ts';
-import { delay, publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
+import { delay, type Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { controls, MeasuredWidget } from './measured-widget.ts';
+import { Waiter } from './waiter.ts';
 
 /** The client counts of the classic comparison. */
 export const CLIENTS = [1_000, 10_000, 100_000] as const;
@@ -77,14 +79,9 @@ interface LaneCost {
   foreignRequests: number;
 }
 
-export class ScaleProjectionElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
+export class ScaleProjectionElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private progress!: HTMLProgressElement;
-  private status!: HTMLElement;
   private table!: HTMLTableElement;
   private notes!: HTMLElement;
 
@@ -101,80 +98,54 @@ export class ScaleProjectionElement extends HTMLElement implements Measurable {
     return this.number('rate', 1);
   }
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.words = WORDS[pageLang()];
+  protected build(): void {
     const w = this.words;
-    this.classList.add('lesson-widget', 'scale-projection');
-    this.innerHTML = `
+    this.frame('scale-projection', undefined, `
       <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong>poll ↔ ws</strong> <span class="widget-settings"></span></p>
-      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <progress max="1" value="0"></progress> <span data-field="status" role="status"></span></p>
+      ${controls('run', '<progress max="1" value="0"></progress>')}
       <table class="run-figures"><caption></caption><thead><tr><th scope="col">${w.lane}</th><th scope="col">${w.perMessage}</th>${
         CLIENTS.map((n) => `<th scope="col">${w.clients!.replace('{n}', formatNumber(n, 0))}</th>`).join('')}</tr></thead><tbody></tbody></table>
-      <div class="projection-notes"></div>`;
+      <div class="projection-notes"></div>`);
     this.querySelector('.widget-settings')!.textContent = `${this.seconds} s + ${this.seconds} s · ${formatNumber(this.rate, 2)} msg/s`;
-    this.button = this.querySelector('[data-action="run"]')!;
     this.button.textContent = `${w.run} (${this.seconds * 2} s)`;
     this.progress = this.querySelector('progress')!;
-    this.status = this.querySelector('[data-field="status"]')!;
     this.table = this.querySelector('table')!;
     this.table.caption!.textContent = w.unit!.replace('{rate}', formatNumber(this.rate, 2));
     this.table.caption!.style.cssText = 'caption-side: bottom; text-align: left; color: var(--muted); font-size: 0.85rem';
     this.notes = this.querySelector('.projection-notes')!;
     this.renderTable(undefined, undefined);
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
   }
 
-  run(): Promise<Measurement> {
-    this.inflight ??= runExclusive(() => withFeed(this.rate, () => this.experiment())).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+  protected override schedule(task: () => Promise<Measurement>): Promise<Measurement> {
+    return super.schedule(() => withFeed(this.rate, task));
   }
 
-  private async experiment(): Promise<Measurement> {
-    const w = this.words;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
+  protected async experiment(): Promise<Measurement> {
     this.notes.replaceChildren();
     this.renderTable(undefined, undefined);
-    try {
-      const poll = await this.measureLane('poll', 0);
-      this.renderTable(poll, undefined);
-      const ws = await this.measureLane('ws', 0.5);
-      this.progress.value = 1;
-      const mbps = (bytes: number, clients: number) => toMbps(bitsPerSecond(clients, this.rate, bytes), 'si');
-      const [k1, k10, k100] = CLIENTS;
-      const measurement: Measurement = {
-        pollOverheadBytes: poll.overhead,
-        pollHeaderBytes: poll.header,
-        wsOverheadBytes: ws.overhead,
-        payloadBytes: poll.payload,
-        wsConnectBytes: ws.connect,
-        pollMbps1k: mbps(poll.overhead, k1),
-        pollMbps10k: mbps(poll.overhead, k10),
-        pollMbps100k: mbps(poll.overhead, k100),
-        wsMbps1k: mbps(ws.overhead, k1),
-        wsMbps10k: mbps(ws.overhead, k10),
-        wsMbps100k: mbps(ws.overhead, k100),
-        ratio: poll.overhead / ws.overhead,
-      };
-      this.renderTable(poll, ws);
-      this.renderNotes(poll, ws);
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.done!;
-      publishMeasurement(this, measurement);
-      return measurement;
-    } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
-      throw err;
-    } finally {
-      this.button.disabled = false;
-    }
+    const poll = await this.measureLane('poll', 0);
+    this.renderTable(poll, undefined);
+    const ws = await this.measureLane('ws', 0.5);
+    this.progress.value = 1;
+    const mbps = (bytes: number, clients: number) => toMbps(bitsPerSecond(clients, this.rate, bytes), 'si');
+    const [k1, k10, k100] = CLIENTS;
+    const measurement: Measurement = {
+      pollOverheadBytes: poll.overhead,
+      pollHeaderBytes: poll.header,
+      wsOverheadBytes: ws.overhead,
+      payloadBytes: poll.payload,
+      wsConnectBytes: ws.connect,
+      pollMbps1k: mbps(poll.overhead, k1),
+      pollMbps10k: mbps(poll.overhead, k10),
+      pollMbps100k: mbps(poll.overhead, k100),
+      wsMbps1k: mbps(ws.overhead, k1),
+      wsMbps10k: mbps(ws.overhead, k10),
+      wsMbps100k: mbps(ws.overhead, k100),
+      ratio: poll.overhead / ws.overhead,
+    };
+    this.renderTable(poll, ws);
+    this.renderNotes(poll, ws);
+    return measurement;
   }
 
   // #region steady-state
@@ -185,24 +156,18 @@ export class ScaleProjectionElement extends HTMLElement implements Measurable {
    * over a few seconds of messages.
    */
   private async measureLane(lane: LaneId, progressFrom: number): Promise<LaneCost> {
-    this.status.textContent = this.words.running!.replace('{lane}', lane);
+    this.showStatus(this.words.running!.replace('{lane}', lane));
     const s0 = await stats();
     let requests = 0;
     let opens = 0;
-    let wake: (() => void) | undefined;
+    const waiter = new Waiter(STEP_TIMEOUT_MS, this.words.timeout!.replace('{s}', String(STEP_TIMEOUT_MS / 1000)));
     const transport = createTransport(lane, { since: s0.feed.head, epoch: s0.epoch }, { pollIntervalMs: POLL_INTERVAL_MS, longpollWaitMs: 25_000 });
     const onEvent = (event: TransportEvent) => {
       if (event.type === 'request') requests++;
       if (event.type === 'open') opens++;
-      wake?.();
+      waiter.wake();
     };
-    const nextOpen = async (after: number) => {
-      const deadline = performance.now() + STEP_TIMEOUT_MS;
-      while (opens <= after) {
-        if (performance.now() > deadline) throw new Error(`${this.words.timeout!.replace('{s}', String(STEP_TIMEOUT_MS / 1000))} ${lane}`);
-        await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 100); });
-      }
-    };
+    const nextOpen = (after: number) => waiter.until(lane, () => opens > after);
     transport.start(() => {}, onEvent);
     try {
       await nextOpen(0);

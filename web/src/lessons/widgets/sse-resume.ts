@@ -21,6 +21,7 @@ import { delay, type Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
+import { Waiter } from './waiter.ts';
 
 /** Messages to receive before the cut, and after the resume, before the run ends. */
 const BEFORE_CUT = 5;
@@ -71,48 +72,37 @@ export class SseResumeElement extends MeasuredWidget {
 
   protected async experiment(): Promise<Measurement> {
     const w = this.words;
-    const status = this.status!;
     this.seqs.replaceChildren();
     this.figures.replaceChildren();
     this.head.parentElement!.hidden = true;
     const counter = new LaneCounter();
     let opens = 0;
-    let wake: (() => void) | undefined;
-    const until = async (what: string, test: () => boolean) => {
-      const deadline = performance.now() + STEP_TIMEOUT_MS;
-      while (!test()) {
-        if (performance.now() > deadline) throw new Error(`${w.timeout} ${what}`);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 250);
-        });
-      }
-    };
+    const waiter = new Waiter(STEP_TIMEOUT_MS, w.timeout!);
     const before = await stats();
     const transport = sseTransport({ since: before.feed.head, epoch: before.epoch });
     const onEvent = (event: TransportEvent) => {
       if (event.type === 'epoch') counter.onEpoch(event.epoch, event.since);
       if (event.type === 'open') opens++;
-      wake?.();
+      waiter.wake();
     };
-    status.textContent = w.receiving!;
+    this.showStatus(w.receiving!);
     transport.start((message) => {
       counter.record(message);
       this.showSeq(message.seq);
-      wake?.();
+      waiter.wake();
     }, onEvent);
     try {
-      await until('messages', () => counter.received >= BEFORE_CUT);
-      status.textContent = w.cutting!;
+      await waiter.until('messages', () => counter.received >= BEFORE_CUT);
+      this.showStatus(w.cutting!);
       const cutAt = performance.now();
       this.markCut();
       await dropLane('sse');
-      status.textContent = w.waiting!;
-      await until('the reconnect', () => opens >= 2);
+      this.showStatus(w.waiting!);
+      await waiter.until('the reconnect', () => opens >= 2);
       const reconnectMs = performance.now() - cutAt;
-      status.textContent = w.resumed!;
+      this.showStatus(w.resumed!);
       const resumedWith = counter.received;
-      await until('messages after the reconnect', () => counter.received >= resumedWith + AFTER_RESUME);
+      await waiter.until('messages after the reconnect', () => counter.received >= resumedWith + AFTER_RESUME);
       transport.stop();
       await delay(0);
       const { exchange } = await fetchWire('sse');

@@ -24,9 +24,11 @@ import type { StatsSnapshot } from '../../../../src/api/stats.ts';
 import { encodeFrame, FrameDecoder, header, withContentLength, type Header, type StompFrame } from '../../../../src/stomp/frame.ts';
 import { frameHeaderLength } from '../../../../src/framing/ws-frame.ts';
 import { stats } from '../../api.ts';
-import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
+import { labUrl } from '../../inspectors/ui.ts';
+import type { Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 
 /** The sub-protocol the lab's /stomp endpoint speaks (src/stomp/server.ts). */
 const SUBPROTOCOL = 'v12.stomp';
@@ -74,13 +76,8 @@ interface Logged {
   bytes: Uint8Array;
 }
 
-export class StompSessionElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
-  private status!: HTMLElement;
+export class StompSessionElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private rows!: HTMLTableSectionElement;
   private figures!: HTMLElement;
   private note!: HTMLElement;
@@ -96,44 +93,26 @@ export class StompSessionElement extends HTMLElement implements Measurable {
     return Number.isInteger(n) && n >= 1 && n <= MAX_SENDS ? n : DEFAULT_SENDS;
   }
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
-    this.words = WORDS[pageLang()];
+  protected build(): void {
     const w = this.words;
-    this.classList.add('lesson-widget', 'stomp-session');
-    this.style.setProperty('--lane', 'var(--lane-ws)');
-    this.innerHTML = `
+    this.frame('stomp-session', 'var(--lane-ws)', `
       <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong>STOMP 1.2</strong> <code>/stomp</code> <span class="widget-settings"></span></p>
-      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+      ${controls()}
       <dl class="exchange-figures" data-field="figures"></dl>
       <p class="run-note" hidden></p>
-      <table class="run-figures stomp-session-log"><caption style="caption-side: bottom; text-align: left; color: var(--muted); font-size: 0.85rem">${w.frame}</caption><thead><tr><th scope="col">${w.n}</th><th scope="col">${w.dir}</th><th scope="col">${w.command}</th><th scope="col">${w.bytes}</th></tr></thead><tbody></tbody></table>`;
+      <table class="run-figures stomp-session-log"><caption style="caption-side: bottom; text-align: left; color: var(--muted); font-size: 0.85rem">${w.frame}</caption><thead><tr><th scope="col">${w.n}</th><th scope="col">${w.dir}</th><th scope="col">${w.command}</th><th scope="col">${w.bytes}</th></tr></thead><tbody></tbody></table>`);
     this.querySelector('.widget-settings')!.textContent =
       `${w.topic} ${this.destination} · ${w.body} “${this.body}” · ${w.sends} ${this.sends}`;
-    this.button = this.querySelector('[data-action="run"]')!;
     this.button.textContent = w.run!;
-    this.status = this.querySelector('[data-field="status"]')!;
     this.rows = this.querySelector('tbody')!;
     this.rows.parentElement!.hidden = true; // no empty table before the first run (on screen or on paper)
     this.figures = this.querySelector('[data-field="figures"]')!;
     this.note = this.querySelector('.run-note')!;
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
   }
 
-  run(): Promise<Measurement> {
-    this.inflight ??= runExclusive(() => this.experiment()).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
-  }
-
-  private async experiment(): Promise<Measurement> {
+  protected async experiment(): Promise<Measurement> {
     const w = this.words;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
-    this.status.textContent = w.running!;
+    this.showStatus(w.running!);
     this.rows.replaceChildren();
     this.figures.replaceChildren();
     this.note.hidden = true;
@@ -141,9 +120,7 @@ export class StompSessionElement extends HTMLElement implements Measurable {
     let socket: WebSocket | undefined;
     try {
       const s0 = await stats();
-      const url = new URL('/stomp', location.href);
-      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-      const ws = (socket = new WebSocket(url, [SUBPROTOCOL]));
+      const ws = (socket = new WebSocket(labUrl(location.href, '/stomp', true), [SUBPROTOCOL]));
       ws.binaryType = 'arraybuffer';
       const inbox = new Inbox(ws, (frame, bytes) => this.logFrame(log, 'in', frame.command, bytes));
       const send = (command: string, headers: Header[], body?: string) => {
@@ -194,18 +171,9 @@ export class StompSessionElement extends HTMLElement implements Measurable {
       // The page knows its own frames exactly: more on the server means another STOMP client.
       this.note.hidden = during <= pageWire * this.sends;
       this.note.textContent = w.shared!;
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.done!;
-      publishMeasurement(this, measurement);
       return measurement;
-    } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
-      throw err;
     } finally {
       if (socket && socket.readyState === WebSocket.OPEN) socket.close(1000, 'done');
-      this.button.disabled = false;
     }
   }
 
@@ -253,13 +221,7 @@ export class StompSessionElement extends HTMLElement implements Measurable {
       ['frames', w.frames!, formatNumber(m.frames ?? 0, 0)],
       ['sessionBytes', w.sessionBytes!, b(m.sessionBytes)],
     ];
-    this.figures.replaceChildren(...rows.map(([name, label, value]) => {
-      const div = document.createElement('div');
-      div.dataset.figure = name;
-      if (m[name] !== undefined) div.dataset.value = String(m[name]);
-      div.append(Object.assign(document.createElement('dt'), { textContent: label }), Object.assign(document.createElement('dd'), { textContent: value }));
-      return div;
-    }));
+    showFigures(this.figures, m, rows);
   }
 }
 

@@ -19,9 +19,12 @@ import { DEFAULTS } from '../../../../src/config.ts';
 import type { InspectedFrame } from '../../../../src/inspect/frames.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { labelFrameHeader } from '../../wire-bytes.ts';
-import { delay, publishMeasurement, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
-import { addProbeStyles } from './probe-style.ts';
+import { labUrl } from '../../inspectors/ui.ts';
+import { delay, type Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
+import { controls, MeasuredWidget } from './measured-widget.ts';
+import { addProbeStyles, setColumnHeads } from './probe-style.ts';
+import { Waiter } from './waiter.ts';
 
 /** The largest message the echo socket takes (the server closes with 1009 beyond). */
 const MAX_BYTES = DEFAULTS.inspectMaxMessageBytes;
@@ -76,13 +79,8 @@ function filler(bytes: number): string {
   return '0123456789'.repeat(Math.ceil(bytes / 10)).slice(0, bytes);
 }
 
-export class WsFrameProbeElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
-  private status!: HTMLElement;
+export class WsFrameProbeElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private table!: HTMLTableElement;
   private note!: HTMLElement;
   private details!: HTMLDetailsElement;
@@ -92,61 +90,45 @@ export class WsFrameProbeElement extends HTMLElement implements Measurable {
     return Number.isInteger(n) ? n : DEFAULT_BYTES;
   }
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
+  protected build(): void {
     addProbeStyles();
-    const w = (this.words = WORDS[pageLang()]);
+    const w = this.words;
     const n = formatNumber(this.bytes, 0);
-    this.classList.add('lesson-widget', 'ws-frame-probe');
-    this.style.setProperty('--lane', 'var(--lane-ws)');
-    this.innerHTML = `
+    this.frame('ws-frame-probe', 'var(--lane-ws)', `
       <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong></strong> <code>/inspect/echo</code> <span class="widget-settings"></span></p>
-      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
+      ${controls()}
       <table class="probe-table" hidden><thead><tr></tr></thead><tbody></tbody></table>
       <p class="probe-note" hidden></p>
-      <details class="probe-details" hidden><summary></summary><div></div></details>`;
+      <details class="probe-details" hidden><summary></summary><div></div></details>`);
     this.querySelector('strong')!.textContent = w.message!.replace('{n}', n);
     this.querySelector('.widget-settings')!.textContent = this.hasAttribute('deflate') ? w.deflate! : '';
-    this.button = this.querySelector('[data-action="run"]')!;
     this.button.textContent = w.run!.replace('{n}', n);
-    this.status = this.querySelector('[data-field="status"]')!;
     this.table = this.querySelector('table')!;
     this.note = this.querySelector('.probe-note')!;
     this.details = this.querySelector('details')!;
     this.details.querySelector('summary')!.textContent = w.bytesLabel!;
-    const head = this.table.tHead!.rows[0]!;
-    for (const label of [w.dir, w.header, w.headerBytes, w.payload, w.masked, w.compressed, w.frames]) {
-      head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: label }));
-    }
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
+    setColumnHeads(this.table, [w.dir!, w.header!, w.headerBytes!, w.payload!, w.masked!, w.compressed!, w.frames!]);
   }
 
-  run(): Promise<Measurement> {
-    this.inflight ??= this.probe().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+  /** It neither changes the feed nor uses a lane: it runs at once. */
+  protected override schedule(task: () => Promise<Measurement>): Promise<Measurement> {
+    return task();
   }
 
-  private async probe(): Promise<Measurement> {
+  protected async experiment(): Promise<Measurement> {
     const w = this.words;
     const bytes = this.bytes;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
-    this.status.textContent = w.running!;
+    this.showStatus(w.running!);
     let socket: WebSocket | undefined;
     try {
       if (bytes < 1 || bytes > MAX_BYTES) throw new Error(w.tooBig!.replace('{max}', formatNumber(MAX_BYTES, 0)));
-      const url = new URL(this.hasAttribute('deflate') ? '/inspect/echo?deflate=1' : '/inspect/echo', location.href);
-      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-      const ws = (socket = new WebSocket(url));
+      const path = this.hasAttribute('deflate') ? '/inspect/echo?deflate=1' : '/inspect/echo';
+      const ws = (socket = new WebSocket(labUrl(location.href, path, true)));
       const text = filler(bytes);
-      const events = inbox(ws);
-      const welcome = JSON.parse(await events.next(w.timeout!, (d) => d.startsWith('{"type":"welcome"'))) as Welcome;
+      const events = inbox(ws, w.timeout!);
+      const welcome = JSON.parse(await events.next((d) => d.startsWith('{"type":"welcome"'))) as Welcome;
       ws.send(text);
-      await events.next(w.timeout!, (d) => d === text);
+      await events.next((d) => d === text);
       const { client, server } = await this.capture(welcome.id);
       ws.close(1000, 'probed');
       const sum = (frames: InspectedFrame[], pick: (f: InspectedFrame) => number) => frames.reduce((s, f) => s + pick(f), 0);
@@ -160,18 +142,10 @@ export class WsFrameProbeElement extends HTMLElement implements Measurable {
         serverFrames: server.length,
       };
       this.render(client, server, welcome.deflate);
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.done!;
-      publishMeasurement(this, measurement);
       return measurement;
     } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
       socket?.close();
       throw err;
-    } finally {
-      this.button.disabled = false;
     }
   }
 
@@ -237,32 +211,31 @@ export class WsFrameProbeElement extends HTMLElement implements Measurable {
 }
 
 /** The socket's text messages in order, awaited one condition at a time. */
-function inbox(ws: WebSocket) {
+function inbox(ws: WebSocket, timeoutWords: string) {
   const received: string[] = [];
-  let wake: (() => void) | undefined;
+  const waiter = new Waiter(STEP_TIMEOUT_MS, timeoutWords);
   let closed: CloseEvent | undefined;
   ws.addEventListener('message', (e: MessageEvent) => {
     if (typeof e.data === 'string') received.push(e.data);
-    wake?.();
+    waiter.wake();
   });
   ws.addEventListener('close', (e) => {
     closed = e;
-    wake?.();
+    waiter.wake();
   });
   return {
-    async next(timeoutText: string, test: (data: string) => boolean): Promise<string> {
-      const deadline = performance.now() + STEP_TIMEOUT_MS;
-      for (;;) {
+    async next(test: (data: string) => boolean): Promise<string> {
+      let found = '';
+      await waiter.until(ws.url, () => {
         const i = received.findIndex(test);
-        if (i >= 0) return received.splice(0, i + 1).at(-1)!;
+        if (i >= 0) {
+          found = received.splice(0, i + 1).at(-1)!;
+          return true;
+        }
         if (closed) throw new Error(`closed ${closed.code} ${closed.reason}`.trim());
-        const left = deadline - performance.now();
-        if (left <= 0) throw new Error(`${timeoutText} ${ws.url}`);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, left);
-        });
-      }
+        return false;
+      });
+      return found;
     },
   };
 }

@@ -15,9 +15,12 @@
  */
 import { DEFAULTS } from '../../../../src/config.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
-import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
-import { formatNumber, pageLang } from '../i18n.ts';
-import { addProbeStyles } from './probe-style.ts';
+import { labUrl } from '../../inspectors/ui.ts';
+import type { Measurement } from '../measurable.ts';
+import { formatNumber } from '../i18n.ts';
+import { controls, MeasuredWidget } from './measured-widget.ts';
+import { addProbeStyles, setColumnHeads } from './probe-style.ts';
+import { Waiter } from './waiter.ts';
 
 const DEFAULT_BYTES = 1_000;
 /** `{"data":""}`: what the envelope adds around the data string. */
@@ -58,13 +61,8 @@ interface LogLine {
   detail: string;
 }
 
-export class WsLifecycleElement extends HTMLElement implements Measurable {
-  measurement: Measurement | undefined;
-  private inflight: Promise<Measurement> | undefined;
-  private built = false;
-  private words = WORDS.en;
-  private button!: HTMLButtonElement;
-  private status!: HTMLElement;
+export class WsLifecycleElement extends MeasuredWidget {
+  protected readonly dictionary = WORDS;
   private table!: HTMLTableElement;
 
   get bytes(): number {
@@ -72,43 +70,24 @@ export class WsLifecycleElement extends HTMLElement implements Measurable {
     return Number.isInteger(n) ? n : DEFAULT_BYTES;
   }
 
-  connectedCallback(): void {
-    if (this.built) return;
-    this.built = true;
+  protected build(): void {
     addProbeStyles();
-    const w = (this.words = WORDS[pageLang()]);
-    this.classList.add('lesson-widget', 'ws-lifecycle');
-    this.style.setProperty('--lane', 'var(--lane-ws)');
-    this.innerHTML = `
+    const w = this.words;
+    this.frame('ws-lifecycle', 'var(--lane-ws)', `
       <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong>new WebSocket()</strong> <code>/feed/ws</code> <span class="widget-settings"></span></p>
-      <p class="widget-controls"><button type="button" class="primary" data-action="run"></button> <span data-field="status" role="status"></span></p>
-      <table class="probe-table life-log" hidden><thead><tr></tr></thead><tbody></tbody></table>`;
+      ${controls()}
+      <table class="probe-table life-log" hidden><thead><tr></tr></thead><tbody></tbody></table>`);
     this.querySelector('.widget-settings')!.textContent = `send(): ${formatNumber(this.bytes, 0)} B`;
-    this.button = this.querySelector('[data-action="run"]')!;
     this.button.textContent = w.run!;
-    this.status = this.querySelector('[data-field="status"]')!;
     this.table = this.querySelector('table')!;
-    for (const label of [w.time, w.what, w.state, w.detail]) {
-      this.table.tHead!.rows[0]!.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: label }));
-    }
-    this.button.addEventListener('click', () => void this.run().catch(() => undefined));
-    this.dataset.state = 'idle';
+    setColumnHeads(this.table, [w.time!, w.what!, w.state!, w.detail!]);
   }
 
-  run(): Promise<Measurement> {
-    // One at a time with the other widgets that use the feed: its message would count in their runs.
-    this.inflight ??= runExclusive(() => this.lifecycle()).finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
-  }
-
-  private async lifecycle(): Promise<Measurement> {
+  // One run at a time with the other widgets (MeasuredWidget.schedule): the message it publishes would count in their runs.
+  protected async experiment(): Promise<Measurement> {
     const w = this.words;
     const bytes = this.bytes;
-    this.button.disabled = true;
-    this.dataset.state = 'running';
-    this.status.textContent = w.running!;
+    this.showStatus(w.running!);
     this.table.tBodies[0]!.replaceChildren();
     this.table.hidden = false;
     let ws: WebSocket | undefined;
@@ -121,10 +100,8 @@ export class WsLifecycleElement extends HTMLElement implements Measurable {
       const data = (tag + '.'.repeat(bytes)).slice(0, bytes - ENVELOPE_BYTES);
       const text = JSON.stringify({ data });
 
-      const url = new URL('/feed/ws', location.href);
-      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       const t0 = performance.now();
-      const socket = (ws = new WebSocket(url));
+      const socket = (ws = new WebSocket(labUrl(location.href, '/feed/ws', true)));
       const log = (kind: LogLine['kind'], what: string, detail: string) =>
         this.line({ at: performance.now() - t0, kind, what, state: socket.readyState, detail });
       log('call', 'new WebSocket(url)', w.created!);
@@ -137,12 +114,12 @@ export class WsLifecycleElement extends HTMLElement implements Measurable {
       let feedMessages = 0;
       let echoSeq = 0;
       let closeEvent: CloseEvent | undefined;
-      let wake: (() => void) | undefined;
+      const waiter = new Waiter(STEP_TIMEOUT_MS, w.timeout!);
       // Handlers first, before anything can arrive (the same rule as on the server).
       socket.onopen = () => {
         openAt = performance.now();
         log('event', 'onopen', w.opened!);
-        wake?.();
+        waiter.wake();
       };
       socket.onmessage = (event: MessageEvent<string>) => {
         messages++;
@@ -158,7 +135,7 @@ export class WsLifecycleElement extends HTMLElement implements Measurable {
         } else if (++feedMessages <= SHOWN_FEED_MESSAGES) {
           log('event', 'onmessage', `${w.feed}: ${event.data.length > 90 ? `${event.data.slice(0, 90)}…` : event.data}`);
         }
-        wake?.();
+        waiter.wake();
       };
       socket.onerror = () => {
         log('error', 'onerror', w.error!);
@@ -167,20 +144,13 @@ export class WsLifecycleElement extends HTMLElement implements Measurable {
         closeEvent = event;
         if (feedMessages > SHOWN_FEED_MESSAGES) log('event', 'onmessage …', w.more!.replace('{n}', String(feedMessages - SHOWN_FEED_MESSAGES)));
         log('close', 'onclose', w.closed!.replace('{code}', String(event.code)).replace('{reason}', event.reason).replace('{clean}', String(event.wasClean)));
-        wake?.();
+        waiter.wake();
       };
-      const until = async (what: string, test: () => boolean) => {
-        const deadline = performance.now() + STEP_TIMEOUT_MS;
-        while (!test()) {
-          if (closeEvent && what !== 'onclose') throw new Error(`closed ${closeEvent.code} ${closeEvent.reason}`.trim());
-          const left = deadline - performance.now();
-          if (left <= 0) throw new Error(`${w.timeout} ${what}`);
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, left);
-          });
-        }
-      };
+      const until = (what: string, test: () => boolean) => waiter.until(what, () => {
+        if (test()) return true;
+        if (closeEvent && what !== 'onclose') throw new Error(`closed ${closeEvent.code} ${closeEvent.reason}`.trim());
+        return false;
+      });
 
       await until('onopen', () => openAt > 0);
       await until('hello', () => helloAt > 0);
@@ -206,18 +176,10 @@ export class WsLifecycleElement extends HTMLElement implements Measurable {
         wasClean: closeEvent!.wasClean ? 1 : 0,
         messages,
       };
-      this.measurement = measurement;
-      this.dataset.state = 'done';
-      this.status.textContent = w.done!;
-      publishMeasurement(this, measurement);
       return measurement;
     } catch (err) {
-      this.dataset.state = 'error';
-      this.status.textContent = `${w.failed}: ${(err as Error).message}`;
       if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'stopped');
       throw err;
-    } finally {
-      this.button.disabled = false;
     }
   }
 
