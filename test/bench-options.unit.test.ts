@@ -26,7 +26,7 @@ describe('bench options', () => {
     expect(o).toMatchObject({
       durationMs: BENCH_DEFAULTS.durationMs, rate: 10, payloadBytes: 32, pollIntervalMs: 1000, longpollWaitMs: 25_000,
       url: undefined, format: 'table', wireAccounting: true, workers: undefined, progress: true,
-      projectClients: [1_000, 10_000, 100_000], projectRate: undefined, mbps: 'si', help: false,
+      projectClients: [1_000, 10_000, 100_000], projectRate: undefined, mbps: 'si', warmupMs: 12_000, help: false,
     });
   });
 
@@ -53,6 +53,7 @@ describe('bench options', () => {
     expect(parseDuration('3', 'duration', 0, 60_000)).toBe(3000);
     expect(parseBenchArgs(['--poll-interval', '250ms', '--longpoll-wait=0']).pollIntervalMs).toBe(250);
     expect(parseBenchArgs(['--longpoll-wait=0']).longpollWaitMs).toBe(0);
+    expect(parseBenchArgs(['--warmup', '0']).warmupMs).toBe(0);
   });
 
   it('output format: --json, --csv, --markdown or --format', () => {
@@ -95,6 +96,7 @@ describe('bench options', () => {
     [['--mbps', 'decimal'], /--mbps must be si or binary/],
     [['--format', 'xml'], /--format must be one of table, json, csv, markdown/],
     [['--headers', 'firefox'], /--headers must be node or browser/],
+    [['--warmup', '6m'], /--warmup must be between 0ms and 5m/],
     [['--json', '--csv'], /choose one output format/],
     [['--url', 'http://127.0.0.1:3000', '--no-wire-accounting'], /only works with the in-process server/],
     [['--clients'], /--clients needs a value/],

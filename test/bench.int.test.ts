@@ -149,7 +149,7 @@ describe('transport-lab bench', () => {
   }, RUN_TIMEOUT_MS);
 
   it('runs the in-process server with wire accounting off: no byte figures, CPU still measured', async () => {
-    const run = await bench(['--lanes', 'ws', '--clients', '2', '--duration', '200ms', '--no-wire-accounting', '--json']);
+    const run = await bench(['--lanes', 'ws', '--clients', '2', '--duration', '200ms', '--no-wire-accounting', '--warmup', '0', '--json']);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as BenchReport;
     expect(report.server).toMatchObject({ mode: 'in-process', wireAccounting: false });

@@ -37,7 +37,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo = { stdo
     const report = await runBench(options, {
       signal: abort.signal,
       command: ['transport-lab', 'bench', ...argv].join(' '),
-      ...(bar && { onProgress: (state) => bar.update(state) }),
+      ...(bar && { onProgress: (state) => bar.update(state), onWarmup: (ms) => bar.warmingUp(ms) }),
     });
     bar?.clear();
     io.stdout.write(formatReport(report, options.format));

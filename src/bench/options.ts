@@ -27,6 +27,12 @@ export const BENCH_DEFAULTS = {
   longpollWaitMs: DEFAULTS.longpollWaitMs,
   projectClients: [1_000, 10_000, 100_000],
   mbps: 'si' as MbpsUnit,
+  /**
+   * How long after start-up the server idles before the first lane: V8 runs a
+   * memory-reducing GC on each isolate (main thread and tsx's loader thread) some
+   * 8-10 s after start-up, and the first lane should not be charged for it.
+   */
+  warmupMs: 12_000,
 } as const;
 
 export const BENCH_LIMITS = {
@@ -42,6 +48,7 @@ export const BENCH_LIMITS = {
   /** Client processes. More than the machine has cores only adds contention. */
   maxWorkers: 64,
   maxProjectClients: 1_000_000_000,
+  maxWarmupMs: 5 * 60_000,
 } as const;
 
 export interface BenchOptions {
@@ -66,6 +73,8 @@ export interface BenchOptions {
   /** Message rate for the projection; undefined = the run's `rate`. */
   projectRate: number | undefined;
   mbps: MbpsUnit;
+  /** Idle time after start-up before the first lane is measured (BENCH_DEFAULTS.warmupMs). */
+  warmupMs: number;
   /** Request headers the clients send: a Node client's, or Chromium's. */
   headers: HeaderStyle;
   help: boolean;
@@ -94,6 +103,8 @@ Options:
   --headers <node|browser>
                           request headers the clients send: a Node client's few (default), or
                           the ones Chromium 156 sends for fetch, EventSource and WebSocket
+  --warmup <time>         let the in-process server settle this long after start-up before the
+                          first lane (default ${BENCH_DEFAULTS.warmupMs / 1000}s: V8 runs a clean-up GC some 8-10 s after start)
   --no-wire-accounting    run the in-process server with byte counting off, to measure
                           what counting costs (not possible with --url; byte figures are then empty)
   --project <list>        client counts for the projection (default ${BENCH_DEFAULTS.projectClients.join(',')})
@@ -114,7 +125,7 @@ Example: transport-lab bench --clients 100 --duration 20s
 
 const FLAGS_WITH_VALUE = new Set([
   'lanes', 'clients', 'duration', 'rate', 'payload', 'poll-interval', 'longpoll-wait',
-  'url', 'workers', 'project', 'project-rate', 'mbps', 'format', 'headers',
+  'url', 'workers', 'project', 'project-rate', 'mbps', 'format', 'headers', 'warmup',
 ]);
 const BOOLEAN_FLAGS = new Set(['json', 'csv', 'markdown', 'no-wire-accounting', 'no-progress', 'help']);
 
@@ -135,6 +146,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     projectClients: [...BENCH_DEFAULTS.projectClients],
     projectRate: undefined,
     mbps: BENCH_DEFAULTS.mbps,
+    warmupMs: BENCH_DEFAULTS.warmupMs,
     headers: 'node',
     help: false,
   };
@@ -191,6 +203,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         if (!(MBPS_UNITS as readonly string[]).includes(value)) fail(`--mbps must be ${MBPS_UNITS.join(' or ')}, got "${value}"`);
         out.mbps = value as MbpsUnit;
         break;
+      case 'warmup': out.warmupMs = parseDuration(value, name, 0, BENCH_LIMITS.maxWarmupMs); break;
       case 'headers':
         if (!(HEADER_STYLES as readonly string[]).includes(value)) fail(`--headers must be ${HEADER_STYLES.join(' or ')}, got "${value}"`);
         out.headers = value as HeaderStyle;

@@ -20,6 +20,11 @@ export class ProgressBar {
     this.drawn = true;
   }
 
+  warmingUp(remainingMs: number): void {
+    this.stream.write(`\r\x1b[2Kletting the server settle before the first lane: ${(remainingMs / 1000).toFixed(1)} s`);
+    this.drawn = true;
+  }
+
   clear(): void {
     if (this.drawn) this.stream.write('\r\x1b[2K');
     this.drawn = false;

@@ -48,6 +48,8 @@ export interface ProgressState {
 
 export interface RunHooks {
   onProgress?: (state: ProgressState) => void;
+  /** Called while the in-process server settles before the first lane, with the ms left. */
+  onWarmup?: (remainingMs: number) => void;
   signal?: AbortSignal;
   command?: string;
 }
@@ -84,6 +86,9 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
     if (options.url) restore = { rate: first.feed.rate, payloadBytes: first.feed.payloadBytes, running: first.feed.running };
     await api.feed({ rate: options.rate, payloadBytes: options.payloadBytes, running: false });
 
+    // One-time start-up costs (a memory-reducing GC on each V8 isolate some seconds in)
+    // belong to no lane: let an in-process server settle first. A server at --url has.
+    if (!options.url) await settle(options.warmupMs, hooks);
     const pool = new ClientPool(processes);
     const onAbort = () => pool.kill();
     hooks.signal?.addEventListener('abort', onAbort);
@@ -278,6 +283,16 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
     otherCpuPercent: Math.max(0, machineCpuPercent - clientCpuPercent - (serverHere ? cost.cpuPercent : 0)),
     drained,
   };
+}
+
+/** Wait until the process has been up `warmupMs`, showing it as the first lane's `warming up` phase. */
+async function settle(warmupMs: number, hooks: RunHooks): Promise<void> {
+  const remaining = () => warmupMs - process.uptime() * 1000;
+  while (remaining() > 0) {
+    hooks.signal?.throwIfAborted();
+    hooks.onWarmup?.(Math.max(0, remaining()));
+    await sleep(Math.min(TICK_MS, remaining()));
+  }
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
