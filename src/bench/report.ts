@@ -90,6 +90,8 @@ export interface BenchReport {
     longpollWaitMs: number;
     /** Request headers the clients sent (clients/headers.ts). */
     headers: HeaderStyle;
+    /** How long the in-process server settled before the first lane (0 with --url). */
+    warmupMs: number;
     processes: number;
   };
   lanes: LaneReport[];

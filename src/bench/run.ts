@@ -134,6 +134,7 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
         pollIntervalMs: options.pollIntervalMs,
         longpollWaitMs: options.longpollWaitMs,
         headers: options.headers,
+        warmupMs: options.url ? 0 : options.warmupMs,
         processes,
       },
       lanes,
