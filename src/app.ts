@@ -33,6 +33,7 @@ import { wsLane } from './transports/ws.ts';
 import { statsApi } from './api/stats.ts';
 import { controlApi } from './api/control.ts';
 import { chatPlugin } from './chat/plugin.ts';
+import type { ChatLimits } from './chat/limits.ts';
 import { stompPlugin } from './stomp/server.ts';
 import { lessonsPlugin } from './lessons/plugin.ts';
 
@@ -49,12 +50,14 @@ export interface BuildOptions extends Partial<LabOptions> {
   wireAccounting?: boolean;
   /** Origins allowed to open WebSockets when the Origin allowlist is on, besides the lab's own. */
   allowedOrigins?: string[];
+  /** Overrides of the chat's limits (src/chat/limits.ts), checked at start-up. */
+  chatLimits?: Partial<ChatLimits>;
 }
 
 export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstance> {
   const {
     fastify: fastifyOptions, startFeed = true, serveWeb = true, wireAccounting = true,
-    allowedOrigins = [], ...partial
+    allowedOrigins = [], chatLimits, ...partial
   } = build;
   const options = resolveOptions(partial);
   // Shutdown ends streams and closes WebSockets itself (preClose below); what is
@@ -153,7 +156,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await app.register(wsLane);
   await app.register(statsApi);
   await app.register(controlApi);
-  await app.register(chatPlugin);
+  await app.register(chatPlugin, { limits: chatLimits });
   await app.register(stompPlugin);
   await app.register(switchesApi);
   await app.register(playgroundApi);
