@@ -78,7 +78,7 @@ interface SocketState {
   reqIn: number;
   reqBody: number | undefined;
   reqHeadCounted: boolean;
-  rebuiltHeadBytes: number;
+  req: IncomingMessage | undefined;
   exchange: Exchange | undefined;
 }
 
@@ -107,7 +107,7 @@ export class WireMeter {
     server.on('connection', (socket: Tracked) => {
       socket[kState] = {
         name: 'other', inMark: 0, outMark: 0, names: new Set(), res: undefined, resHeadCounted: true,
-        reqIn: 0, reqBody: undefined, reqHeadCounted: true, rebuiltHeadBytes: 0, exchange: undefined,
+        reqIn: 0, reqBody: undefined, reqHeadCounted: true, req: undefined, exchange: undefined,
       };
       this.sockets.add(socket);
       socket.once('close', () => {
@@ -137,10 +137,10 @@ export class WireMeter {
     st.reqHeadCounted = false;
     const length = req.headers['content-length'];
     st.reqBody = req.headers['transfer-encoding'] ? undefined : length ? Number(length) : 0;
-    const requestHead = rebuildHead(req);
-    st.rebuiltHeadBytes = Buffer.byteLength(requestHead, 'latin1');
+    st.req = req;
+    // The head text is rebuilt only when someone looks at the wire view (not on every request).
     st.exchange = isLaneId(name)
-      ? { at: Date.now(), requestHead, requestHeadExact: false, requestHeadBytes: 0, responseHead: '', responseHeadBytes: 0, frames: [] }
+      ? withRequest({ at: Date.now(), requestHead: '', requestHeadExact: false, requestHeadBytes: 0, responseHead: '', responseHeadBytes: 0, frames: [] }, req)
       : undefined;
     if (st.exchange) this.exchanges.set(name as LaneId, st.exchange);
     this.settle(socket);
@@ -230,7 +230,13 @@ export class WireMeter {
   /** The lane's last answered exchange (or the newest, when none was answered yet). */
   exchange(lane: LaneId): Exchange | undefined {
     for (const socket of this.sockets) this.settle(socket);
-    return this.answered.get(lane) ?? this.exchanges.get(lane);
+    const ex = this.answered.get(lane) ?? this.exchanges.get(lane);
+    const req = ex && (ex as RequestOf)[kRequest];
+    if (ex && req && ex.requestHead === '') {
+      ex.requestHead = rebuildHead(req);
+      ex.requestHeadExact = Buffer.byteLength(ex.requestHead, 'latin1') === ex.requestHeadBytes;
+    }
+    return ex;
   }
 
   /** Zero every counter. Open sockets keep flowing and count from here on. */
@@ -286,7 +292,7 @@ export class WireMeter {
     if (!st.reqHeadCounted && res?.writableFinished) {
       // The body has been read in full by now: the head is what remains. A chunked
       // request body has no declared size, so fall back to the rebuilt head there.
-      this.countRequestHead(st, st.reqBody !== undefined ? st.reqIn - st.reqBody : st.rebuiltHeadBytes);
+      this.countRequestHead(st, st.reqBody !== undefined ? st.reqIn - st.reqBody : Buffer.byteLength(rebuildHead(st.req!), 'latin1'));
     }
   }
 
@@ -297,10 +303,17 @@ export class WireMeter {
   }
 
   private noteRequestHead(st: SocketState, bytes: number): void {
-    const ex = st.exchange!;
-    ex.requestHeadBytes = bytes;
-    ex.requestHeadExact = Buffer.byteLength(ex.requestHead, 'latin1') === bytes;
+    st.exchange!.requestHeadBytes = bytes;
   }
+}
+
+const kRequest = Symbol('request');
+type RequestOf = Exchange & { [kRequest]?: IncomingMessage };
+
+/** Keep the request beside an exchange (not serialised) until its head is asked for. */
+function withRequest(ex: Exchange, req: IncomingMessage): Exchange {
+  Object.defineProperty(ex, kRequest, { value: req, enumerable: false });
+  return ex;
 }
 
 /** The request head as the parser saw it, rebuilt line by line ("Name: value" with one space). */
