@@ -36,5 +36,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Which traffic name this route's bytes are counted under (lanes use their lane id). */
     traffic?: TrafficName;
+    /**
+     * 'teacher': only the teacher may call this route (state-changing endpoints, the
+     * class view). Enforced in one place by the access hook (src/security/).
+     */
+    access?: 'teacher';
   }
 }
