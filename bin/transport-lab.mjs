@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// The installed command. The sources are TypeScript run as they are: register
-// tsx's loader first, then hand over to src/cli.ts.
-import { register } from 'tsx/esm/api';
-
-register();
-const { run } = await import('../src/cli.ts');
-await run(process.argv.slice(2));
+// The installed command runs the compiled JavaScript in dist/, which
+// `npm install` builds (the `prepare` script; `npm run build:server` by hand).
+let cli;
+try {
+  cli = await import('../dist/cli.js');
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/cli.js')) throw err;
+  process.stderr.write('transport-lab: the compiled server is missing (dist/); run `npm run build:server` in the package first\n');
+  process.exit(1);
+}
+await cli.run(process.argv.slice(2));

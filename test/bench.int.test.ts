@@ -1,7 +1,7 @@
 /**
- * The bench end to end: the installed command (bin/transport-lab.mjs) run as a
- * child process against a real lab on port 0, a few clients per lane for a
- * fraction of a second. Its JSON must have the documented shape, and its byte
+ * The bench end to end: the command (src/cli.ts, run from the sources through
+ * tsx; test/dist.int.test.ts runs the built one) as a child process against a
+ * real lab on port 0, a few clients per lane for a fraction of a second. Its JSON must have the documented shape, and its byte
  * figures must be exactly what the lab's own /api/stats counted for the run.
  */
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ import type { StatsSnapshot } from '../src/api/stats.ts';
 import type { BenchReport } from '../src/bench/report.ts';
 import { LANE_IDS } from '../src/lanes.ts';
 
-const BIN = fileURLToPath(new URL('../bin/transport-lab.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 /** A bound on each run, far above what it needs (about 1.5 s per lane). */
 const RUN_TIMEOUT_MS = 45_000;
 
@@ -22,7 +22,7 @@ interface Exit { code: number | null; stdout: string; stderr: string }
 
 function bench(args: string[]): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });

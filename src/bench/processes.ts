@@ -10,7 +10,12 @@ import { Histogram } from './histogram.ts';
 import { BenchError } from './errors.ts';
 import type { ClientSettings, FromWorker, ToWorker, WorkerCounts } from './protocol.ts';
 
-const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.mjs', import.meta.url));
+/**
+ * What a client process runs. Built (dist/bench/processes.js), the compiled worker
+ * itself; from the sources (tests, `npm run dev`), a small .mjs that registers tsx
+ * first, since a forked process does not inherit the parent's loader.
+ */
+const WORKER_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.js') ? './worker.js' : './worker-entry.mjs', import.meta.url));
 
 /** How long client processes may take to connect their clients: a base, plus this per client. */
 export const CONNECT_TIMEOUT_BASE_MS = 30_000;
