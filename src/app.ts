@@ -73,7 +73,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
 
   const feed = new Feed(options.feedCapacity);
   const producer = new Producer(feed, { rate: options.feedRate, payloadBytes: options.feedPayloadBytes });
-  const meter = new WireMeter(options.wireFramesKept);
+  const meter = new WireMeter(options.wireFramesKept, options.maxPageViews);
   const tickMs = Math.max(5, Math.min(1000, options.heartbeatMs / 2, options.wsPingMs / 2));
   const held = new HeldConnections(options.maxHeldPerLane, tickMs);
   const chaos = new Chaos();
@@ -143,7 +143,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   app.websocketServer.on('connection', (ws, req) => {
     if (wireAccounting && laneOfPath(req.url) === 'ws' && !isPlaygroundSocket(req.socket)) {
       meter.watchFrames(req);
-      ws.on('message', (data: Buffer) => meter.received('ws', data.length));
+      ws.on('message', (data: Buffer) => meter.received('ws', data.length, req.socket));
     }
   });
   // Origin allowlist, version check, refused upgrades and CORS, before any route.

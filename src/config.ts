@@ -65,6 +65,8 @@ export const DEFAULTS = {
   timelineKept: 200,
   /** How many recent WebSocket frame headers the wire view keeps per lane. */
   wireFramesKept: 8,
+  /** Pages (browser tabs, `?page=`) whose own lane counters the meter keeps; the longest quiet is dropped beyond. */
+  maxPageViews: 1_000,
 } as const;
 
 export type LabOptions = { -readonly [K in keyof typeof DEFAULTS]: number };
@@ -92,7 +94,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs',
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
-    'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
+    'maxPageViews', 'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
   ];
   for (const key of positive) {
     if (out[key] <= 0) throw new LabConfigError(`option "${key}" must be > 0`);

@@ -21,6 +21,7 @@ export const ERRORS = {
   LAB_ERR_ORIGIN_REFUSED: { status: 403, close: 1008, message: 'this Origin may not open a WebSocket here (Origin allowlist is on)' },
   LAB_ERR_WS_VERSION: { status: 426, close: 1002, message: 'only Sec-WebSocket-Version: 13 is supported (RFC 6455 §4.4)' },
   LAB_ERR_PLAYGROUND_TARGET: { status: 400, close: 1008, message: 'the playground only sends `GET <a WebSocket endpoint of this lab> HTTP/1.1`' },
+  LAB_ERR_PAGE_INVALID: { status: 400, close: 1008, message: '`page` must be 1-64 letters, digits, "-" or "_"' },
   LAB_ERR_SHUTDOWN: { status: 503, close: 1001, message: 'server is shutting down' },
   LAB_ERR_INTERNAL: { status: 500, close: 1011, message: 'internal error' },
 } as const;

@@ -78,8 +78,10 @@ function everyLane(page: Page, test: string, arg?: unknown, timeout = 15_000) {
   }, { test, arg }, { timeout });
 }
 
-async function fetchStats(lab: WebLab): Promise<StatsSnapshot> {
-  return (await fetch(`${lab.url}api/stats`)).json() as Promise<StatsSnapshot>;
+/** The server's view of this page's own connections (the page tags its lanes with its page id). */
+async function fetchStats(lab: WebLab, page: Page): Promise<StatsSnapshot> {
+  const id = await page.evaluate(() => document.documentElement.dataset.page);
+  return (await fetch(`${lab.url}api/stats?page=${id}`)).json() as Promise<StatsSnapshot>;
 }
 
 /** The page's server numbers and the ones derived from them, as a plain table to compare. */
@@ -183,7 +185,7 @@ describe('dashboard in Chromium', () => {
     const responseHead = page.locator('#wire [data-part="response-head"]');
     await responseHead.waitFor({ state: 'attached' });
     expect(await responseHead.textContent()).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r?\n/);
-    expect(await page.locator('#wire [data-part="request-head"]').textContent()).toMatch(/^GET \/feed\/ws\?since=\d+ HTTP\/1\.1\r?\n[\s\S]*Upgrade: websocket\r?\n/i);
+    expect(await page.locator('#wire [data-part="request-head"]').textContent()).toMatch(/^GET \/feed\/ws\?since=\d+&page=[0-9a-f]{16} HTTP\/1\.1\r?\n[\s\S]*Upgrade: websocket\r?\n/i);
     await expect.poll(() => page.locator('#wire [data-part="request"] .check .ok').count()).toBe(1); // every line's bytes add up
     const frame = page.locator('#wire [data-part="frames"] .frame[data-dir="out"]').last();
     expect(await frame.locator('[data-part="frame-hex"]').textContent()).toMatch(/^81 [0-7][0-9a-f]$/); // FIN + text, unmasked, < 126 B
@@ -219,12 +221,12 @@ describe('dashboard in Chromium', () => {
 
     // Now the page's byte counters must be exactly the server's, snapshot for snapshot.
     let shown = await readLanes(page);
-    let server = await fetchStats(lab);
+    let server = await fetchStats(lab, page);
     for (let attempt = 0; attempt < 20 && JSON.stringify(serverTable(shown)) !== JSON.stringify(snapshotTable(server)); attempt++) {
       // Something was still settling (a closing handshake): wait for the page's next snapshot.
       await page.waitForFunction((at) => document.querySelector<HTMLElement>('.lane-card')?.dataset.snapshotAt !== at, shown.poll.snapshotAt);
       shown = await readLanes(page);
-      server = await fetchStats(lab);
+      server = await fetchStats(lab, page);
     }
     expect(serverTable(shown)).toEqual(snapshotTable(server));
     for (const lane of LANE_IDS) {
@@ -263,6 +265,10 @@ describe('dashboard in Chromium', () => {
 
     // Every lane reads the new feed from its start (since=0), so nothing published after the restart is lost.
     await everyLane(page, `card.dataset.epoch === arg && card.dataset.startSeq === '0' && card.dataset.state === 'open'`, newEpoch, 30_000);
+    // The page says so, and its new run compares with the new server from a clean baseline.
+    await page.waitForSelector(`[data-field="notice"][data-epoch="${newEpoch}"]:not([hidden])`);
+    await everyLane(page, `card.dataset.state === 'open' && stat(card, 'browser.received') >= 3 && ` +
+      `['requests', 'messages'].every((row) => card.querySelector('[data-agreement="' + row + '"]').dataset.status === 'agree')`);
     const head = lab.app.lab.feed.head;
     await page.waitForFunction((h) => Number(document.querySelector<HTMLElement>('[data-field="feed"]')?.textContent?.match(/seq (\d+)/)?.[1]) > h + 5, head);
     const lanes = await readLanes(page);
@@ -370,5 +376,52 @@ describe('dashboard in Chromium', () => {
     await lab.app.inject({ method: 'POST', url: '/api/feed', payload: { rate: FEED_RATE } });
     expect(errors).toEqual([]);
     await page.close();
+  }, 60_000);
+
+  it('regression: a second dashboard opening turned the first one red (it reset the server for everyone)', async () => {
+    await lab.app.inject({ method: 'POST', url: '/api/feed', payload: { rate: FEED_RATE, running: true } });
+    const browser = await chromium();
+    const first = await browser.newPage({ width: 1280, height: 720 });
+    const errors = collectPageErrors(first);
+    await first.goto(lab.url);
+    await pageReady(first);
+    await everyLane(first, `card.dataset.state === 'open' && stat(card, 'browser.received') >= 3 && ` +
+      `['requests', 'messages'].every((row) => card.querySelector('[data-agreement="' + row + '"]').dataset.status === 'agree')`);
+    // From here on, remember any cell of the first page that turns red.
+    await first.evaluate(() => {
+      const seen: string[] = ((window as unknown as { disagreements: string[] }).disagreements = []);
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const el = r.target as HTMLElement;
+          if (el.dataset.status === 'disagree') seen.push(`${el.closest<HTMLElement>('.lane-card')?.dataset.lane} ${el.dataset.agreement}`);
+        }
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+    });
+    const globalBefore = await (await fetch(`${lab.url}api/stats`)).json() as StatsSnapshot;
+
+    // A second dashboard opens, runs its own five lanes on the same lab, and pushes its Reset.
+    const second = await browser.newPage({ width: 1280, height: 720 });
+    await second.goto(lab.url);
+    await pageReady(second);
+    await everyLane(second, `card.dataset.state === 'open' && stat(card, 'browser.received') >= 3`);
+    await second.click('[data-action="reset"]');
+    await second.waitForSelector('[data-field="message"]:text("every lane reconnected")');
+    await everyLane(second, `card.dataset.state === 'open' && stat(card, 'browser.received') >= 3`);
+
+    // The server's counters were never zeroed, the two pages have their own ids, and the first
+    // page still agrees with the server's view of its own connections, snapshot for snapshot.
+    const globalAfter = await (await fetch(`${lab.url}api/stats`)).json() as StatsSnapshot;
+    for (const lane of LANE_IDS) expect(globalAfter.lanes[lane].requests, lane).toBeGreaterThan(globalBefore.lanes[lane].requests);
+    expect(await first.evaluate(() => document.documentElement.dataset.page)).not.toBe(await second.evaluate(() => document.documentElement.dataset.page));
+    await everyLane(first, `['requests', 'messages'].every((row) => card.querySelector('[data-agreement="' + row + '"]').dataset.status === 'agree')`);
+    expect(await first.evaluate(() => (window as unknown as { disagreements: string[] }).disagreements)).toEqual([]);
+    const lanes = await readLanes(first);
+    for (const lane of LANE_IDS) {
+      expect(lanes[lane].browser.requests, lane).toBe(lanes[lane].server.requests);
+      expect(lanes[lane].browser.received, lane).toBe(lanes[lane].server.messages);
+    }
+    expect(errors).toEqual([]);
+    await second.close();
+    await first.close();
   }, 60_000);
 });

@@ -2,16 +2,23 @@
  * What the lab measured: GET /api/stats, GET /api/wire/:lane, and the push
  * channel /api/live (a WebSocket, so it never takes one of the browser's six
  * HTTP/1.1 connections from the lanes). Counted under `api`, never in a lane.
+ * With `?page=<id>` both answer one page's view: the lanes as that page's own
+ * connections used them (see the wire meter), so each tab's numbers are its own.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { LANE_IDS, OTHER_NAMES, isLaneId, type LaneId, type OtherName } from '../lanes.ts';
 import type { Lab } from '../lab.ts';
-import type { Counters } from '../wire/meter.ts';
+import { PAGE_ID_PATTERN, type Counters } from '../wire/meter.ts';
 import { LabError } from '../errors.ts';
 import { switchesSnapshot } from './switches.ts';
 
 export interface StatsSnapshot {
+  /**
+   * Set when the snapshot is one page's view (`?page=<id>`): `lanes` then holds only
+   * the traffic of that page's own connections; `other` and `totals` stay server-wide.
+   */
+  page?: string;
   epoch: string;
   at: number;
   uptimeMs: number;
@@ -28,10 +35,16 @@ export interface StatsSnapshot {
   process: { pid: number; cpuUserUs: number; cpuSystemUs: number; rssBytes: number; heapUsedBytes: number };
 }
 
-export function snapshot(lab: Lab): StatsSnapshot {
+export function snapshot(lab: Lab, page?: string): StatsSnapshot {
   const counters = lab.meter.snapshot();
   const lanes = {} as StatsSnapshot['lanes'];
-  for (const id of LANE_IDS) lanes[id] = { ...counters[id], held: lab.held.count(id) };
+  if (page === undefined) {
+    for (const id of LANE_IDS) lanes[id] = { ...counters[id], held: lab.held.count(id) };
+  } else {
+    // A page's view: its own sockets; `held` is its sockets whose latest request was the lane.
+    const own = lab.meter.pageSnapshot(page);
+    for (const id of LANE_IDS) lanes[id] = { ...own[id], held: own[id].open };
+  }
   const other = {} as StatsSnapshot['other'];
   for (const name of OTHER_NAMES) other[name] = counters[name];
   let bytesIn = 0;
@@ -42,6 +55,7 @@ export function snapshot(lab: Lab): StatsSnapshot {
   }
   const { feed, producer } = lab;
   return {
+    ...(page !== undefined && { page }),
     epoch: feed.epoch,
     at: Date.now(),
     uptimeMs: Date.now() - lab.startedAt,
@@ -63,10 +77,21 @@ function processInfo(): StatsSnapshot['process'] {
   return { pid: process.pid, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed };
 }
 
-export async function statsApi(app: FastifyInstance): Promise<void> {
+/** `?page=` of a stats request: undefined when absent, refused when it is not a page id. */
+export function pageParam(query: { page?: unknown }): string | undefined {
+  const { page } = query;
+  if (page === undefined) return undefined;
+  if (typeof page !== 'string' || !PAGE_ID_PATTERN.test(page)) throw new LabError('LAB_ERR_PAGE_INVALID');
+  return page;
+}
+
+/** Something else that listens on /api/live sockets (the class registry: students join over it). */
+export type LiveJoiner = (socket: WebSocket, request: FastifyRequest) => void;
+
+export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoiner } = {}): Promise<void> {
   const config = { traffic: 'api' as const };
 
-  app.get('/api/stats', { config }, async () => snapshot(app.lab));
+  app.get<{ Querystring: { page?: string } }>('/api/stats', { config }, async (request) => snapshot(app.lab, pageParam(request.query)));
 
   app.get<{ Params: { lane: string } }>('/api/wire/:lane', { config }, async (request) => {
     const { lane } = request.params;
@@ -74,16 +99,29 @@ export async function statsApi(app: FastifyInstance): Promise<void> {
     return { lane, exchange: app.lab.meter.exchange(lane) ?? null };
   });
 
-  // One timer and one JSON string per tick, however many dashboards listen.
-  const listeners = new Set<WebSocket>();
+  // One timer, and one JSON string per tick and per page view, however many dashboards listen.
+  const listeners = new Map<WebSocket, string | undefined>();
   let timer: NodeJS.Timeout | undefined;
   const push = () => {
-    const json = JSON.stringify(snapshot(app.lab));
-    for (const ws of listeners) ws.send(json);
+    const json = new Map<string | undefined, string>();
+    for (const [ws, page] of listeners) {
+      let text = json.get(page);
+      if (text === undefined) json.set(page, (text = JSON.stringify(snapshot(app.lab, page))));
+      ws.send(text);
+    }
   };
-  app.get('/api/live', { websocket: true, config }, (socket: WebSocket) => {
-    listeners.add(socket);
-    socket.send(JSON.stringify(snapshot(app.lab)));
+  app.get<{ Querystring: { page?: string } }>('/api/live', { websocket: true, config }, (socket: WebSocket, request) => {
+    let page: string | undefined;
+    try {
+      page = pageParam(request.query);
+    } catch (err) {
+      const refusal = err as LabError;
+      socket.close(refusal.closeCode, refusal.closeReason());
+      return;
+    }
+    listeners.set(socket, page);
+    socket.send(JSON.stringify(snapshot(app.lab, page)));
+    options.onLive?.(socket, request);
     if (!timer) timer = setInterval(push, app.lab.options.statsPushMs);
     socket.on('close', () => {
       listeners.delete(socket);

@@ -19,6 +19,11 @@
  *
  * The transports never count bytes: they only label their routes
  * (`config.traffic`) and say which messages they delivered.
+ *
+ * Per page: a browser tab tags its lane requests and handshakes with `?page=<id>`.
+ * Every lane byte and count is then also settled to that page's own counters, so
+ * each tab compares its counts with the server's view of its own connections,
+ * whatever other tabs, devices or benches do on the same lane at the same time.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -69,6 +74,10 @@ type Raw = Omit<Counters, 'headerBytes' | 'framingBytes' | 'open'>;
 
 interface SocketState {
   name: TrafficName;
+  /** The page that sent the current request (its `?page=`), if it said. */
+  page: string | undefined;
+  /** `${page} ${name}` pairs this socket has carried, for the page's `connections`. */
+  pageNames: Set<string>;
   inMark: number;
   outMark: number;
   names: Set<TrafficName>;
@@ -87,6 +96,18 @@ const zero = (): Raw => ({
   payloadBytes: 0, bytesIn: 0, bytesOut: 0, messages: 0,
 });
 
+/** A page id: what `?page=` may carry (anything else is not counted per page). */
+export const PAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The `page` query parameter of a request URL, when it is a valid page id. */
+export function pageOfUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const q = url.indexOf('?');
+  if (q === -1 || url.indexOf('page=', q) === -1) return undefined; // the common case, without parsing
+  const page = new URLSearchParams(url.slice(q + 1)).get('page') ?? undefined;
+  return page !== undefined && PAGE_ID_PATTERN.test(page) ? page : undefined;
+}
+
 const kState = Symbol('wireState');
 type Tracked = Socket & { [kState]?: SocketState };
 
@@ -97,8 +118,10 @@ export class WireMeter {
   /** The newest exchange whose response head went out (a long poll's newest is usually still held). */
   private readonly answered = new Map<LaneId, Exchange>();
   private readonly watchedWs = new WeakSet<Socket>();
+  /** Lane counters per page id; oldest-used first, so the least recently active page is dropped at the cap. */
+  private readonly pages = new Map<string, Map<LaneId, Raw>>();
 
-  constructor(private readonly framesKept = 8) {
+  constructor(private readonly framesKept = 8, private readonly maxPages = 1_000) {
     for (const name of [...LANE_IDS, ...OTHER_NAMES]) this.counters.set(name, zero());
   }
 
@@ -106,7 +129,7 @@ export class WireMeter {
   attach(server: Server): void {
     server.on('connection', (socket: Tracked) => {
       socket[kState] = {
-        name: 'other', inMark: 0, outMark: 0, names: new Set(), res: undefined, resHeadCounted: true,
+        name: 'other', page: undefined, pageNames: new Set(), inMark: 0, outMark: 0, names: new Set(), res: undefined, resHeadCounted: true,
         reqIn: 0, reqBody: undefined, reqHeadCounted: true, req: undefined, exchange: undefined,
       };
       this.sockets.add(socket);
@@ -125,11 +148,17 @@ export class WireMeter {
     // Bytes written since the last mark still belong to the previous exchange.
     this.settleOut(socket, st);
     st.name = name;
-    const c = this.bucket(name);
-    c.requests++;
+    st.page = isLaneId(name) ? pageOfUrl(req.url) : undefined;
+    if (st.page !== undefined) this.touchPage(st.page);
+    this.add(st, 'requests', 1);
     if (!st.names.has(name)) {
       st.names.add(name);
-      c.connections++;
+      this.bucket(name).connections++;
+    }
+    const pageName = st.page !== undefined ? `${st.page} ${name}` : undefined;
+    if (pageName !== undefined && !st.pageNames.has(pageName)) {
+      st.pageNames.add(pageName);
+      this.pageBucket(st.page!, name as LaneId).connections++;
     }
     st.res = res;
     st.resHeadCounted = false;
@@ -161,7 +190,7 @@ export class WireMeter {
     // ws writes lines.concat('\r\n').join('\r\n'): each line ends in CRLF, then a blank line.
     const head = lines.join('\r\n') + '\r\n\r\n';
     st.resHeadCounted = true; // the fake ServerResponse never writes; count the real head here
-    this.bucket(st.name).responseHeadBytes += Buffer.byteLength(head, 'latin1');
+    this.add(st, 'responseHeadBytes', Buffer.byteLength(head, 'latin1'));
     if (st.exchange) {
       st.exchange.responseHead = head;
       st.exchange.responseHeadBytes = Buffer.byteLength(head, 'latin1');
@@ -195,15 +224,34 @@ export class WireMeter {
 
   /** A lane wrote these messages to this socket (payload = their JSON bytes). */
   delivered(socket: Socket, lane: LaneId, messages: readonly FeedMessage[]): void {
-    const c = this.bucket(lane);
-    c.messages += messages.length;
-    for (const m of messages) c.payloadBytes += m.bytes;
-    void socket;
+    let bytes = 0;
+    for (const m of messages) bytes += m.bytes;
+    const page = (socket as Tracked)[kState]?.page;
+    this.addTo(lane, page, 'messages', messages.length);
+    this.addTo(lane, page, 'payloadBytes', bytes);
   }
 
   /** Application bytes a client sent on a lane (WebSocket publishes). */
-  received(lane: LaneId, bytes: number): void {
-    this.bucket(lane).payloadBytes += bytes;
+  received(lane: LaneId, bytes: number, socket?: Socket): void {
+    const page = socket && (socket as Tracked)[kState]?.page;
+    this.addTo(lane, page, 'payloadBytes', bytes);
+  }
+
+  /**
+   * One page's lane counters (zeros for a page not seen yet), open sockets settled
+   * first; `open` counts that page's sockets whose latest request was the lane.
+   */
+  pageSnapshot(page: string): Record<LaneId, Counters> {
+    const open = new Map<TrafficName, number>();
+    for (const socket of this.sockets) {
+      this.settle(socket);
+      const st = socket[kState]!;
+      if (st.page === page) open.set(st.name, (open.get(st.name) ?? 0) + 1);
+    }
+    const counters = this.pages.get(page);
+    const out = {} as Record<LaneId, Counters>;
+    for (const lane of LANE_IDS) out[lane] = withDerived(counters?.get(lane) ?? zero(), open.get(lane) ?? 0);
+    return out;
   }
 
   /** Counters per name, with open sockets settled first so the numbers are current. */
@@ -215,15 +263,7 @@ export class WireMeter {
       open.set(name, (open.get(name) ?? 0) + 1);
     }
     const out = {} as Record<TrafficName, Counters>;
-    for (const [name, c] of this.counters) {
-      const headerBytes = c.requestHeadBytes + c.responseHeadBytes;
-      out[name] = {
-        ...c,
-        headerBytes,
-        framingBytes: c.bytesIn + c.bytesOut - headerBytes - c.payloadBytes,
-        open: open.get(name) ?? 0,
-      };
-    }
+    for (const [name, c] of this.counters) out[name] = withDerived(c, open.get(name) ?? 0);
     return out;
   }
 
@@ -239,7 +279,7 @@ export class WireMeter {
     return ex;
   }
 
-  /** Zero every counter. Open sockets keep flowing and count from here on. */
+  /** Zero every counter (pages keep theirs: each page runs from its own baseline). Open sockets keep flowing and count from here on. */
   reset(): void {
     for (const socket of this.sockets) this.settle(socket);
     for (const name of this.counters.keys()) this.counters.set(name, zero());
@@ -258,10 +298,40 @@ export class WireMeter {
     return c;
   }
 
+  private pageBucket(page: string, lane: LaneId): Raw {
+    let lanes = this.pages.get(page);
+    if (!lanes) {
+      // At the cap, forget the page that has been quiet longest (its tab is most likely closed).
+      if (this.pages.size >= this.maxPages) this.pages.delete(this.pages.keys().next().value!);
+      this.pages.set(page, (lanes = new Map()));
+    }
+    let c = lanes.get(lane);
+    if (!c) lanes.set(lane, (c = zero()));
+    return c;
+  }
+
+  /** A request from `page`: it becomes the most recently active. */
+  private touchPage(page: string): void {
+    const lanes = this.pages.get(page);
+    if (!lanes) return;
+    this.pages.delete(page);
+    this.pages.set(page, lanes);
+  }
+
+  /** Count on `name`, and on the page's own counters when the socket carries a page's lane traffic. */
+  private addTo(name: TrafficName, page: string | undefined, field: keyof Raw, n: number): void {
+    this.bucket(name)[field] += n;
+    if (page !== undefined && isLaneId(name)) this.pageBucket(page, name)[field] += n;
+  }
+
+  private add(st: SocketState, field: keyof Raw, n: number): void {
+    this.addTo(st.name, st.page, field, n);
+  }
+
   private settleOut(socket: Tracked, st: SocketState): void {
     const written = socket.bytesWritten ?? st.outMark;
     if (written > st.outMark) {
-      this.bucket(st.name).bytesOut += written - st.outMark;
+      this.add(st, 'bytesOut', written - st.outMark);
       st.outMark = written;
     }
   }
@@ -269,10 +339,9 @@ export class WireMeter {
   private settle(socket: Tracked): void {
     const st = socket[kState];
     if (!st) return;
-    const c = this.bucket(st.name);
     const read = socket.bytesRead;
     if (read > st.inMark) {
-      c.bytesIn += read - st.inMark;
+      this.add(st, 'bytesIn', read - st.inMark);
       st.reqIn += read - st.inMark;
       st.inMark = read;
     }
@@ -282,7 +351,7 @@ export class WireMeter {
       // Node keeps the exact status line and header lines it wrote in `_header`.
       st.resHeadCounted = true;
       const bytes = Buffer.byteLength(res._header, 'latin1');
-      c.responseHeadBytes += bytes;
+      this.add(st, 'responseHeadBytes', bytes);
       if (st.exchange) {
         st.exchange.responseHead = res._header;
         st.exchange.responseHeadBytes = bytes;
@@ -298,13 +367,18 @@ export class WireMeter {
 
   private countRequestHead(st: SocketState, bytes: number): void {
     st.reqHeadCounted = true;
-    this.bucket(st.name).requestHeadBytes += bytes;
+    this.add(st, 'requestHeadBytes', bytes);
     if (st.exchange) this.noteRequestHead(st, bytes);
   }
 
   private noteRequestHead(st: SocketState, bytes: number): void {
     st.exchange!.requestHeadBytes = bytes;
   }
+}
+
+function withDerived(c: Raw, open: number): Counters {
+  const headerBytes = c.requestHeadBytes + c.responseHeadBytes;
+  return { ...c, headerBytes, framingBytes: c.bytesIn + c.bytesOut - headerBytes - c.payloadBytes, open };
 }
 
 const kRequest = Symbol('request');

@@ -15,6 +15,8 @@ export type LiveState = 'connecting' | 'open' | 'closed';
 export const LIVE_RETRY_MS = 1_000;
 
 type Listener = (snapshot: StatsSnapshot) => void;
+/** Anything else the channel carries: objects with a `type` (the class messages, src/class/protocol.ts). */
+type MessageListener = (message: { type: string } & Record<string, unknown>) => void;
 
 export class LiveStats {
   snapshot: StatsSnapshot | undefined;
@@ -24,18 +26,30 @@ export class LiveStats {
   private socket: WebSocket | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<Listener>();
+  private readonly messageListeners = new Set<MessageListener>();
+  private readonly openListeners = new Set<() => void>();
 
-  constructor(private readonly base = location.href) {}
+  /** `page`: this tab's page id, to get its own view of the lanes (see page-run.ts). */
+  constructor(private readonly base = location.href, readonly page?: string) {}
 
   connect(): void {
     if (this.socket) return;
     const url = new URL('/api/live', this.base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (this.page !== undefined) url.searchParams.set('page', this.page);
     const ws = (this.socket = new WebSocket(url));
     this.state = 'connecting';
-    ws.onopen = () => { this.state = 'open'; };
+    ws.onopen = () => {
+      this.state = 'open';
+      for (const listener of this.openListeners) listener();
+    };
     ws.onmessage = (event: MessageEvent<string>) => {
-      this.snapshot = JSON.parse(event.data) as StatsSnapshot;
+      const message = JSON.parse(event.data) as StatsSnapshot | ({ type: string } & Record<string, unknown>);
+      if ('type' in message && typeof message.type === 'string') {
+        for (const listener of this.messageListeners) listener(message);
+        return;
+      }
+      this.snapshot = message as StatsSnapshot;
       this.received++;
       for (const listener of this.listeners) listener(this.snapshot);
     };
@@ -54,6 +68,25 @@ export class LiveStats {
     this.state = 'closed';
     if (ws?.readyState === WebSocket.CONNECTING) ws.onopen = () => ws.close();
     else ws?.close();
+  }
+
+  /** Send a message to the server on this channel (false when it is not open). */
+  send(message: object): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Call `listener` with every typed message (not a snapshot) from now on. */
+  onMessage(listener: MessageListener): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  /** Call `listener` each time the channel (re)opens: a joiner says who it is again. */
+  onOpen(listener: () => void): () => void {
+    this.openListeners.add(listener);
+    return () => this.openListeners.delete(listener);
   }
 
   /** Call `listener` with every snapshot from now on; returns the unsubscribe function. */

@@ -10,7 +10,9 @@
 import './style.css';
 import { LANE_IDS, isLaneId, type LaneId } from '../../src/lanes.ts';
 import { LaneRunner, DEFAULT_LANE_SETTINGS } from './lane-runner.ts';
-import { liveStats, type StatsSnapshot } from './live-stats.ts';
+import { LiveStats } from './live-stats.ts';
+import { PageRun, newPageId } from './page-run.ts';
+import { tagLaneRequests } from './transports/transport.ts';
 import { RunClock } from './run-clock.ts';
 import * as api from './api.ts';
 import { buildRunExport, download, latenciesCsv, totalsCsv } from './export.ts';
@@ -34,7 +36,7 @@ const params = new URLSearchParams(location.search);
 /** On pause, how long the lanes get to catch up with the feed: one poll interval plus this, at most the max. */
 const PAUSE_DRAIN_MARGIN_MS = 500;
 const PAUSE_DRAIN_MAX_MS = 3_000;
-/** On reset, how long to wait for the server to see the lanes' connections close. */
+/** On a new run, how long to wait for the server's view of this page to settle (requests in flight). */
 const RESET_SETTLE_MAX_MS = 2_000;
 
 /**
@@ -70,7 +72,14 @@ function lanesParam(): Record<LaneId, boolean> {
 
 async function main(): Promise<void> {
   const root = document.documentElement;
-  const stats = liveStats();
+  // This tab's own run: its lane traffic is tagged with a page id and compared with the
+  // server's view of that page only (page-run.ts). Opening the page resets nothing.
+  const pageId = newPageId();
+  root.dataset.page = pageId;
+  tagLaneRequests(pageId);
+  const live = new LiveStats(location.href, pageId);
+  live.connect();
+  const stats = new PageRun(live, pageId);
   const clock = new RunClock();
   let charts: ReturnType<typeof setupCharts> | undefined;
   const display = setupDisplayToggles(must<HTMLElement>(document, '#display'), { onChange: () => charts?.restyle() });
@@ -86,7 +95,7 @@ async function main(): Promise<void> {
   const enabled = lanesParam();
   const runners = LANE_IDS.map((lane) => new LaneRunner(lane, settings));
   // A lane started for the first time after the others (it was off) starts where they are now.
-  const from = () => (stats.snapshot ? { since: stats.snapshot.feed.head, epoch: stats.snapshot.epoch } : {});
+  const from = () => (stats.raw ? { since: stats.raw.feed.head, epoch: stats.raw.epoch } : {});
   const runnerOf = (lane: LaneId) => runners.find((r) => r.lane === lane)!;
   let running = true;
 
@@ -154,20 +163,8 @@ async function main(): Promise<void> {
         }
       },
       async onReset() {
-        // Close every lane first and wait until the server has seen them go: then no request or
-        // message is in flight when both sides zero, and the two counts start out equal. The lanes
-        // reconnect afterwards, so each one's connection cost is counted again from zero.
-        const on = runners.filter((r) => r.running);
-        const before = stats.snapshot;
-        for (const runner of on) runner.stop();
-        await settled(on.map((r) => r.lane), before);
-        await api.resetCounters();
-        for (const runner of runners) runner.counter.reset();
-        for (const card of cards) card.reset();
-        clock.reset();
-        charts?.clear();
-        for (const runner of on) runner.start();
-        controls.say('counters zeroed on the page and on the server; every lane reconnected');
+        await newRun();
+        controls.say('a new run for this page: its counts and the server\'s view of its connections start from here; every lane reconnected');
       },
       async onBurst(count) {
         const { head } = await api.burst(count);
@@ -183,27 +180,53 @@ async function main(): Promise<void> {
     },
   });
 
-  /** Resolves when a fresh snapshot shows the server has let go of these lanes' held connections. */
-  function settled(lanes: LaneId[], before: StatsSnapshot | undefined): Promise<void> {
-    const expected = (lane: LaneId) => Math.max(0, (before?.lanes[lane].held ?? 1) - 1);
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        off();
-        resolve();
-      };
-      const timer = setTimeout(finish, RESET_SETTLE_MAX_MS); // another client may hold some: go on anyway
-      const off = stats.subscribe((s) => {
-        if (lanes.every((lane) => s.lanes[lane].held <= expected(lane))) finish();
+  /**
+   * A new run for this page only (its Reset, or after a server restart). Close the lanes and
+   * wait until the server's view of this page has seen everything the page sent and got, so
+   * nothing is in flight when the baseline is taken; then both sides start from equal counts.
+   * The lanes reconnect afterwards, so each one's connection cost is counted again.
+   */
+  let restarting: Promise<void> | undefined;
+  function newRun(): Promise<void> {
+    restarting ??= (async () => {
+      stats.hold();
+      const on = runners.filter((r) => r.running);
+      for (const runner of on) runner.stop();
+      const deadline = performance.now() + RESET_SETTLE_MAX_MS;
+      let raw = await stats.nextRaw();
+      const counted = () => on.every((r) => {
+        const server = stats.relative(raw, r.lane);
+        return server !== undefined && server.requests === r.counter.requests && server.messages === r.counter.received && server.held === 0;
       });
-    });
+      // After a restart the page's counts include requests the old server saw and the new one never will:
+      // there is no agreement to wait for, only the lanes' sockets to close.
+      while (!counted() && performance.now() < deadline) raw = await stats.nextRaw();
+      stats.rebase(raw);
+      for (const runner of runners) runner.counter.reset();
+      for (const card of cards) card.reset();
+      clock.reset();
+      charts?.clear();
+      for (const runner of on) runner.start();
+    })().finally(() => { restarting = undefined; });
+    return restarting;
   }
+
+  const notice = must<HTMLElement>(document, '[data-field="notice"]');
+  stats.onNewEpoch = (epoch) => {
+    // The lanes start over on the new feed by themselves; the page starts a new run with them.
+    notice.hidden = false;
+    notice.dataset.epoch = epoch;
+    setText(notice, `The server restarted at ${new Date().toLocaleTimeString()} (a new feed): this page started a new run from there. ` +
+      'The counts before the restart are gone from the server, so they are not compared.');
+    charts?.mark('server restarted');
+    void newRun();
+  };
 
   // Header: run clock, feed and stats-channel status.
   const runTime = must<HTMLElement>(document, '[data-field="run-time"]');
   const feedField = must<HTMLElement>(document, '[data-field="feed"]');
   const securityField = must<HTMLElement>(document, '[data-field="security"]');
-  const showFeed = (s: StatsSnapshot) => {
+  const showFeed = (s: NonNullable<typeof stats.raw>) => {
     setText(feedField, `feed ${s.feed.running ? `${s.feed.rate} msg/s` : 'paused'} · ${s.feed.payloadBytes} B · seq ${s.feed.head}`);
     controls.syncFeed(s.feed);
     showBadges(securityField, securityBadges(s.switches));
@@ -255,12 +278,10 @@ async function main(): Promise<void> {
 
   // Start once the page is built, so building it does not hold up the first messages. Every lane
   // starts at the same seq, the feed's newest right now, so all five receive the same messages.
+  // The run's baseline is this page's server view before its first request (zeros for a new tab).
   await nextFrame();
-  // A new page is a new run: the server's counters start from zero with the page's, so a reload
-  // does not leave the last run's bytes in the "server" column. (Other clients of this lab, such
-  // as a second tab or the bench, still count on the server side, and the page shows the gap.)
-  await api.resetCounters();
-  const start = await api.stats();
+  const start = await stats.nextRaw();
+  stats.rebase(start);
   clock.start();
   for (const runner of runners) if (enabled[runner.lane]) runner.start({ since: start.feed.head, epoch: start.epoch });
   root.dataset.ready = 'true';

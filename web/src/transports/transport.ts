@@ -68,12 +68,24 @@ export function nextRetryMs(previous: number | undefined): number {
   return previous === undefined ? RETRY_FIRST_MS : Math.min(previous * 2, RETRY_MAX_MS);
 }
 
-/** `path?since=N&...`, resolved against the lab's origin (ws: or wss: for WebSockets). */
+/**
+ * This tab's page id, when the page set one: every lane request and handshake then
+ * carries `&page=<id>`, and the server counts that traffic under the page as well
+ * (GET /api/stats?page=<id>), so a tab's counts are compared with its own connections.
+ */
+let pageTag: string | undefined;
+
+export function tagLaneRequests(page: string | undefined): void {
+  pageTag = page;
+}
+
+/** `path?since=N&...&page=P`, resolved against the lab's origin (ws: or wss: for WebSockets). */
 export function feedUrl(path: string, params: Record<string, number | undefined>, base?: string, websocket = false): string {
   const url = new URL(path, base ?? location.href);
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
+  if (pageTag !== undefined) url.searchParams.set('page', pageTag);
   if (websocket) url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.href;
 }

@@ -15,7 +15,7 @@ import {
 } from 'chart.js';
 import { LANE_IDS, type LaneId } from '../../../src/lanes.ts';
 import type { LaneRunner } from '../lane-runner.ts';
-import type { LiveStats } from '../live-stats.ts';
+import type { StatsSource } from '../page-run.ts';
 import type { RunClock } from '../run-clock.ts';
 import { LANE_COLORS, LANE_DASHES, LANE_POINT_STYLES, currentTheme } from '../lane-colors.ts';
 import { onTick } from '../ticker.ts';
@@ -31,7 +31,7 @@ interface Point { x: number; y: number }
 
 export interface ChartsOptions {
   runners: readonly LaneRunner[];
-  stats?: LiveStats;
+  stats?: StatsSource;
   clock: RunClock;
 }
 

@@ -65,7 +65,7 @@ export function setupControls(element: HTMLElement, options: { initial: ControlV
   element.innerHTML = `
     <div class="buttons">
       <button type="button" data-action="run" class="primary" title="Start or pause the feed and every lane (key: s)"></button>
-      <button type="button" data-action="reset" title="Zero the page's and the server's counters">Reset</button>
+      <button type="button" data-action="reset" title="Start a new run for this page: its counts and the server's view of its connections start again from zero (other pages are not touched)">Reset</button>
       <span class="burst">
         <button type="button" data-action="burst" title="Publish this many messages at once (key: b)">Burst</button>
         <input type="number" name="burstCount" aria-label="burst size" value="${initial.burstCount}" min="1" max="${DEFAULTS.maxBatch}" step="1" required>

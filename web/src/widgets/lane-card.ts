@@ -11,7 +11,8 @@ import { laneBadges } from '../inspectors/switch-badges.ts';
 import { showBadges } from '../inspectors/badge-view.ts';
 import { LANES } from '../../../src/lanes.ts';
 import type { LaneRunner } from '../lane-runner.ts';
-import type { LiveStats, StatsSnapshot } from '../live-stats.ts';
+import type { StatsSnapshot } from '../live-stats.ts';
+import type { StatsSource } from '../page-run.ts';
 import { Agreement, type AgreementView } from '../agreement.ts';
 import { bytesPerMessage, overheadPercent } from '../derived.ts';
 import { formatBytes, formatBytesPerMessage, formatCount, formatMs, formatPercent } from '../format.ts';
@@ -20,7 +21,7 @@ import { onTick } from '../ticker.ts';
 
 export interface LaneCardOptions {
   runner: LaneRunner;
-  stats?: LiveStats;
+  stats?: StatsSource;
   /** Called when the user asks for the lane's wire view (button or click on the card). */
   onWire?: (lane: LaneRunner['lane']) => void;
 }
@@ -130,7 +131,7 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
     setStat(cell, view?.delta, view === undefined ? '' : view.delta === 0 ? '✓' : `${view.delta > 0 ? '+' : '−'}${formatCount(Math.abs(view.delta))}`);
     cell.title = view === undefined ? '' : view.status === 'agree' ? 'the page and the server agree'
       : view.status === 'settling' ? 'differs right now (in flight?)'
-      : 'the server counts differently: another client on this lane, or traffic from before the last reset';
+      : 'the server counts this page\'s connections differently';
   }
 
   function render(): void {
