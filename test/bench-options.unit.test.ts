@@ -26,7 +26,7 @@ describe('bench options', () => {
     expect(o).toMatchObject({
       durationMs: BENCH_DEFAULTS.durationMs, rate: 10, payloadBytes: 32, pollIntervalMs: 1000, longpollWaitMs: 25_000,
       url: undefined, format: 'table', wireAccounting: true, workers: undefined, progress: true,
-      projectClients: [1_000, 10_000, 100_000], projectRate: undefined, mbps: 'si', warmupMs: 12_000, help: false,
+      projectClients: [1_000, 10_000, 100_000], projectRate: undefined, mbps: 'si', warmupMs: 12_000, baseline: false, help: false,
     });
   });
 
@@ -68,6 +68,7 @@ describe('bench options', () => {
       '--project', '10,20', '--project-rate', '1', '--mbps', 'binary']);
     expect(o).toMatchObject({ url: 'http://127.0.0.1:3000', progress: false, workers: 3, projectClients: [10, 20], projectRate: 1, mbps: 'binary' });
     expect(parseBenchArgs(['--no-wire-accounting']).wireAccounting).toBe(false);
+    expect(parseBenchArgs(['--baseline']).baseline).toBe(true);
     expect(parseBenchArgs([]).headers).toBe('node');
     expect(parseBenchArgs(['--headers', 'browser']).headers).toBe('browser');
     expect(parseBenchArgs(['-h']).help).toBe(true);
@@ -99,6 +100,7 @@ describe('bench options', () => {
     [['--warmup', '6m'], /--warmup must be between 0ms and 5m/],
     [['--json', '--csv'], /choose one output format/],
     [['--url', 'http://127.0.0.1:3000', '--no-wire-accounting'], /only works with the in-process server/],
+    [['--url', 'http://127.0.0.1:3000', '--baseline'], /--baseline only works with the in-process server/],
     [['--clients'], /--clients needs a value/],
     [['--clients', '--json'], /--clients needs a value/],
     [['--json=yes'], /--json takes no value/],

@@ -158,6 +158,28 @@ describe('transport-lab bench', () => {
     expect(report.projection.rows[0]!.cells).toBeUndefined();
   }, RUN_TIMEOUT_MS);
 
+  it('--baseline runs each lane again against a bare server with the same clients, and prints lab ÷ bare', async () => {
+    const run = await bench(['--lanes', 'longpoll,sse,ws', '--clients', '3', '--duration', '300ms', '--rate', '20', '--baseline', '--warmup', '0', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as BenchReport;
+    expect(report.baseline!.map((b) => [b.lane, b.server])).toEqual([['longpoll', 'node:http'], ['sse', 'node:http'], ['ws', 'ws']]);
+    for (const b of report.baseline!) {
+      const lab = report.lanes.find((l) => l.lane === b.lane)!;
+      // The bare server had to deliver every message to every client too, or the ratio would mean nothing.
+      expect(b.bare).toMatchObject({ clients: 3, connected: 3, missing: 0, duplicates: 0, run: null });
+      expect(b.bare.delivered).toBe(b.bare.expected);
+      expect(b.bare.server.deliveredByServer).toBe(b.bare.delivered);
+      expect(b.cpuRatio).toBeCloseTo(lab.server.cpuUsPerMessage! / b.bare.server.cpuUsPerMessage!, 10);
+      expect(b.p99Ratio).toBeCloseTo(lab.latencyMs.p99! / b.bare.latencyMs.p99!, 10);
+    }
+
+    const table = await bench(['--lanes', 'ws', '--clients', '2', '--duration', '200ms', '--baseline', '--warmup', '0']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^lane +bare server +lab µs\/msg +bare µs\/msg +CPU lab÷bare +lab p99 ms +bare p99 ms +p99 lab÷bare/m);
+    expect(table.stdout).toMatch(/^ws +ws +[\d.,]+ +[\d.,]+ +[\d.,]+× /m);
+  }, RUN_TIMEOUT_MS);
+
   it('exits 3 when --url does not answer', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -3,7 +3,7 @@
  * for scripts and the integration test), CSV (one row per lane) and Markdown
  * (what docs/benchmarks.md pastes).
  */
-import type { BenchReport, LaneReport } from './report.ts';
+import type { BaselineLane, BenchReport, LaneReport } from './report.ts';
 import type { OutputFormat } from './options.ts';
 import { MBIT } from './projection.ts';
 
@@ -87,6 +87,25 @@ function deliveryTable(lanes: LaneReport[]): Column[] {
   ];
 }
 
+function baselineTable(report: BenchReport, rows: BaselineLane[]): Column[] {
+  const lab = (b: BaselineLane) => report.lanes.find((l) => l.lane === b.lane)!;
+  const col = (header: string, cells: (b: BaselineLane) => string, align: Align = 'right'): Column =>
+    ({ header, align, cells: rows.map(cells) });
+  const ratio = (r: number | null) => (r === null ? DASH : `${fixed(r, 2)}×`);
+  return [
+    col('lane', (b) => b.lane, 'left'),
+    col('bare server', (b) => b.server, 'left'),
+    col('lab µs/msg', (b) => fixed(lab(b).server.cpuUsPerMessage, 1)),
+    col('bare µs/msg', (b) => fixed(b.bare.server.cpuUsPerMessage, 1)),
+    col('CPU lab÷bare', (b) => ratio(b.cpuRatio)),
+    col('lab p99 ms', (b) => ms(lab(b).latencyMs.p99)),
+    col('bare p99 ms', (b) => ms(b.bare.latencyMs.p99)),
+    col('p99 lab÷bare', (b) => ratio(b.p99Ratio)),
+    col('bare delivered', (b) => int(b.bare.delivered) + (b.bare.delivered < b.bare.expected ? `/${int(b.bare.expected)}` : '')),
+    col('bare other CPU', (b) => `${fixed(b.bare.otherCpuPercent, 1)}%`),
+  ];
+}
+
 function projectionTable(report: BenchReport): Column[] {
   const { projection } = report;
   const unit = projection.unit === 'si' ? 'Mbit/s' : 'Mbps (2^20)';
@@ -142,6 +161,13 @@ function toText(report: BenchReport, style: 'table' | 'markdown'): string {
   out += render(deliveryTable(report.lanes), style) + afterTable;
   for (const w of report.warnings) out += note(`warning: ${w}`);
 
+  if (report.baseline) {
+    out += heading('Lab ÷ bare server (each lane again, right after the lab\'s run, with the same client processes and feed; CPU per delivered message and p99)');
+    if (report.baseline.length > 0) out += render(baselineTable(report, report.baseline), style) + afterTable;
+    const without = s.lanes.filter((lane) => !report.baseline!.some((b) => b.lane === lane));
+    if (without.length > 0) out += note(`no bare server to compare with for ${without.join(', ')}`);
+  }
+
   const p = report.projection;
   out += heading(`Projection at ${p.rate} msg/s per client, from the steady-state bytes per message`);
   out += render(projectionTable(report), style) + afterTable;
@@ -191,17 +217,30 @@ const CSV_COLUMNS: [string, (l: LaneReport) => number | string | null | undefine
   ['other_cpu_pct', (l) => l.otherCpuPercent],
 ];
 
+const BASELINE_CSV_COLUMNS: [string, (b: BaselineLane) => number | string | null | undefined][] = [
+  ['bare_server', (b) => b.server],
+  ['bare_delivered', (b) => b.bare.delivered],
+  ['bare_server_cpu_us_per_msg', (b) => b.bare.server.cpuUsPerMessage],
+  ['cpu_ratio_lab_to_bare', (b) => b.cpuRatio],
+  ['bare_latency_p99_ms', (b) => b.bare.latencyMs.p99],
+  ['p99_ratio_lab_to_bare', (b) => b.p99Ratio],
+  ['bare_other_cpu_pct', (b) => b.bare.otherCpuPercent],
+];
+
 function toCsv(report: BenchReport): string {
   const p = report.projection;
   const projHeaders = p.clients.map((n) => `projected_${p.unit === 'si' ? 'mbit_s' : 'mbps_binary'}_${n}_clients`);
   const cell = (v: number | string | null | undefined) =>
     v === null || v === undefined ? '' : typeof v === 'number' ? String(Number.isInteger(v) ? v : Number(v.toFixed(3))) : v;
-  const lines = [[...CSV_COLUMNS.map(([h]) => h), ...projHeaders].join(',')];
+  const baseline = report.baseline ? BASELINE_CSV_COLUMNS : [];
+  const lines = [[...CSV_COLUMNS.map(([h]) => h), ...projHeaders, ...baseline.map(([h]) => h)].join(',')];
   for (const lane of report.lanes) {
     const row = p.rows.find((r) => r.lane === lane.lane);
+    const bare = report.baseline?.find((b) => b.lane === lane.lane);
     lines.push([
       ...CSV_COLUMNS.map(([, get]) => cell(get(lane))),
       ...p.clients.map((_, i) => cell(row?.cells?.[i]?.mbps)),
+      ...baseline.map(([, get]) => cell(bare && get(bare))),
     ].join(','));
   }
   return lines.join('\n') + '\n';

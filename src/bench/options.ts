@@ -77,6 +77,8 @@ export interface BenchOptions {
   warmupMs: number;
   /** Request headers the clients send: a Node client's, or Chromium's. */
   headers: HeaderStyle;
+  /** After each lane, run it again against a bare server (src/bench/baseline/) and print lab ÷ bare. */
+  baseline: boolean;
   help: boolean;
 }
 
@@ -105,6 +107,10 @@ Options:
                           the ones Chromium 156 sends for fetch, EventSource and WebSocket
   --warmup <time>         let the in-process server settle this long after start-up before the
                           first lane (default ${BENCH_DEFAULTS.warmupMs / 1000}s: V8 runs a clean-up GC some 8-10 s after start)
+  --baseline              after each lane, run the same clients against a bare server doing the
+                          same fan-out (node:http for poll, longpoll, stream, sse; ws for ws),
+                          in this process, and print lab ÷ bare for CPU per delivery and p99
+                          (in-process server only)
   --no-wire-accounting    run the in-process server with byte counting off, to measure
                           what counting costs (not possible with --url; byte figures are then empty)
   --project <list>        client counts for the projection (default ${BENCH_DEFAULTS.projectClients.join(',')})
@@ -127,7 +133,7 @@ const FLAGS_WITH_VALUE = new Set([
   'lanes', 'clients', 'duration', 'rate', 'payload', 'poll-interval', 'longpoll-wait',
   'url', 'workers', 'project', 'project-rate', 'mbps', 'format', 'headers', 'warmup',
 ]);
-const BOOLEAN_FLAGS = new Set(['json', 'csv', 'markdown', 'no-wire-accounting', 'no-progress', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'csv', 'markdown', 'no-wire-accounting', 'no-progress', 'baseline', 'help']);
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const out: BenchOptions = {
@@ -148,6 +154,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     mbps: BENCH_DEFAULTS.mbps,
     warmupMs: BENCH_DEFAULTS.warmupMs,
     headers: 'node',
+    baseline: false,
     help: false,
   };
   const formats = new Set<OutputFormat>();
@@ -167,6 +174,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         case 'json': case 'csv': case 'markdown': formats.add(name); break;
         case 'no-wire-accounting': out.wireAccounting = false; break;
         case 'no-progress': out.progress = false; break;
+        case 'baseline': out.baseline = true; break;
         case 'help': out.help = true; break;
       }
       continue;
@@ -219,6 +227,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   out.format = [...formats][0] ?? 'table';
   if (out.url !== undefined && !out.wireAccounting) {
     fail('--no-wire-accounting only works with the in-process server: a server at --url counts as it was started');
+  }
+  if (out.url !== undefined && out.baseline) {
+    fail('--baseline only works with the in-process server: the bare servers run in the bench\'s process, and their CPU is compared with a server in the same process');
   }
   return out;
 }

@@ -33,7 +33,8 @@ export class ProgressBar {
 
 export function describe(state: ProgressState): string {
   const { totals: t } = state;
-  const head = `${state.lane.padEnd(8)} [${state.laneIndex + 1}/${state.laneCount}]`;
+  const lane = state.target === 'bare' ? `${state.lane} (bare)` : state.lane;
+  const head = `${lane.padEnd(8)} [${state.laneIndex + 1}/${state.laneCount}]`;
   const errors = t.errors > 0 ? ` · ${t.errors.toLocaleString('en-US')} errors` : '';
   if (state.phase === 'connecting') {
     return `${head} connecting ${t.connected.toLocaleString('en-US')}/${state.clients.toLocaleString('en-US')} clients${errors}`;

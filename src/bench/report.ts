@@ -95,11 +95,33 @@ export interface BenchReport {
     processes: number;
   };
   lanes: LaneReport[];
+  /** --baseline: each lane again against a bare server, and the lab ÷ bare ratios; null without it. */
+  baseline: BaselineLane[] | null;
   projection: Projection;
   problems: { lane: LaneId; code: 'LAB_ERR_BENCH_LOST' | 'LAB_ERR_BENCH_CLIENTS'; message: string }[];
   /** Things that make figures less trustworthy without making them wrong. */
   warnings: string[];
   ok: boolean;
+}
+
+/** One lane of the lab beside the same lane on a bare server (src/bench/baseline/). */
+export interface BaselineLane {
+  lane: LaneId;
+  /** What the bare server is built on: "node:http", "ws". */
+  server: string;
+  bare: LaneReport;
+  /** Lab ÷ bare: server CPU per delivered message, and p99 latency; null where either is missing or zero. */
+  cpuRatio: number | null;
+  p99Ratio: number | null;
+}
+
+export function baselineOf(lab: LaneReport, server: string, bare: LaneReport): BaselineLane {
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+  return {
+    lane: lab.lane, server, bare,
+    cpuRatio: ratio(lab.server.cpuUsPerMessage, bare.server.cpuUsPerMessage),
+    p99Ratio: ratio(lab.latencyMs.p99, bare.latencyMs.p99),
+  };
 }
 
 export function problemsOf(l: LaneReport): BenchReport['problems'] {

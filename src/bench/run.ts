@@ -16,11 +16,12 @@ import { LANES, type LaneId } from '../lanes.ts';
 import { BenchError } from './errors.ts';
 import { laneDelta, overheadPercent, perMessage, serverCost } from './figures.ts';
 import { LabApi, type FeedSettings } from './lab-api.ts';
+import { BareServer, hasBareServer } from './baseline/server.ts';
 import { checkOpenFiles } from './limits.ts';
 import type { BenchOptions } from './options.ts';
 import { ClientPool, type Totals } from './processes.ts';
 import { project } from './projection.ts';
-import { problemsOf, warningsOf, type BenchReport, type LaneReport } from './report.ts';
+import { baselineOf, problemsOf, warningsOf, type BaselineLane, type BenchReport, type LaneReport } from './report.ts';
 
 /** How often the bench samples the server's memory while a lane runs. */
 export const SAMPLE_INTERVAL_MS = 1_000;
@@ -35,6 +36,8 @@ export type Phase = 'connecting' | 'delivering' | 'draining' | 'closing';
 
 export interface ProgressState {
   lane: LaneId;
+  /** The lab, or the bare server it is compared with (--baseline). */
+  target: 'lab' | 'bare';
   laneIndex: number;
   laneCount: number;
   phase: Phase;
@@ -43,8 +46,15 @@ export interface ProgressState {
   elapsedMs: number;
   durationMs: number;
 }
+/** The parts of /api/stats a lane's run reads. */
+export type RunSnapshot = Pick<StatsSnapshot, 'at' | 'lanes' | 'process'> & { feed: Pick<StatsSnapshot['feed'], 'head'> };
 
-
+/** What a lane runs against: the lab through its API, or a bare server (baseline/server.ts). */
+export interface BenchTarget {
+  readonly origin: string;
+  stats(): Promise<RunSnapshot>;
+  feed(settings: FeedSettings): Promise<unknown>;
+}
 
 export interface RunHooks {
   onProgress?: (state: ProgressState) => void;
@@ -93,10 +103,22 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
     const onAbort = () => pool.kill();
     hooks.signal?.addEventListener('abort', onAbort);
     const lanes: LaneReport[] = [];
+    const baseline: BaselineLane[] = [];
     try {
       for (const [index, lane] of options.lanes.entries()) {
         hooks.signal?.throwIfAborted();
-        lanes.push(await runLane(api, options, lane, index, pool, hooks));
+        const lab = await runLane(api, options, lane, index, pool, hooks, options.wireAccounting);
+        lanes.push(lab);
+        // Right after the lab's lane, with the same client processes: both see the same machine.
+        if (options.baseline && hasBareServer(lane)) {
+          const bare = await BareServer.start(lane);
+          try {
+            await bare.feed({ rate: options.rate, payloadBytes: options.payloadBytes, running: false });
+            baseline.push(baselineOf(lab, bare.name, await runLane(bare, options, lane, index, pool, hooks, false)));
+          } finally {
+            await bare.close();
+          }
+        }
       }
       pool.close();
     } catch (err) {
@@ -113,7 +135,10 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
       lanes.map((l) => ({ lane: l.lane, bytesPerMessage: l.steadyBytesPerMessage ?? undefined, connectBytesPerClient: l.connectBytesPerClient ?? undefined })),
       options.projectClients, options.projectRate ?? options.rate, options.mbps,
     );
-    const problems = lanes.flatMap((l) => problemsOf(l));
+    const problems = [
+      ...lanes.flatMap((l) => problemsOf(l)),
+      ...baseline.flatMap((b) => problemsOf(b.bare).map((p) => ({ ...p, message: `bare ${b.server} server: ${p.message}` }))),
+    ];
     return {
       tool: 'transport-lab bench',
       command: hooks.command ?? '',
@@ -140,7 +165,8 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
       lanes,
       projection,
       problems,
-      warnings: lanes.flatMap((l) => warningsOf(l)),
+      baseline: options.baseline ? baseline : null,
+      warnings: [...lanes.flatMap((l) => warningsOf(l)), ...baseline.flatMap((b) => warningsOf(b.bare).map((w) => `bare ${b.server} server, ${w}`))],
       ok: problems.length === 0,
     };
   } finally {
@@ -151,7 +177,9 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
 
 
 
-async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneIndex: number, pool: ClientPool, hooks: RunHooks): Promise<LaneReport> {
+async function runLane(
+  api: BenchTarget, options: BenchOptions, lane: LaneId, laneIndex: number, pool: ClientPool, hooks: RunHooks, accounted: boolean,
+): Promise<LaneReport> {
   const clients = options.clients[lane];
   const s0 = await api.stats();
   const since = s0.feed.head;
@@ -161,7 +189,7 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
     headers: options.headers,
   }, counts);
   const state: ProgressState = {
-    lane, laneIndex, laneCount: options.lanes.length, phase: 'connecting', clients,
+    lane, target: api instanceof BareServer ? 'bare' : 'lab', laneIndex, laneCount: options.lanes.length, phase: 'connecting', clients,
     totals: group.totals(), elapsedMs: 0, durationMs: options.durationMs,
   };
   const report = (phase: Phase, elapsedMs = state.elapsedMs) => {
@@ -171,7 +199,7 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
     hooks.onProgress?.(state);
   };
   const ticker = setInterval(() => report(state.phase), TICK_MS);
-  let s1: StatsSnapshot, s3: StatsSnapshot;
+  let s1: RunSnapshot, s3: RunSnapshot;
   let lastSeq: number;
   let drained: boolean;
   let rssPeak = s0.process.rssBytes;
@@ -227,7 +255,6 @@ async function runLane(api: LabApi, options: BenchOptions, lane: LaneId, laneInd
   }, CLOSE_TIMEOUT_MS, hooks.signal).catch(() => {});
   const s4 = await api.stats();
 
-  const accounted = options.wireAccounting;
   const run = laneDelta(s0, s4, lane);
   const delivery = laneDelta(s1, s3, lane);
   const connect = laneDelta(s0, s1, lane);
