@@ -1,5 +1,6 @@
 /**
- * Builds the lab: one Fastify server, one feed, five lanes, the wire meter.
+ * Builds the lab: one Fastify server, one feed, the lanes of the registry
+ * (src/transports/index.ts), the wire meter.
  *
  *   const app = await buildLab({ feedRate: 0 });
  *   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -16,7 +17,7 @@ import { Feed } from './feed/feed.ts';
 import { Producer } from './feed/producer.ts';
 import { HeldConnections } from './delivery/held.ts';
 import { WireMeter } from './wire/meter.ts';
-import { LANES, LANE_IDS, type LaneId, type TrafficName } from './lanes.ts';
+import type { TrafficName } from './lanes.ts';
 import { Chaos } from './chaos/switches.ts';
 import { Security, guardPlugin } from './security/guard.ts';
 import { startSecondOrigin } from './security/second-origin.ts';
@@ -25,11 +26,8 @@ import { isPlaygroundSocket, playgroundApi } from './inspect/playground.ts';
 import { switchesApi } from './api/switches.ts';
 import { inspectApi } from './inspect/frames.ts';
 import type { Lab } from './lab.ts';
-import { pollLane } from './transports/poll.ts';
-import { longpollLane } from './transports/longpoll.ts';
-import { streamLane } from './transports/stream.ts';
-import { sseLane } from './transports/sse.ts';
-import { wsLane } from './transports/ws.ts';
+import { TRANSPORTS, laneOfPath, transports } from './transports/index.ts';
+import { LaneEvents, laneContext } from './transports/lane.ts';
 import { statsApi } from './api/stats.ts';
 import { controlApi } from './api/control.ts';
 import { chatPlugin } from './chat/plugin.ts';
@@ -86,9 +84,12 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     options, feed, producer, meter, held, chaos, security, timeline,
     startedAt: Date.now(),
     secondOrigin: undefined,
-    delivered: (socket, lane, messages) => meter.delivered(socket, lane, messages),
+    laneEvents: new LaneEvents(),
   };
   app.decorate('lab', lab);
+  // Lanes report what they wrote and received; the meter listens (lanes never see it).
+  lab.laneEvents.on('delivered', (lane, socket, messages) => meter.delivered(socket, lane, messages));
+  lab.laneEvents.on('received', (lane, socket, bytes) => meter.received(lane, bytes, socket));
 
   // Chaos first, so its socket writes sit below the meter's frame capture.
   chaos.attach(app.server);
@@ -140,20 +141,17 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     meter.onUpgradeHeaders(req, lines);
     timeline.onUpgrade(req);
   });
-  app.websocketServer.on('connection', (ws, req) => {
-    if (wireAccounting && laneOfPath(req.url) === 'ws' && !isPlaygroundSocket(req.socket)) {
-      meter.watchFrames(req);
-      ws.on('message', (data: Buffer) => meter.received('ws', data.length, req.socket));
-    }
+  app.websocketServer.on('connection', (_ws, req) => {
+    const lane = laneOfPath(req.url);
+    if (wireAccounting && lane && TRANSPORTS[lane].wire === 'websocket' && !isPlaygroundSocket(req.socket)) meter.watchFrames(req);
   });
   // Origin allowlist, version check, refused upgrades and CORS, before any route.
   await guardPlugin(app, security, chaos, laneOfPath);
 
-  await app.register(pollLane);
-  await app.register(longpollLane);
-  await app.register(streamLane);
-  await app.register(sseLane);
-  await app.register(wsLane);
+  for (const lane of transports()) {
+    const context = laneContext(lane.id, feed, options, held, lab.laneEvents);
+    await app.register(async (scope) => lane.plugin(scope, context));
+  }
   await app.register(statsApi);
   await app.register(controlApi);
   await app.register(chatPlugin, { limits: chatLimits });
@@ -211,11 +209,6 @@ function trafficName(request: FastifyRequest): TrafficName {
   // A CORS preflight belongs to the lane it asks about.
   if (request.method === 'OPTIONS') return laneOfPath(request.url) ?? 'other';
   return request.is404 ? 'other' : 'static';
-}
-
-function laneOfPath(url: string | undefined): LaneId | undefined {
-  const path = (url ?? '').split('?')[0];
-  return LANE_IDS.find((lane) => LANES[lane].path === path);
 }
 
 function toLabError(error: FastifyError | LabError): LabError {

@@ -2,13 +2,13 @@
  * What every part of the lab shares: the options, the feed, the producer, the
  * wire meter and the held-connection registry. Decorated on Fastify as `app.lab`.
  */
-import type { Socket } from 'node:net';
 import type { LabOptions } from './config.ts';
-import type { Feed, FeedMessage } from './feed/feed.ts';
+import type { Feed } from './feed/feed.ts';
 import type { Producer } from './feed/producer.ts';
 import type { HeldConnections } from './delivery/held.ts';
 import type { WireMeter } from './wire/meter.ts';
-import type { LaneId, TrafficName } from './lanes.ts';
+import type { TrafficName } from './lanes.ts';
+import type { LaneEvents } from './transports/lane.ts';
 import type { Chaos } from './chaos/switches.ts';
 import type { Security } from './security/guard.ts';
 import type { Timeline } from './wire/timeline.ts';
@@ -25,8 +25,8 @@ export interface Lab {
   readonly startedAt: number;
   /** Where the cross-origin page is served, when it is (e.g. http://localhost:3001). */
   secondOrigin: string | undefined;
-  /** Lanes call this after writing messages to a client (the meter counts them as payload). */
-  delivered(socket: Socket, lane: LaneId, messages: readonly FeedMessage[]): void;
+  /** What the lanes report (`delivered`, `received`); the wire meter subscribes. Lanes only see their own context. */
+  readonly laneEvents: LaneEvents;
 }
 
 declare module 'fastify' {

@@ -70,12 +70,12 @@ const runSeconds = (page: Page) =>
 
 /** Resolves once every lane card satisfies `test` (evaluated in the page on each animation frame). */
 function everyLane(page: Page, test: string, arg?: unknown, timeout = 15_000) {
-  return page.waitForFunction(({ test, arg }) => {
+  return page.waitForFunction(({ test, arg, lanes }) => {
     const cards = [...document.querySelectorAll<HTMLElement>('.lane-card')];
     const stat = (card: HTMLElement, name: string) => Number(card.querySelector<HTMLElement>(`[data-stat="${name}"]`)?.dataset.value);
     const check = new Function('card', 'stat', 'arg', `return (${test});`) as (c: HTMLElement, s: typeof stat, a: unknown) => boolean;
-    return cards.length === 5 && cards.every((card) => check(card, stat, arg));
-  }, { test, arg }, { timeout });
+    return cards.length === lanes && cards.every((card) => check(card, stat, arg));
+  }, { test, arg, lanes: LANE_IDS.length }, { timeout });
 }
 
 /** The server's view of this page's own connections (the page tags its lanes with its page id). */

@@ -4,9 +4,9 @@
  *
  *  - `delayMs`: everything the server sends on the lane leaves that much later
  *    (a one-way delay, as on a long link), so polling's latency cost shows;
- *  - `bufferBytes` (stream, sse): hold writes until that many bytes are waiting,
+ *  - `bufferBytes` (lanes whose response streams): hold writes until that many bytes are waiting,
  *    like a proxy that buffers responses (nginx without `X-Accel-Buffering: no`);
- *  - `refuseUpgrade` (ws): refuse WebSocket handshakes like a strict proxy;
+ *  - `refuseUpgrade` (lanes that upgrade): refuse WebSocket handshakes like a strict proxy;
  *  - `drop(lane)`: cut every connection of the lane now, as a network failure would.
  *
  * It works on the sockets, below HTTP and WebSocket, so the transports do not
@@ -14,7 +14,7 @@
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { LANE_IDS, type LaneId, type TrafficName, isLaneId } from '../lanes.ts';
+import { LANES, LANE_IDS, type ChaosSwitchName, type LaneId, type TrafficName, isLaneId } from '../lanes.ts';
 
 export interface LaneSwitches {
   delayMs: number;
@@ -22,16 +22,11 @@ export interface LaneSwitches {
   refuseUpgrade: boolean;
 }
 
-const OFF: LaneSwitches = { delayMs: 0, bufferBytes: 0, refuseUpgrade: false };
+// Every switch a lane can name (src/lanes.ts) has a value here.
+const OFF: LaneSwitches = { delayMs: 0, bufferBytes: 0, refuseUpgrade: false } satisfies Record<ChaosSwitchName, unknown>;
 
-/** Which switches make sense on which lane. */
-export const SWITCHES_FOR: Record<LaneId, (keyof LaneSwitches)[]> = {
-  poll: ['delayMs'],
-  longpoll: ['delayMs'],
-  stream: ['delayMs', 'bufferBytes'],
-  sse: ['delayMs', 'bufferBytes'],
-  ws: ['delayMs', 'refuseUpgrade'],
-};
+/** Which switches make sense on which lane: each lane says so in src/lanes.ts. */
+export const SWITCHES_FOR = Object.fromEntries(LANE_IDS.map((lane) => [lane, LANES[lane].switches])) as Record<LaneId, readonly ChaosSwitchName[]>;
 
 const kLane = Symbol('chaosLane');
 type Labelled = Socket & { [kLane]?: LaneId };
@@ -115,7 +110,7 @@ export class Chaos {
     const settings = () => {
       const lane = socket[kLane];
       const s = lane ? this.switches.get(lane)! : OFF;
-      return { delayMs: s.delayMs, bufferBytes: lane === 'stream' || lane === 'sse' ? s.bufferBytes : 0 };
+      return { delayMs: s.delayMs, bufferBytes: lane && SWITCHES_FOR[lane].includes('bufferBytes') ? s.bufferBytes : 0 };
     };
 
     const flush = () => {

@@ -7,8 +7,7 @@
  * buffer it (RFC 6202 §3.2), hence `X-Accel-Buffering: no` and no compression.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Lab } from '../lab.ts';
-import type { LaneId } from '../lanes.ts';
+import type { LaneContext } from '../transports/lane.ts';
 import type { FeedMessage } from '../feed/feed.ts';
 import { startPump } from './pump.ts';
 
@@ -21,19 +20,19 @@ export interface StreamFormat {
   heartbeat(): string;
 }
 
-export function openHttpStream(lab: Lab, lane: LaneId, since: number, request: FastifyRequest, reply: FastifyReply, format: StreamFormat): void {
-  const { feed, options, held } = lab;
+export function openHttpStream(lane: LaneContext, since: number, request: FastifyRequest, reply: FastifyReply, format: StreamFormat): void {
+  const { feed, limits, held } = lane;
   const res = reply.raw;
   // Admit before hijacking, so a full lane still gets a normal 503 from the error handler.
   let stop = () => {};
-  const slot = held.admit(lane, {
+  const slot = held.admit({
     heartbeat: () => res.write(format.heartbeat()),
     // Stop delivering first: a publish between end() and 'close' must not write after end.
     close: () => {
       stop();
       res.end();
     },
-  }, options.heartbeatMs);
+  }, limits.heartbeatMs);
   reply.hijack();
 
   res.writeHead(200, {
@@ -48,14 +47,14 @@ export function openHttpStream(lab: Lab, lane: LaneId, since: number, request: F
     send: (batch) => {
       if (res.writableEnded || res.destroyed) return;
       res.write(format.encode(batch));
-      lab.delivered(request.raw.socket, lane, batch);
+      lane.delivered(request.raw.socket, batch);
       slot.touch();
     },
     bufferedBytes: () => res.writableLength,
     onceDrained: (resume) => res.once('drain', resume),
     // The client cannot keep up: drop it; it resumes from its last seq.
     tooSlow: () => res.destroy(),
-  }, { highWaterBytes: options.writeHighWaterBytes, maxLag: options.maxConsumerLag, maxBatch: options.maxBatch });
+  }, { highWaterBytes: limits.writeHighWaterBytes, maxLag: limits.maxConsumerLag, maxBatch: limits.maxBatch });
 
   res.on('close', () => {
     stop();

@@ -8,26 +8,29 @@
  * list is empty). The client asks again straight away with its last seq.
  */
 import type { FastifyInstance } from 'fastify';
+import { LANES } from '../lanes.ts';
+import type { LaneContext, LaneDescriptor } from './lane.ts';
 import { parseSince, parseWait } from '../delivery/since.ts';
 import { pollEnvelope } from '../framing/envelope.ts';
 
-export async function longpollLane(app: FastifyInstance): Promise<void> {
-  const { feed, options, held } = app.lab;
+export const longpoll: LaneDescriptor<'longpoll'> = { ...LANES.longpoll, routes: ['/feed/longpoll'], wire: 'http', plugin: longpollLane };
+
+async function longpollLane(app: FastifyInstance, { feed, limits, held, delivered }: LaneContext<'longpoll'>): Promise<void> {
 
   app.get<{ Querystring: { since?: string; wait?: string } }>('/feed/longpoll', { config: { traffic: 'longpoll' } }, (request, reply) => {
     const since = parseSince(request.query.since, feed);
-    const wait = parseWait(request.query.wait, options.longpollWaitMs, options.maxLongpollWaitMs);
+    const wait = parseWait(request.query.wait, limits.longpollWaitMs, limits.maxLongpollWaitMs);
 
     const answer = () => {
-      const read = feed.readSince(since, options.maxBatch);
-      app.lab.delivered(request.raw.socket, 'longpoll', read.messages);
+      const read = feed.readSince(since, limits.maxBatch);
+      delivered(request.raw.socket, read.messages);
       reply.type('application/json').header('cache-control', 'no-store')
         .send(pollEnvelope({ epoch: feed.epoch, ...read }, read.messages.map((m) => m.json)));
     };
     if (feed.head > since || wait === 0) return answer();
 
     // Nothing yet: hold the request (throws LAB_ERR_LANE_BUSY -> 503 when the lane is full).
-    const slot = held.admit('longpoll', { close: () => finish() });
+    const slot = held.admit({ close: () => finish() });
     const unsubscribe = feed.subscribe(() => finish());
     const timer = setTimeout(finish, wait);
     reply.raw.on('close', cleanup); // the client gave up, or the answer went out

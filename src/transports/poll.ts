@@ -8,16 +8,19 @@
  * that is the overhead this lane exists to show.
  */
 import type { FastifyInstance } from 'fastify';
+import { LANES } from '../lanes.ts';
+import type { LaneContext, LaneDescriptor } from './lane.ts';
 import { parseSince } from '../delivery/since.ts';
 import { pollEnvelope } from '../framing/envelope.ts';
 
-export async function pollLane(app: FastifyInstance): Promise<void> {
-  const { feed, options } = app.lab;
+export const poll: LaneDescriptor<'poll'> = { ...LANES.poll, routes: ['/feed/poll'], wire: 'http', plugin: pollLane };
+
+async function pollLane(app: FastifyInstance, { feed, limits, delivered }: LaneContext<'poll'>): Promise<void> {
 
   app.get<{ Querystring: { since?: string } }>('/feed/poll', { config: { traffic: 'poll' } }, async (request, reply) => {
     const since = parseSince(request.query.since, feed);
-    const read = feed.readSince(since, options.maxBatch);
-    app.lab.delivered(request.raw.socket, 'poll', read.messages);
+    const read = feed.readSince(since, limits.maxBatch);
+    delivered(request.raw.socket, read.messages);
     reply.type('application/json').header('cache-control', 'no-store');
     return pollEnvelope({ epoch: feed.epoch, ...read }, read.messages.map((m) => m.json));
   });

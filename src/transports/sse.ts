@@ -17,16 +17,20 @@
  * gets 43 onwards: resuming is built into the protocol.
  */
 import type { FastifyInstance } from 'fastify';
+import { LANES } from '../lanes.ts';
+import type { LaneContext, LaneDescriptor } from './lane.ts';
 import { parseSince } from '../delivery/since.ts';
 import { cachedEncoder, openHttpStream } from '../delivery/http-stream.ts';
 import { helloJson } from '../framing/envelope.ts';
 import { sseComment, sseEvent, sseMessage, sseRetry } from '../framing/sse.ts';
 
-export async function sseLane(app: FastifyInstance): Promise<void> {
-  const { feed, options } = app.lab;
+export const sse: LaneDescriptor<'sse'> = { ...LANES.sse, routes: ['/feed/sse'], wire: 'http', plugin: sseLane };
+
+async function sseLane(app: FastifyInstance, lane: LaneContext<'sse'>): Promise<void> {
+  const { feed, limits } = lane;
   const format = {
     contentType: 'text/event-stream',
-    hello: (info: Parameters<typeof helloJson>[0]) => sseRetry(options.sseRetryMs) + sseEvent('hello', helloJson(info)),
+    hello: (info: Parameters<typeof helloJson>[0]) => sseRetry(limits.sseRetryMs) + sseEvent('hello', helloJson(info)),
     encode: cachedEncoder((m) => sseMessage(m.seq, m.json)),
     heartbeat: () => sseComment('heartbeat'),
   };
@@ -37,6 +41,6 @@ export async function sseLane(app: FastifyInstance): Promise<void> {
     const since = lastEventId !== undefined
       ? parseSince(lastEventId, feed, 'LAB_ERR_LAST_EVENT_ID_INVALID')
       : parseSince(request.query.since, feed);
-    openHttpStream(app.lab, 'sse', since, request, reply, format);
+    openHttpStream(lane, since, request, reply, format);
   });
 }

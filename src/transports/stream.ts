@@ -10,12 +10,16 @@
  * The client must split lines itself, because chunks are not messages.
  */
 import type { FastifyInstance } from 'fastify';
+import { LANES } from '../lanes.ts';
+import type { LaneContext, LaneDescriptor } from './lane.ts';
 import { parseSince } from '../delivery/since.ts';
 import { cachedEncoder, openHttpStream } from '../delivery/http-stream.ts';
 import { helloJson } from '../framing/envelope.ts';
 import { ndjsonHeartbeat, ndjsonLine } from '../framing/ndjson.ts';
 
-export async function streamLane(app: FastifyInstance): Promise<void> {
+export const stream: LaneDescriptor<'stream'> = { ...LANES.stream, routes: ['/feed/stream'], wire: 'http', plugin: streamLane };
+
+async function streamLane(app: FastifyInstance, lane: LaneContext<'stream'>): Promise<void> {
   const format = {
     contentType: 'application/x-ndjson',
     hello: (info: Parameters<typeof helloJson>[0]) => ndjsonLine(helloJson(info)),
@@ -24,7 +28,7 @@ export async function streamLane(app: FastifyInstance): Promise<void> {
   };
 
   app.get<{ Querystring: { since?: string } }>('/feed/stream', { config: { traffic: 'stream' } }, (request, reply) => {
-    const since = parseSince(request.query.since, app.lab.feed);
-    openHttpStream(app.lab, 'stream', since, request, reply, format);
+    const since = parseSince(request.query.since, lane.feed);
+    openHttpStream(lane, since, request, reply, format);
   });
 }

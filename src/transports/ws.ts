@@ -10,14 +10,17 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import { LANES } from '../lanes.ts';
+import type { LaneContext, LaneDescriptor } from './lane.ts';
 import { LabError } from '../errors.ts';
 import { parseSince } from '../delivery/since.ts';
 import { startPump } from '../delivery/pump.ts';
 import { helloJson } from '../framing/envelope.ts';
 import type { FeedMessage } from '../feed/feed.ts';
 
-export async function wsLane(app: FastifyInstance): Promise<void> {
-  const { feed, options, held } = app.lab;
+export const ws: LaneDescriptor<'ws'> = { ...LANES.ws, routes: ['/feed/ws'], wire: 'websocket', plugin: wsLane };
+
+async function wsLane(app: FastifyInstance, { feed, limits, held, delivered, received }: LaneContext<'ws'>): Promise<void> {
   const frames = new WeakMap<FeedMessage, Buffer>(); // each message's bytes, shared by every client
 
   app.get<{ Querystring: { since?: string } }>('/feed/ws', { websocket: true, config: { traffic: 'ws' } }, (socket: WebSocket, request) => {
@@ -30,8 +33,9 @@ export async function wsLane(app: FastifyInstance): Promise<void> {
     // Listen before anything else: a handler attached after an await can miss
     // the client's first frames (fastify/fastify-websocket#106).
     socket.on('message', (data: Buffer, isBinary) => {
+      received(request.raw.socket, data.length); // what the client sent is payload, accepted or not
       // RFC 6455 §7.4.1: 1009, "a message that is too big for it to process".
-      if (data.length > options.maxWsMessageBytes) return fail(new LabError('LAB_ERR_PAYLOAD_TOO_LARGE'));
+      if (data.length > limits.maxWsMessageBytes) return fail(new LabError('LAB_ERR_PAYLOAD_TOO_LARGE'));
       if (isBinary) return fail(new LabError('LAB_ERR_WS_BINARY'));
       let body: unknown;
       try {
@@ -49,14 +53,14 @@ export async function wsLane(app: FastifyInstance): Promise<void> {
       since = parseSince(request.query.since, feed);
       let alive = true;
       socket.on('pong', () => { alive = true; });
-      slot = held.admit('ws', {
+      slot = held.admit({
         heartbeat: () => {
           if (!alive) return socket.terminate(); // no pong since the last ping: the peer is gone
           alive = false;
           socket.ping();
         },
         close: fail,
-      }, options.wsPingMs);
+      }, limits.wsPingMs);
     } catch (err) {
       return fail(err instanceof LabError ? err : new LabError('LAB_ERR_INTERNAL'));
     }
@@ -80,7 +84,7 @@ export async function wsLane(app: FastifyInstance): Promise<void> {
           // The callback of the last frame runs once it is written out: the buffer has drained.
           socket.send(frame, { binary: false }, i === batch.length - 1 ? flushed : undefined);
         });
-        app.lab.delivered(request.raw.socket, 'ws', batch);
+        delivered(request.raw.socket, batch);
       },
       bufferedBytes: () => socket.bufferedAmount,
       onceDrained: (resume) => { resumeWhenFlushed = resume; },
@@ -88,7 +92,7 @@ export async function wsLane(app: FastifyInstance): Promise<void> {
         fail(new LabError('LAB_ERR_SLOW_CONSUMER'));
         socket.terminate(); // its buffer is full: the close frame would never get through
       },
-    }, { highWaterBytes: options.writeHighWaterBytes, maxLag: options.maxConsumerLag, maxBatch: options.maxBatch });
+    }, { highWaterBytes: limits.writeHighWaterBytes, maxLag: limits.maxConsumerLag, maxBatch: limits.maxBatch });
 
     socket.on('close', () => {
       stop();

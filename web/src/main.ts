@@ -1,5 +1,5 @@
 /**
- * The dashboard: five lanes side by side on one feed, the server's byte
+ * The dashboard: the lanes side by side on one feed, the server's byte
  * counts beside the browser's own, charts, controls, the wire view, export.
  * Each piece is a `setupX(element)` widget that lesson pages can use alone;
  * this file only wires them together.
@@ -8,6 +8,7 @@
  * ?theme=dark  ?projector=on
  */
 import './style.css';
+import './lane-style.ts';
 import { LANE_IDS, isLaneId, type LaneId } from '../../src/lanes.ts';
 import { LaneRunner, DEFAULT_LANE_SETTINGS } from './lane-runner.ts';
 import { LiveStats } from './live-stats.ts';

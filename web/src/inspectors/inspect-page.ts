@@ -3,6 +3,7 @@
  * dark and projector modes (keys d and p, as on the dashboard).
  */
 import '../style.css';
+import '../lane-style.ts';
 import './index.ts';
 import { setupDisplayToggles } from '../widgets/display.ts';
 

@@ -11,6 +11,7 @@
  * data-missing-widgets on <html>.
  */
 import '../style.css';
+import '../lane-style.ts';
 import './lessons.css';
 import './predict-measure.ts';
 import './self-check.ts';

@@ -1,8 +1,13 @@
 /**
- * The five browser transports by lane id, so the page can treat them alike
- * (as engine.io's transports/index.ts does on its side).
+ * The browser's lane registry: each lane's client, label and look, in the
+ * order of LANE_IDS (src/lanes.ts), so every page treats the lanes alike and
+ * loops over one list (as engine.io's transports/index.ts does on its side).
+ *
+ * This is the one place a lane's colour is written down: the charts read it,
+ * and the CSS custom properties `--lane-<id>` are set from it (../lane-colors.ts).
+ * Keyed by LaneId: a lane missing here fails to type-check.
  */
-import type { LaneId } from '../../../src/lanes.ts';
+import { LANE_IDS, type LaneId } from '../../../src/lanes.ts';
 import type { Transport, TransportOptions } from './transport.ts';
 import { pollTransport } from './poll.ts';
 import { longpollTransport } from './longpoll.ts';
@@ -17,20 +22,56 @@ export interface LaneSettings {
   longpollWaitMs: number;
 }
 
-/** `settings` is read live: poll and long poll pick up a change on their next request. */
+export type PointStyle = 'circle' | 'triangle' | 'rect' | 'rectRot' | 'crossRot' | 'star' | 'cross';
+
+export interface BrowserLane<Id extends LaneId = LaneId> {
+  readonly id: Id;
+  /** Short name on toggles and legends. */
+  readonly label: string;
+  /**
+   * Okabe–Ito colours (distinguishable with the common colour-vision
+   * deficiencies), a lighter one for dark backgrounds.
+   */
+  readonly color: { readonly light: string; readonly dark: string };
+  /** Chart marks, so lanes are told apart without colour too. */
+  readonly pointStyle: PointStyle;
+  readonly dash: readonly number[];
+  /** `settings` is read live: poll and long poll pick up a change on their next request. */
+  create(options: TransportOptions, settings: LaneSettings): Transport;
+}
+
+export type BrowserLaneRegistry = { readonly [Id in LaneId]: BrowserLane<Id> };
+
+export const BROWSER_LANES: BrowserLaneRegistry = {
+  poll: {
+    id: 'poll', label: 'poll', color: { light: '#d55e00', dark: '#ff8a4c' }, pointStyle: 'circle', dash: [],
+    create: (options, settings) => pollTransport({ ...options, get intervalMs() { return settings.pollIntervalMs; } }),
+  },
+  longpoll: {
+    id: 'longpoll', label: 'longpoll', color: { light: '#b77d00', dark: '#f5c04a' }, pointStyle: 'triangle', dash: [8, 4],
+    create: (options, settings) => longpollTransport({ ...options, get waitMs() { return settings.longpollWaitMs; } }),
+  },
+  stream: {
+    id: 'stream', label: 'stream', color: { light: '#b8428c', dark: '#ef9fd0' }, pointStyle: 'rect', dash: [2, 3],
+    create: (options) => streamTransport(options),
+  },
+  sse: {
+    id: 'sse', label: 'sse', color: { light: '#00875f', dark: '#3ddba6' }, pointStyle: 'rectRot', dash: [12, 3, 2, 3],
+    create: (options) => sseTransport(options),
+  },
+  ws: {
+    id: 'ws', label: 'ws', color: { light: '#0072b2', dark: '#6cc4f5' }, pointStyle: 'crossRot', dash: [],
+    create: (options) => wsTransport(options),
+  },
+};
+
+/** The lanes in order. */
+export function browserLanes(): BrowserLane[] {
+  return LANE_IDS.map((id) => BROWSER_LANES[id] as BrowserLane);
+}
+
 export function createTransport(lane: LaneId, options: TransportOptions, settings: LaneSettings): Transport {
-  switch (lane) {
-    case 'poll':
-      return pollTransport({ ...options, get intervalMs() { return settings.pollIntervalMs; } });
-    case 'longpoll':
-      return longpollTransport({ ...options, get waitMs() { return settings.longpollWaitMs; } });
-    case 'stream':
-      return streamTransport(options);
-    case 'sse':
-      return sseTransport(options);
-    case 'ws':
-      return wsTransport(options);
-  }
+  return BROWSER_LANES[lane].create(options, settings);
 }
 
 export type { Transport, TransportEvent, FeedMessage } from './transport.ts';

@@ -61,7 +61,7 @@ function styleDataset(dataset: ChartDataset<'line', Point[]>, lane: LaneId): Cha
   dataset.pointRadius = dataset.showLine === false ? (projector ? 3.5 : 2.5) : 0;
   return dataset;
 }
-const emptySeries = (): Series => ({ poll: [], longpoll: [], stream: [], sse: [], ws: [] });
+const emptySeries = (): Series => Object.fromEntries(LANE_IDS.map((lane) => [lane, []])) as unknown as Series;
 
 function keep(points: Point[], max: number): void {
   if (points.length > max) points.splice(0, points.length - max);

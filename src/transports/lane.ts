@@ -1,0 +1,98 @@
+/**
+ * What a lane is, to the rest of the lab: a descriptor in the registry
+ * (./index.ts) and a plugin that receives a narrow context.
+ *
+ * As in engine.io, where a transport sees neither the server nor its
+ * bookkeeping and only emits events (`packet`, `drain`), a lane sees the feed,
+ * its own held-connection slots, its limits, and two events to report what it
+ * did: `delivered` (feed messages written to a client) and `received`
+ * (application bytes a client sent). The wire meter subscribes to those events
+ * from outside; a lane never counts bytes and never reaches `app.lab`.
+ */
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { LabOptions } from '../config.ts';
+import type { Feed, FeedMessage } from '../feed/feed.ts';
+import type { Held, HeldConnections, HeldHandlers } from '../delivery/held.ts';
+import type { LaneId, LaneInfo } from '../lanes.ts';
+
+/** The options a lane may read: the delivery caps every lane shares, plus its own. */
+export type LaneLimits = Readonly<Pick<LabOptions,
+  | 'maxBatch' | 'writeHighWaterBytes' | 'maxConsumerLag' | 'heartbeatMs'
+  | 'longpollWaitMs' | 'maxLongpollWaitMs' | 'sseRetryMs' | 'maxWsMessageBytes' | 'wsPingMs'
+>>;
+
+/** This lane's slots among the held connections (the per-lane cap, heartbeats, shutdown). */
+export interface LaneHeld {
+  /** Hold one more connection, or throw LAB_ERR_LANE_BUSY when the lane is full. */
+  admit(handlers: HeldHandlers, intervalMs?: number): Held;
+  count(): number;
+}
+
+/** Events lanes emit; the meter (and anything else that wants to) listens. */
+export interface LaneEventMap {
+  /** `lane` wrote these feed messages to a client over `socket`. */
+  delivered: [lane: LaneId, socket: Socket, messages: readonly FeedMessage[]];
+  /** A client sent `bytes` of application data on `lane` over `socket` (e.g. a WebSocket publish). */
+  received: [lane: LaneId, socket: Socket, bytes: number];
+}
+
+export class LaneEvents extends EventEmitter<LaneEventMap> {}
+
+export interface LaneContext<Id extends LaneId = LaneId> {
+  readonly lane: Id;
+  readonly feed: Feed;
+  readonly limits: LaneLimits;
+  readonly held: LaneHeld;
+  /** Report messages written to a client; call once they are handed to the socket. */
+  delivered(socket: Socket, messages: readonly FeedMessage[]): void;
+  /** Report application bytes a client sent. */
+  received(socket: Socket, bytes: number): void;
+}
+
+/** How the wire meter should follow a lane's upgraded sockets, besides counting their bytes. */
+export type LaneWire =
+  /** Plain HTTP exchanges only. */
+  | 'http'
+  /** RFC 6455 frames after the lab's own upgrade (the wire view shows frame headers). */
+  | 'websocket';
+
+export interface LaneDescriptor<Id extends LaneId = LaneId> extends LaneInfo<Id> {
+  /**
+   * Every URL the lane serves, as Fastify route URLs: exact paths, or a prefix
+   * ending in `*` for a library that owns a subtree (its handshakes, its transports).
+   */
+  readonly routes: readonly string[];
+  readonly wire: LaneWire;
+  /** Registers the lane's routes; `app` is an encapsulated scope of the lab's server. */
+  readonly plugin: (app: FastifyInstance, lane: LaneContext<Id>) => Promise<void>;
+}
+
+/** The registry's shape: one descriptor per lane id, keyed by that id (a missing lane fails to type-check). */
+export type LaneRegistry = { readonly [Id in LaneId]: LaneDescriptor<Id> };
+
+/** Builds the context handed to `lane`'s plugin. */
+export function laneContext<Id extends LaneId>(lane: Id, feed: Feed, options: LabOptions, held: HeldConnections, events: LaneEvents): LaneContext<Id> {
+  return {
+    lane,
+    feed,
+    limits: options,
+    held: {
+      admit: (handlers, intervalMs) => held.admit(lane, handlers, intervalMs),
+      count: () => held.count(lane),
+    },
+    delivered: (socket, messages) => {
+      if (messages.length > 0) events.emit('delivered', lane, socket, messages);
+    },
+    received: (socket, bytes) => {
+      events.emit('received', lane, socket, bytes);
+    },
+  };
+}
+
+/** True when `url`'s path is one of `routes` (exact, or under a `prefix*`). */
+export function servesPath(routes: readonly string[], url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0]!;
+  return routes.some((route) => (route.endsWith('*') ? path.startsWith(route.slice(0, -1)) : path === route));
+}
