@@ -2,7 +2,7 @@
  * <cross-origin-probe></cross-origin-probe>, the heart of web/cross-origin.html.
  *
  * This page is served from a second origin (npm start: http://localhost:3001),
- * so to the browser it is another site than the lab (http://localhost:3000).
+ * so to the browser it is another origin than the lab (http://localhost:3000), though the same site: a site ignores the port.
  * From here it tries what any website could try against the lab:
  *
  *   new WebSocket('ws://localhost:3000/feed/ws')  WebSockets are not covered by CORS: it opens,

@@ -79,7 +79,7 @@ export class OriginCorsDemoElement extends HTMLElement {
         button('Run the experiments in the other page', () => void this.runAll(), { className: 'primary', dataset: { action: 'run' } }),
         this.status),
       el('p', { className: 'insp-detail' },
-        'The framed page comes from another origin (another port), so to the browser it is another site. ',
+        'The framed page comes from another origin (another port). It is still the same site (a site ignores the port), so SameSite cookies would reach the lab from it: only the Origin check tells the two apart. ',
         'Flip the switches here, run the experiments there, and compare what that page could see with what the lab received.'),
       el('p', { className: 'insp-row' },
         el('label', { className: 'insp-toggle' }, this.originCheck, ' Origin allowlist: refuse WebSockets from other origins'),
