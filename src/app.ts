@@ -7,12 +7,15 @@
  */
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { resolveOptions, type LabOptions } from './config.ts';
-import { LabError } from './errors.ts';
+import { LabError, rawErrorResponse } from './errors.ts';
+import { onSocketFault } from './faults.ts';
+import { jsonDepth } from './validate/json.ts';
 import { Feed } from './feed/feed.ts';
 import { Producer } from './feed/producer.ts';
 import { HeldConnections } from './delivery/held.ts';
@@ -66,7 +69,27 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     // Refuse what does not match a schema instead of quietly fixing it
     // (Fastify's defaults strip unknown properties and coerce types).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // Requests Node's parser refuses (bad request line, headers too large) and
+    // URLs Fastify's router refuses get the lab's error shape too.
+    clientErrorHandler: onClientError,
+    frameworkErrors: (error, _request, reply) => {
+      const err = new LabError('LAB_ERR_BAD_REQUEST', error.message);
+      (reply as FastifyReply).code(err.status).send(err.toJSON());
+    },
     ...fastifyOptions,
+  });
+
+  // Every JSON body goes through Fastify's own parser (which refuses __proto__
+  // poisoning) only once its nesting is known to be within maxJsonDepth: too
+  // deep is refused here, before any route could publish it (issue 10).
+  const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepth(body as string, options.maxJsonDepth) > options.maxJsonDepth) {
+      done(new LabError('LAB_ERR_JSON_TOO_DEEP', `the body nests deeper than ${options.maxJsonDepth} levels (maxJsonDepth)`), undefined);
+      return;
+    }
+    defaultJsonParser(request, body as string, done);
   });
 
   const feed = new Feed(options.feedCapacity);
@@ -90,6 +113,9 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   // Lanes report what they wrote and received; the meter listens (lanes never see it).
   lab.laneEvents.on('delivered', (lane, socket, messages) => meter.delivered(socket, lane, messages));
   lab.laneEvents.on('received', (lane, socket, bytes) => meter.received(lane, bytes, socket));
+  feed.onListenerFault = (err) => {
+    app.log.error({ err, code: 'LAB_ERR_INTERNAL' }, 'a feed consumer threw; it is unsubscribed, the feed carries on');
+  };
 
   // Chaos first, so its socket writes sit below the meter's frame capture.
   chaos.attach(app.server);
@@ -117,7 +143,21 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     reply.code(404).send(new LabError('LAB_ERR_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`).toJSON());
   });
 
+  // Every WebSocket route, so a GET without Upgrade gets 426 and an Upgrade
+  // to any other path is refused before a 101 (one error shape, issue 10).
+  const webSocketRoutes = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    if (!route.websocket) return;
+    webSocketRoutes.add(route.url);
+    // @fastify/websocket takes `wsHandler` for the upgrade and `handler` for a plain GET.
+    route.wsHandler = route.handler as unknown as typeof route.wsHandler;
+    route.handler = upgradeRequired;
+    route.websocket = false;
+  });
+
   await app.register(websocket, {
+    // An exception in a route's handler or listeners (see src/faults.ts) closes that one socket with 1011.
+    errorHandler: (error, socket, request) => onSocketFault(error, socket, request.log),
     options: {
       // One ws server serves every endpoint: the largest cap here, each endpoint enforces its own.
       maxPayload: Math.max(options.maxWsMessageBytes, options.inspectMaxMessageBytes),
@@ -144,6 +184,12 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   app.websocketServer.on('connection', (_ws, req) => {
     const lane = laneOfPath(req.url);
     if (wireAccounting && lane && TRANSPORTS[lane].wire === 'websocket' && !isPlaygroundSocket(req.socket)) meter.watchFrames(req);
+  });
+  // After @fastify/websocket's own hook, which marks the request so its socket is closed once answered.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket' || webSocketRoutes.has(request.routeOptions.url ?? '')) return done();
+    const err = new LabError('LAB_ERR_NOT_FOUND', `no WebSocket endpoint at ${request.url.split('?')[0]}`);
+    reply.code(err.status).header('connection', 'close').send(err.toJSON());
   });
   // Origin allowlist, version check, refused upgrades and CORS, before any route.
   await guardPlugin(app, security, chaos, laneOfPath);
@@ -209,6 +255,24 @@ function trafficName(request: FastifyRequest): TrafficName {
   // A CORS preflight belongs to the lane it asks about.
   if (request.method === 'OPTIONS') return laneOfPath(request.url) ?? 'other';
   return request.is404 ? 'other' : 'static';
+}
+
+/** RFC 9110 §15.5.22: 426 names the protocol to switch to in `Upgrade`. */
+function upgradeRequired(request: FastifyRequest, reply: FastifyReply): void {
+  const err = new LabError('LAB_ERR_UPGRADE_REQUIRED', `${request.url.split('?')[0]} is a WebSocket endpoint: send the opening handshake (Upgrade: websocket, RFC 6455 §4.1)`);
+  reply.code(err.status).header('upgrade', 'websocket').header('connection', 'upgrade').send(err.toJSON());
+}
+
+/** Node's HTTP parser refused the request: answer in the lab's shape, then hang up (as Node does). */
+function onClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const err = error.code === 'HPE_HEADER_OVERFLOW'
+    ? new LabError('LAB_ERR_HEADERS_TOO_LARGE')
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new LabError('LAB_ERR_REQUEST_TIMEOUT')
+      : new LabError('LAB_ERR_BAD_REQUEST', `malformed HTTP request (${error.code ?? error.message})`);
+  if (socket.writable) socket.end(rawErrorResponse(err));
+  else socket.destroy();
 }
 
 function toLabError(error: FastifyError | LabError): LabError {

@@ -19,6 +19,12 @@ export const DEFAULTS = {
   maxPublishBytes: 64 * 1024,
   /** Largest WebSocket message a client may send (close 1009 beyond). */
   maxWsMessageBytes: 64 * 1024,
+  /**
+   * Deepest nesting of objects and arrays accepted in any client JSON (POST bodies,
+   * publishes, STOMP SEND, chat and inspector commands); deeper is refused before
+   * it is parsed or given a seq (400 / close 1008 / STOMP ERROR).
+   */
+  maxJsonDepth: 64,
   /** At most this many messages in one poll / long-poll answer (`more: true` tells the client to ask again). */
   maxBatch: 1_000,
   /** Long poll: how long a request is held when the client gives no `wait`. */
@@ -92,7 +98,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
   }
   const positive: (keyof LabOptions)[] = [
     'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs',
-    'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes',
+    'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes', 'maxJsonDepth',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
     'maxPageViews', 'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
   ];
@@ -100,6 +106,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     if (out[key] <= 0) throw new LabConfigError(`option "${key}" must be > 0`);
   }
   if (!Number.isInteger(out.feedCapacity)) throw new LabConfigError('option "feedCapacity" must be an integer');
+  if (!Number.isInteger(out.maxJsonDepth)) throw new LabConfigError('option "maxJsonDepth" must be an integer');
   if (out.feedRate > out.maxFeedRate) throw new LabConfigError(`feedRate ${out.feedRate} exceeds maxFeedRate ${out.maxFeedRate}`);
   if (out.feedPayloadBytes > out.maxFeedPayloadBytes) {
     throw new LabConfigError(`feedPayloadBytes ${out.feedPayloadBytes} exceeds maxFeedPayloadBytes ${out.maxFeedPayloadBytes}`);

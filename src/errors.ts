@@ -3,6 +3,7 @@
  * HTTP answers carry `{ "error": code, "message": text }`; WebSocket closes
  * carry the close code and `code: text` as the reason.
  */
+import { STATUS_CODES } from 'node:http';
 
 export const ERRORS = {
   LAB_ERR_SINCE_INVALID: { status: 400, close: 1008, message: '`since` must be a non-negative integer' },
@@ -13,6 +14,7 @@ export const ERRORS = {
   LAB_ERR_PAYLOAD_TOO_LARGE: { status: 413, close: 1009, message: 'message is larger than the configured limit' },
   LAB_ERR_NOT_FOUND: { status: 404, close: 1008, message: 'no such path' },
   LAB_ERR_LANE_BUSY: { status: 503, close: 1013, message: 'too many held connections on this lane; retry later' },
+  LAB_ERR_JSON_TOO_DEEP: { status: 400, close: 1008, message: 'JSON is nested deeper than the configured limit (maxJsonDepth)' },
   LAB_ERR_WS_NOT_JSON: { status: 400, close: 1007, message: 'frame is not valid JSON' },
   LAB_ERR_WS_BINARY: { status: 400, close: 1003, message: 'this endpoint accepts text frames only' },
   LAB_ERR_WS_BAD_MESSAGE: { status: 400, close: 1008, message: 'frame must be {"data": <json>}' },
@@ -22,6 +24,11 @@ export const ERRORS = {
   LAB_ERR_WS_VERSION: { status: 426, close: 1002, message: 'only Sec-WebSocket-Version: 13 is supported (RFC 6455 §4.4)' },
   LAB_ERR_PLAYGROUND_TARGET: { status: 400, close: 1008, message: 'the playground only sends `GET <a WebSocket endpoint of this lab> HTTP/1.1`' },
   LAB_ERR_PAGE_INVALID: { status: 400, close: 1008, message: '`page` must be 1-64 letters, digits, "-" or "_"' },
+  LAB_ERR_INSPECT_COMMAND: { status: 400, close: 1008, message: 'inspector command refused (close code 1000 or 3000-4999, reason <= 123 bytes, ping data <= 125 bytes of UTF-8)' },
+  LAB_ERR_UPGRADE_REQUIRED: { status: 426, close: 1002, message: 'this path is a WebSocket endpoint: send the opening handshake (RFC 6455 §4.1)' },
+  LAB_ERR_BAD_REQUEST: { status: 400, close: 1002, message: 'malformed HTTP request' },
+  LAB_ERR_REQUEST_TIMEOUT: { status: 408, close: 1002, message: 'the request did not arrive in time' },
+  LAB_ERR_HEADERS_TOO_LARGE: { status: 431, close: 1009, message: 'request header fields are larger than the server accepts' },
   LAB_ERR_SHUTDOWN: { status: 503, close: 1001, message: 'server is shutting down' },
   LAB_ERR_INTERNAL: { status: 500, close: 1011, message: 'internal error' },
 } as const;
@@ -46,6 +53,23 @@ export class LabError extends Error {
   closeReason(): string {
     return truncateUtf8(`${this.code}: ${this.message}`, 123);
   }
+}
+
+/**
+ * A whole HTTP/1.1 response in the lab's error shape, for the places that
+ * write to a raw socket (a request Node could not parse, an Upgrade refused
+ * before Fastify has a reply). The connection is closed after it.
+ */
+export function rawErrorResponse(err: LabError, headers: Record<string, string> = {}): string {
+  const body = JSON.stringify(err.toJSON());
+  const lines = [
+    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
 export function truncateUtf8(text: string, maxBytes: number): string {

@@ -12,6 +12,7 @@ import type { Lab } from '../lab.ts';
 import { PAGE_ID_PATTERN, type Counters } from '../wire/meter.ts';
 import { LabError } from '../errors.ts';
 import { switchesSnapshot } from './switches.ts';
+import { guardedHandler } from '../faults.ts';
 
 export interface StatsSnapshot {
   /**
@@ -107,7 +108,8 @@ export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoi
     for (const [ws, page] of listeners) {
       let text = json.get(page);
       if (text === undefined) json.set(page, (text = JSON.stringify(snapshot(app.lab, page))));
-      ws.send(text);
+      // Guarded per socket: one dashboard's fault closes that dashboard only (src/faults.ts).
+      guardedHandler(ws, () => ws.send(text))();
     }
   };
   app.get<{ Querystring: { page?: string } }>('/api/live', { websocket: true, config }, (socket: WebSocket, request) => {

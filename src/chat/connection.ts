@@ -9,10 +9,14 @@ import { ChatHub, type Deliver, type Member } from './hub.ts';
 import { parseCommand, parseCommandText, type ClientCommand, type LeaveReason, type Ref, type ServerEvent } from './protocol.ts';
 import { TokenBucket } from './rate.ts';
 import type { ChatLimits } from './limits.ts';
+import { DEFAULTS } from '../config.ts';
+import { parseJson } from '../validate/json.ts';
 
 export interface ConnectionOptions {
   /** Reply to every `say` with an ack (HTTP must answer each POST); otherwise only when it has a `ref`. */
   ackEverySay: boolean;
+  /** The lab's maxJsonDepth (src/config.ts) for commands this connection parses itself. */
+  maxJsonDepth?: number;
 }
 
 export class ChatConnection {
@@ -34,11 +38,11 @@ export class ChatConnection {
     let command: ClientCommand | undefined;
     try {
       this.limitRate();
-      command = parseCommandText(text, this.limits);
+      command = parseCommandText(text, this.limits, this.options.maxJsonDepth);
       return this.run(command);
     } catch (err) {
       if (!(err instanceof ChatError)) throw err;
-      const ref = command && 'ref' in command ? command.ref : refOf(text, this.limits.maxCommandBytes);
+      const ref = command && 'ref' in command ? command.ref : refOf(text, this.limits.maxCommandBytes, this.options.maxJsonDepth);
       return {
         type: 'error', code: err.code, message: err.message,
         ...(ref !== undefined && { ref }),
@@ -104,11 +108,11 @@ export class ChatConnection {
 }
 
 /** The `ref` of a command that was refused before it was parsed (rate limit, bad field), so the client can match the error. */
-function refOf(text: string, maxBytes: number): Ref | undefined {
+function refOf(text: string, maxBytes: number, maxJsonDepth: number = DEFAULTS.maxJsonDepth): Ref | undefined {
   if (text.length > maxBytes) return undefined;
-  try {
-    const ref = (JSON.parse(text) as { ref?: unknown } | null)?.ref;
-    if ((typeof ref === 'string' && ref.length <= 64) || (Number.isSafeInteger(ref) && (ref as number) >= 0)) return ref as Ref;
-  } catch { /* not JSON: no ref to echo */ }
+  const parsed = parseJson(text, maxJsonDepth);
+  if (!parsed.ok) return undefined; // not JSON: no ref to echo
+  const ref = (parsed.value as { ref?: unknown } | null)?.ref;
+  if ((typeof ref === 'string' && ref.length <= 64) || (Number.isSafeInteger(ref) && (ref as number) >= 0)) return ref as Ref;
   return undefined;
 }

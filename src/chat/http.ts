@@ -57,7 +57,7 @@ export function chatHttp(app: FastifyInstance, hub: ChatHub, limits: ChatLimits)
   app.post('/chat/sessions', { config, bodyLimit }, async (request, reply) => {
     const token = randomBytes(16).toString('base64url');
     const mailbox = new Mailbox(limits.mailboxCapacity);
-    const conn = new ChatConnection(hub, limits, (json) => mailbox.push(json), { ackEverySay: true });
+    const conn = new ChatConnection(hub, limits, (json) => mailbox.push(json), { ackEverySay: true, maxJsonDepth: options.maxJsonDepth });
     const welcome = conn.handle(request.body);
     if (welcome?.type !== 'welcome') {
       conn.close('left');

@@ -13,6 +13,8 @@
  */
 import { ChatError } from './errors.ts';
 import type { ChatLimits } from './limits.ts';
+import { DEFAULTS } from '../config.ts';
+import { parseJson } from '../validate/json.ts';
 
 export const DELIVERY_MODES = ['all', 'self', 'others', 'room'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
@@ -58,16 +60,16 @@ const FIELDS: Record<ClientCommand['type'], { required: string[]; optional: stri
 };
 
 /** Parse one command's text (a frame or a POST body). */
-export function parseCommandText(text: string, limits: Pick<ChatLimits, 'maxCommandBytes' | 'nickMaxChars' | 'roomMaxChars' | 'maxTextChars'>): ClientCommand {
+export function parseCommandText(
+  text: string,
+  limits: Pick<ChatLimits, 'maxCommandBytes' | 'nickMaxChars' | 'roomMaxChars' | 'maxTextChars'>,
+  maxJsonDepth: number = DEFAULTS.maxJsonDepth,
+): ClientCommand {
   const size = new TextEncoder().encode(text).length;
   if (size > limits.maxCommandBytes) throw new ChatError('LAB_ERR_CHAT_FRAME_TOO_LARGE', `command of ${size} bytes; the limit is ${limits.maxCommandBytes}`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ChatError('LAB_ERR_CHAT_NOT_JSON');
-  }
-  return parseCommand(body, limits);
+  const parsed = parseJson(text, maxJsonDepth);
+  if (!parsed.ok) throw new ChatError('LAB_ERR_CHAT_NOT_JSON', parsed.reason === 'depth' ? parsed.message : undefined);
+  return parseCommand(parsed.value, limits);
 }
 
 /** Check a parsed command's shape and every field; the returned command is normalised (NFC names). */

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { LabError } from '../errors.ts';
 
 export interface FeedMessage {
   readonly seq: number;
@@ -60,13 +61,36 @@ export class Feed {
     return this.head - this.firstSeq + 1;
   }
 
+  /**
+   * Told when a listener throws. The listener is unsubscribed first, so one
+   * consumer's bug never reaches the publisher or the other consumers.
+   */
+  onListenerFault: (err: unknown) => void = (err) => console.error(err);
+
   publish(data: unknown): FeedMessage {
+    // Serialise before a seq is taken: data that cannot be serialised (a cycle,
+    // a BigInt, nesting past the stack) is refused and leaves no hole (issue 10).
+    let dataJson: string | undefined;
+    try {
+      dataJson = JSON.stringify(data);
+    } catch (err) {
+      throw new LabError('LAB_ERR_BODY_INVALID', `data cannot be serialised as JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (dataJson === undefined) throw new LabError('LAB_ERR_BODY_INVALID', 'data must be a JSON value');
     const seq = this.nextSeq++;
     const ts = performance.timeOrigin + performance.now();
-    const json = JSON.stringify({ seq, ts, data });
+    // The same bytes JSON.stringify({ seq, ts, data }) gives.
+    const json = `{"seq":${seq},"ts":${JSON.stringify(ts)},"data":${dataJson}}`;
     const message: FeedMessage = Object.freeze({ seq, ts, data, json, bytes: Buffer.byteLength(json) });
     this.ring[seq % this.capacity] = message;
-    for (const listener of this.listeners) listener(message);
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch (err) {
+        this.listeners.delete(listener);
+        this.onListenerFault(err);
+      }
+    }
     return message;
   }
 

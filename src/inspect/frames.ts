@@ -18,6 +18,8 @@ import type { WebSocket } from 'ws';
 import { LabError } from '../errors.ts';
 import { describeFrameHeader, OPCODE_NAMES, toHex, type LabelledField } from '../framing/ws-frame.ts';
 import { tapFrames } from '../wire/frame-tap.ts';
+import { guardedHandler } from '../faults.ts';
+import { checkCommand, type CommandCheck } from './commands.ts';
 
 export interface InspectedFrame {
   n: number;
@@ -72,23 +74,27 @@ export async function inspectApi(app: FastifyInstance): Promise<void> {
       if (session.frames.length > options.inspectFramesKept) session.frames.shift();
     });
 
-    socket.on('message', (data: Buffer, isBinary) => {
+    // Guarded: a bug below closes this socket with 1011, never the process (src/faults.ts).
+    socket.on('message', guardedHandler(socket, (data: Buffer, isBinary: boolean) => {
       if (data.length > options.inspectMaxMessageBytes) {
         const err = new LabError('LAB_ERR_PAYLOAD_TOO_LARGE', `the inspector echoes at most ${options.inspectMaxMessageBytes} bytes`);
         return socket.close(err.closeCode, err.closeReason());
       }
-      const command = !isBinary ? parseCommand(data, options.inspectCommandMaxBytes) : undefined;
-      if (!command) return socket.send(data, { binary: isBinary });
-      if (command.cmd === 'ping') return socket.ping(String(command.data ?? '').slice(0, 125));
-      if (command.cmd === 'close') return socket.close(command.code ?? 1000, String(command.reason ?? '').slice(0, 123));
-      if (command.cmd === 'fragments') {
-        // RFC 6455 §5.4: the first frame carries the opcode, the rest are continuations; FIN only on the last.
-        const text = String(command.text ?? '');
-        const parts = Math.max(1, Math.min(options.inspectMaxFragments, Number(command.parts) || 2, text.length || 1));
-        const size = Math.ceil(text.length / parts);
-        for (let i = 0; i < parts; i++) socket.send(text.slice(i * size, (i + 1) * size), { fin: i === parts - 1, binary: false });
+      const check: CommandCheck = isBinary ? { kind: 'echo' } : checkCommand(data.toString(), {
+        commandMaxBytes: options.inspectCommandMaxBytes, maxFragments: options.inspectMaxFragments, maxJsonDepth: options.maxJsonDepth,
+      });
+      if (check.kind === 'echo') return socket.send(data, { binary: isBinary });
+      if (check.kind === 'refuse') {
+        // The socket stays open: the student fixes the command and tries again.
+        const err = new LabError('LAB_ERR_INSPECT_COMMAND', check.message);
+        return socket.send(JSON.stringify({ type: 'error', ...err.toJSON() }));
       }
-    });
+      const { command } = check;
+      if (command.cmd === 'ping') return socket.ping(command.data);
+      if (command.cmd === 'close') return socket.close(command.code, command.reason);
+      // RFC 6455 §5.4: the first frame carries the opcode, the rest are continuations; FIN only on the last.
+      command.parts.forEach((part, i) => socket.send(part, { fin: i === command.parts.length - 1, binary: false }));
+    }));
     socket.on('close', () => { session.open = false; });
     socket.send(JSON.stringify({ type: 'welcome', id, deflate: session.deflate }));
   });
@@ -98,16 +104,6 @@ export async function inspectApi(app: FastifyInstance): Promise<void> {
     if (!session) throw new LabError('LAB_ERR_NOT_FOUND', `no inspector connection ${request.params.id}`);
     return { id: Number(request.params.id), open: session.open, deflate: session.deflate, frames: session.frames };
   });
-}
-
-function parseCommand(data: Buffer, maxBytes: number): { cmd: string; data?: unknown; text?: unknown; parts?: unknown; code?: number; reason?: unknown } | undefined {
-  if (data.length > maxBytes || data[0] !== 0x7b) return undefined; // '{'
-  try {
-    const value = JSON.parse(data.toString()) as { cmd?: unknown };
-    return typeof value.cmd === 'string' && ['ping', 'fragments', 'close'].includes(value.cmd) ? value as { cmd: string } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A close frame's payload is a 2-byte code, then the reason (§5.5.1). */

@@ -32,14 +32,18 @@ export function isPlaygroundSocket(socket: Socket): boolean {
   return socket.remotePort !== undefined && playgroundPorts.has(socket.remotePort) && socket.remoteAddress?.endsWith('127.0.0.1') === true;
 }
 
-/** Textarea line ends become CRLF; a missing blank line at the end is added. */
+/** Textarea line ends become CRLF; the request ends with exactly one blank line. */
 export function normaliseRequest(text: string): string {
-  let raw = text.replace(/\r?\n/g, '\r\n');
-  if (!raw.endsWith('\r\n\r\n')) raw = raw.replace(/(\r\n)*$/, '') + '\r\n\r\n';
-  return raw;
+  return text.replace(/\r?\n/g, '\r\n').replace(/(\r\n)*$/, '') + '\r\n\r\n';
 }
 
 export function checkTarget(raw: string): void {
+  // One request per run: bytes after the first blank line would be a second
+  // request on the same connection (HTTP/1.1 pipelining, RFC 9112 §9.3),
+  // sent to a path the playground never checked.
+  if (raw.indexOf('\r\n\r\n') !== raw.length - 4) {
+    throw new LabError('LAB_ERR_PLAYGROUND_TARGET', 'one request per run: remove what follows the blank line that ends the request head');
+  }
   const line = /^GET (\S+) HTTP\/1\.1\r\n/.exec(raw);
   const path = line?.[1]?.split('?')[0];
   if (!path || !(PLAYGROUND_PATHS as readonly string[]).includes(path)) {

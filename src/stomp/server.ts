@@ -24,6 +24,8 @@ import { StompBroker } from './broker.ts';
 import { StompSession, type StompTransport } from './session.ts';
 import { resolveStompLimits, type StompLimits } from './limits.ts';
 import type { Header } from './frame.ts';
+import { guardedHandler } from '../faults.ts';
+import { parseJson } from '../validate/json.ts';
 
 /** The one sub-protocol this endpoint speaks (the names @stomp/stompjs offers are v10/v11/v12.stomp). */
 export const STOMP_SUBPROTOCOL = 'v12.stomp';
@@ -43,7 +45,7 @@ export async function stompPlugin(app: FastifyInstance, opts: StompPluginOptions
   const stopFeed = feed.subscribe((message) => {
     if (broker.subscriberCount(FEED_DESTINATION) > 0) broker.publish(FEED_DESTINATION, feedHeaders, Buffer.from(message.json));
   });
-  broker.handle(FEED_DESTINATION, (body) => feed.publish(parseFeedBody(body)));
+  broker.handle(FEED_DESTINATION, (body) => feed.publish(parseFeedBody(body, options.maxJsonDepth)));
   app.addHook('onClose', async () => { stopFeed(); });
 
   let open = 0;
@@ -65,27 +67,32 @@ export async function stompPlugin(app: FastifyInstance, opts: StompPluginOptions
 
     const transport: StompTransport = {
       // A frame whose bytes are not UTF-8 (a binary body) cannot ride in a text message (RFC 6455 §5.6).
-      send: (bytes) => socket.send(bytes, { binary: !isUtf8(bytes) }),
+      send: guardedHandler(socket, (bytes: Uint8Array) => socket.send(bytes, { binary: !isUtf8(bytes) })),
       close: (code, reason) => socket.close(code, truncateUtf8(reason, 123)),
       bufferedBytes: () => socket.bufferedAmount,
     };
     const session = new StompSession(`${instance}-${nextSession++}`, broker, limits, transport);
     // Listen at once: a listener attached later can miss the CONNECT (fastify/fastify-websocket#106).
-    socket.on('message', (data: Buffer) => session.receive(data));
-    socket.on('close', () => {
+    // Guarded: a bug in the session closes this socket with 1011, never the process (src/faults.ts).
+    socket.on('message', guardedHandler(socket, (data: Buffer) => session.receive(data)));
+    socket.on('close', guardedHandler(socket, () => {
       open--;
       session.closed();
-    });
+    }));
   });
 }
 
-function parseFeedBody(body: Uint8Array): unknown {
-  let parsed: unknown;
+function parseFeedBody(body: Uint8Array, maxJsonDepth: number): unknown {
+  let text: string;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
-    throw new StompError('LAB_ERR_STOMP_FEED_BODY', 'the body is not JSON');
+    throw new StompError('LAB_ERR_STOMP_FEED_BODY', 'the body is not UTF-8 JSON');
   }
+  // Validated before the feed is touched: a refused SEND takes no seq.
+  const result = parseJson(text, maxJsonDepth);
+  if (!result.ok) throw new StompError('LAB_ERR_STOMP_FEED_BODY', result.reason === 'depth' ? result.message : 'the body is not JSON');
+  const parsed = result.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).length !== 1 || !('data' in parsed)) {
     throw new StompError('LAB_ERR_STOMP_FEED_BODY');
   }

@@ -20,7 +20,7 @@ import type { LaneId, LaneInfo } from '../lanes.ts';
 /** The options a lane may read: the delivery caps every lane shares, plus its own. */
 export type LaneLimits = Readonly<Pick<LabOptions,
   | 'maxBatch' | 'writeHighWaterBytes' | 'maxConsumerLag' | 'heartbeatMs'
-  | 'longpollWaitMs' | 'maxLongpollWaitMs' | 'sseRetryMs' | 'maxWsMessageBytes' | 'wsPingMs'
+  | 'longpollWaitMs' | 'maxLongpollWaitMs' | 'sseRetryMs' | 'maxWsMessageBytes' | 'wsPingMs' | 'maxJsonDepth'
 >>;
 
 /** This lane's slots among the held connections (the per-lane cap, heartbeats, shutdown). */

@@ -16,6 +16,8 @@ import { LabError } from '../errors.ts';
 import { parseSince } from '../delivery/since.ts';
 import { startPump } from '../delivery/pump.ts';
 import { helloJson } from '../framing/envelope.ts';
+import { guardedHandler } from '../faults.ts';
+import { parseJson } from '../validate/json.ts';
 import type { FeedMessage } from '../feed/feed.ts';
 
 export const ws: LaneDescriptor<'ws'> = { ...LANES.ws, routes: ['/feed/ws'], wire: 'websocket', plugin: wsLane };
@@ -32,27 +34,25 @@ async function wsLane(app: FastifyInstance, { feed, limits, held, delivered, rec
 
     // Listen before anything else: a handler attached after an await can miss
     // the client's first frames (fastify/fastify-websocket#106).
-    socket.on('message', (data: Buffer, isBinary) => {
+    // Guarded: a bug below closes this socket with 1011, never the process (src/faults.ts).
+    socket.on('message', guardedHandler(socket, (data: Buffer, isBinary: boolean) => {
       received(request.raw.socket, data.length); // what the client sent is payload, accepted or not
       // RFC 6455 §7.4.1: 1009, "a message that is too big for it to process".
       if (data.length > limits.maxWsMessageBytes) return fail(new LabError('LAB_ERR_PAYLOAD_TOO_LARGE'));
       if (isBinary) return fail(new LabError('LAB_ERR_WS_BINARY'));
-      let body: unknown;
-      try {
-        body = JSON.parse(data.toString());
-      } catch {
-        return fail(new LabError('LAB_ERR_WS_NOT_JSON'));
-      }
-      if (!isPublish(body)) return fail(new LabError('LAB_ERR_WS_BAD_MESSAGE'));
-      feed.publish(body.data);
-    });
+      // Validate before anything is committed: a refused publish takes no seq.
+      const parsed = parseJson(data.toString(), limits.maxJsonDepth);
+      if (!parsed.ok) return fail(new LabError(parsed.reason === 'depth' ? 'LAB_ERR_JSON_TOO_DEEP' : 'LAB_ERR_WS_NOT_JSON', parsed.reason === 'depth' ? parsed.message : undefined));
+      if (!isPublish(parsed.value)) return fail(new LabError('LAB_ERR_WS_BAD_MESSAGE'));
+      feed.publish(parsed.value.data);
+    }));
 
     let since: number;
     let slot: ReturnType<typeof held.admit>;
     try {
       since = parseSince(request.query.since, feed);
       let alive = true;
-      socket.on('pong', () => { alive = true; });
+      socket.on('pong', guardedHandler(socket, () => { alive = true; }));
       slot = held.admit({
         heartbeat: () => {
           if (!alive) return socket.terminate(); // no pong since the last ping: the peer is gone
@@ -75,7 +75,7 @@ async function wsLane(app: FastifyInstance, { feed, limits, held, delivered, rec
       resume?.();
     };
     stop = startPump(feed, since, {
-      send: (batch) => {
+      send: guardedHandler(socket, (batch: readonly FeedMessage[]) => {
         // ws drops sends on a closing socket: only count what is really written.
         if (socket.readyState !== socket.OPEN) return;
         batch.forEach((m, i) => {
@@ -85,7 +85,7 @@ async function wsLane(app: FastifyInstance, { feed, limits, held, delivered, rec
           socket.send(frame, { binary: false }, i === batch.length - 1 ? flushed : undefined);
         });
         delivered(request.raw.socket, batch);
-      },
+      }),
       bufferedBytes: () => socket.bufferedAmount,
       onceDrained: (resume) => { resumeWhenFlushed = resume; },
       tooSlow: () => {
@@ -94,10 +94,10 @@ async function wsLane(app: FastifyInstance, { feed, limits, held, delivered, rec
       },
     }, { highWaterBytes: limits.writeHighWaterBytes, maxLag: limits.maxConsumerLag, maxBatch: limits.maxBatch });
 
-    socket.on('close', () => {
+    socket.on('close', guardedHandler(socket, () => {
       stop();
       slot.release();
-    });
+    }));
   });
 }
 

@@ -56,9 +56,8 @@ export function withHeader(text: string, name: string, value: string): string {
 
 /** Bytes the lab will send: CRLF line ends, ending in a blank line (latin1, one byte per character). */
 export function wireBytes(text: string): number {
-  let raw = text.replace(/\r?\n/g, '\r\n');
-  if (!raw.endsWith('\r\n\r\n')) raw = raw.replace(/(\r\n)*$/, '') + '\r\n\r\n';
-  return raw.length;
+  // As src/inspect/playground.ts normaliseRequest: CRLF line ends, exactly one blank line at the end.
+  return (text.replace(/\r?\n/g, '\r\n').replace(/(\r\n)*$/, '') + '\r\n\r\n').length;
 }
 
 /** Whether the text can be sent: within the cap, and latin1 (what an HTTP/1.1 head is). */
