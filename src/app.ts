@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Http2ServerRequest } from 'node:http2';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import websocket from '@fastify/websocket';
@@ -37,6 +38,9 @@ import { chatPlugin } from './chat/plugin.ts';
 import type { ChatLimits } from './chat/limits.ts';
 import { stompPlugin } from './stomp/server.ts';
 import { lessonsPlugin } from './lessons/plugin.ts';
+import { H2Accounting } from './h2/accounting.ts';
+import { listenHttps, type HttpsListener } from './h2/server.ts';
+import type { TlsMaterial } from './h2/cert.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -103,16 +107,18 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     return address && typeof address !== 'string' ? address.port : undefined;
   }, allowedOrigins);
   const timeline = new Timeline(options.timelineKept);
+  const h2 = new H2Accounting(options.h2MaxConcurrentStreams);
   const lab: Lab = {
-    options, feed, producer, meter, held, chaos, security, timeline,
+    options, feed, producer, meter, held, chaos, security, timeline, h2,
     startedAt: Date.now(),
     secondOrigin: undefined,
     laneEvents: new LaneEvents(),
   };
   app.decorate('lab', lab);
   // Lanes report what they wrote and received; the meter listens (lanes never see it).
-  lab.laneEvents.on('delivered', (lane, socket, messages) => meter.delivered(socket, lane, messages));
-  lab.laneEvents.on('received', (lane, socket, bytes) => meter.received(lane, bytes, socket));
+  // An HTTP/2 request's socket is its stream's: its bytes are counted with the h2 figures.
+  lab.laneEvents.on('delivered', (lane, socket, messages) => h2.owns(socket) ? h2.delivered(socket, lane, messages) : meter.delivered(socket, lane, messages));
+  lab.laneEvents.on('received', (lane, socket, bytes) => h2.owns(socket) ? h2.received(lane, bytes) : meter.received(lane, bytes, socket));
   feed.onListenerFault = (err) => {
     app.log.error({ err, code: 'LAB_ERR_INTERNAL' }, 'a feed consumer threw; it is unsubscribed, the feed carries on');
   };
@@ -125,6 +131,11 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   }
   app.addHook('onRequest', (request, reply, done) => {
     const name = trafficName(request);
+    if (request.raw.httpVersionMajor === 2) {
+      // The HTTPS listener (src/h2/): counted from its frames; chaos works on HTTP/1.1 sockets only.
+      if (wireAccounting) h2.onRequest(request.raw as unknown as Http2ServerRequest, name);
+      return done();
+    }
     if (wireAccounting) {
       meter.onRequest(request.raw, reply.raw, name);
       timeline.onRequest(request.raw, reply.raw, name);
@@ -228,6 +239,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   });
   app.addHook('onClose', async () => {
     await secondOrigins.get(app)?.close();
+    await httpsListeners.get(app)?.close();
   });
   return app;
 }
@@ -245,6 +257,25 @@ export async function openSecondOrigin(app: FastifyInstance, port: number): Prom
   secondOrigins.set(app, started.app);
   app.lab.secondOrigin = started.origin;
   return started.origin;
+}
+
+const httpsListeners = new WeakMap<FastifyInstance, HttpsListener>();
+
+/**
+ * Once the lab listens: serve it over TLS and HTTP/2 on `port` too (0 = any free
+ * port), same host, same routes and feed; counted apart (`h2` in /api/stats).
+ */
+export async function openHttps(app: FastifyInstance, port: number, tls: TlsMaterial, wireAccounting = true): Promise<HttpsListener> {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the lab must be listening first');
+  const listener = await listenHttps(app, {
+    port, host: address.address, tls,
+    accounting: wireAccounting ? app.lab.h2 : undefined,
+    maxConcurrentStreams: app.lab.options.h2MaxConcurrentStreams,
+    graceMs: app.lab.options.shutdownGraceMs,
+  });
+  httpsListeners.set(app, listener);
+  return listener;
 }
 
 /** Which name a request's bytes are counted under. */

@@ -73,6 +73,8 @@ export const DEFAULTS = {
   wireFramesKept: 8,
   /** Pages (browser tabs, `?page=`) whose own lane counters the meter keeps; the longest quiet is dropped beyond. */
   maxPageViews: 1_000,
+  /** HTTPS listener: SETTINGS_MAX_CONCURRENT_STREAMS, the streams one HTTP/2 connection may have open (RFC 9113 §6.5.2). */
+  h2MaxConcurrentStreams: 100,
 } as const;
 
 export type LabOptions = { -readonly [K in keyof typeof DEFAULTS]: number };
@@ -101,6 +103,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes', 'maxJsonDepth',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
     'maxPageViews', 'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
+    'h2MaxConcurrentStreams',
   ];
   for (const key of positive) {
     if (out[key] <= 0) throw new LabConfigError(`option "${key}" must be > 0`);

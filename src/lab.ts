@@ -12,6 +12,7 @@ import type { LaneEvents } from './transports/lane.ts';
 import type { Chaos } from './chaos/switches.ts';
 import type { Security } from './security/guard.ts';
 import type { Timeline } from './wire/timeline.ts';
+import type { H2Accounting } from './h2/accounting.ts';
 
 export interface Lab {
   readonly options: LabOptions;
@@ -22,6 +23,8 @@ export interface Lab {
   readonly chaos: Chaos;
   readonly security: Security;
   readonly timeline: Timeline;
+  /** The HTTPS/HTTP/2 listener's byte counts (src/h2/), apart from the HTTP/1.1 meter. */
+  readonly h2: H2Accounting;
   readonly startedAt: number;
   /** Where the cross-origin page is served, when it is (e.g. http://localhost:3001). */
   secondOrigin: string | undefined;

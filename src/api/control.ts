@@ -65,6 +65,7 @@ export async function controlApi(app: FastifyInstance): Promise<void> {
 
   app.post('/api/reset', { config: { traffic: 'api' } }, async () => {
     meter.reset();
+    app.lab.h2.reset();
     return { reset: true };
   });
 }

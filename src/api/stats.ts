@@ -10,6 +10,7 @@ import type { WebSocket } from 'ws';
 import { LANE_IDS, OTHER_NAMES, isLaneId, type LaneId, type OtherName } from '../lanes.ts';
 import type { Lab } from '../lab.ts';
 import { PAGE_ID_PATTERN, type Counters } from '../wire/meter.ts';
+import type { H2Snapshot } from '../h2/accounting.ts';
 import { LabError } from '../errors.ts';
 import { switchesSnapshot } from './switches.ts';
 import { guardedHandler } from '../faults.ts';
@@ -30,6 +31,8 @@ export interface StatsSnapshot {
   lanes: Record<LaneId, Counters & { held: number }>;
   other: Record<OtherName, Counters>;
   totals: { bytesIn: number; bytesOut: number };
+  /** The same figures over HTTPS + HTTP/2 (`lanes` above is HTTP/1.1 cleartext), plus the connection's own frames and TLS. */
+  h2: H2Snapshot;
   /** Chaos and security switches, so a page can show which are on. */
   switches: ReturnType<typeof switchesSnapshot>;
   /** The server process, so a bench can compute CPU time per delivered message. */
@@ -67,6 +70,7 @@ export function snapshot(lab: Lab, page?: string): StatsSnapshot {
     lanes,
     other,
     totals: { bytesIn, bytesOut },
+    h2: lab.h2.snapshot(),
     switches: switchesSnapshot(lab),
     process: processInfo(),
   };
@@ -98,6 +102,13 @@ export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoi
     const { lane } = request.params;
     if (!isLaneId(lane)) throw new LabError('LAB_ERR_NOT_FOUND', `no lane "${lane}"; lanes are ${LANE_IDS.join(', ')}`);
     return { lane, exchange: app.lab.meter.exchange(lane) ?? null };
+  });
+
+  // The same lane over HTTP/2: its latest request's header block as sent (HPACK, decoded).
+  app.get<{ Params: { lane: string } }>('/api/h2/wire/:lane', { config }, async (request) => {
+    const { lane } = request.params;
+    if (!isLaneId(lane)) throw new LabError('LAB_ERR_NOT_FOUND', `no lane "${lane}"; lanes are ${LANE_IDS.join(', ')}`);
+    return { lane, exchange: app.lab.h2.exchange(lane) ?? null };
   });
 
   // One timer, and one JSON string per tick and per page view, however many dashboards listen.
