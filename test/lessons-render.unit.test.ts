@@ -13,7 +13,7 @@ import { renderLesson, slugify, type RenderContext } from '../src/lessons/render
 import { parseFrontMatter } from '../src/lessons/front-matter.ts';
 import { readInclude } from '../src/lessons/source.ts';
 import { sanitizeHtml } from '../src/lessons/html.ts';
-import { parsePredictMeasure, parseSelfCheck } from '../src/lessons/blocks.ts';
+import { parseErrata, parsePredictMeasure, parseSelfCheck } from '../src/lessons/blocks.ts';
 import { parseInfo } from '../src/lessons/info.ts';
 import { LessonCatalog } from '../src/lessons/catalog.ts';
 import { LESSON_LIMITS } from '../src/lessons/limits.ts';
@@ -408,6 +408,44 @@ describe('self-check blocks', () => {
     expect(codes(lesson('\nThe retry is {=labOption noSuchOption}.\n'))).toEqual(['LAB_ERR_LESSON_BLOCK']);
     expect(renderLesson(lesson('\nThe retry is {=labOption sseRetryMs}.\n'), ctx()).html)
       .toContain('<output class="computed" data-compute="labOption" data-args="[&quot;sseRetryMs&quot;]">');
+  });
+});
+
+describe('errata blocks: a seed note beside what the wire shows', () => {
+  const ERRATUM = '```errata\nnote: *공백문자로 구분되며*\nwire: Sec-WebSocket-Protocol: chat, superchat\nwire:   HTTP/1.1 101 <ok>\n> Commas (RFC 6455 §11.3.4), [lesson 4](04-next.md).\n```';
+
+  it('reads the note, the wire lines as written and the explanation', () => {
+    expect(parseErrata('note: says X\n  and more\nwire: a  b\nwire: c\n> Y,\n  because.')).toEqual({
+      ok: true, block: { note: 'says X and more', wire: ['a  b', 'c'], explanation: 'Y, because.' },
+    });
+  });
+
+  it.each([
+    ['no note', 'wire: a\n> Why.'],
+    ['no wire line', 'note: X\n> Why.'],
+    ['no explanation', 'note: X\nwire: a'],
+    ['two notes', 'note: X\nnote: Y\nwire: a\n> Why.'],
+    ['a stray line', 'hello\nnote: X\nwire: a\n> Why.'],
+  ])('refuses %s', (_, body) => {
+    expect(parseErrata(body).ok).toBe(false);
+  });
+
+  it('renders as an aside in the lesson\'s language, the wire escaped and kept as written, and counts in the outline', () => {
+    for (const lang of ['en', 'ko'] as const) {
+      const { html, problems, outline } = renderLesson(lesson(`\n${ERRATUM}\n`, lang), ctx(lang));
+      expect(problems).toEqual([]);
+      expect(html).toContain(lang === 'ko' ? '<p class="errata-title">시드 노트 바로잡기</p>' : '<p class="errata-title">Correcting the seed notes</p>');
+      expect(html).toContain('<pre class="errata-wire">Sec-WebSocket-Protocol: chat, superchat\n  HTTP/1.1 101 &lt;ok&gt;</pre>');
+      expect(html).toContain(`<dd class="errata-note"><em>공백문자로 구분되며</em></dd>`);
+      expect(html).toContain(`href="/lessons/${lang}/04-next"`);
+      expect(outline.find((p) => p.part === 'experiment')!.errata).toHaveLength(1);
+    }
+  });
+
+  it('reports a broken erratum where it is, with LAB_ERR_LESSON_BLOCK', () => {
+    const { html, problems } = renderLesson(lesson('\n```errata\nnote: X\n```\n'), ctx());
+    expect(problems.map((p) => p.code)).toEqual(['LAB_ERR_LESSON_BLOCK']);
+    expect(html).toContain('data-code="LAB_ERR_LESSON_BLOCK"');
   });
 });
 

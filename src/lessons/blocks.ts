@@ -30,6 +30,17 @@
  *   > SHA-1 of the key and the GUID, in base64.
  *   ```
  *
+ * Source-note erratum: a claim in the seed notes that the wire contradicts,
+ * taught where the lesson meets it. The note's words, what the wire shows
+ * (literal lines, as a capture or the lab prints them), and why.
+ *
+ *   ```errata
+ *   note: Sec-WebSocket-Protocol: chat, superchat -> … 공백문자로 구분되며 …
+ *   wire: Sec-WebSocket-Protocol: chat, superchat
+ *   wire: HTTP/1.1 400 Bad Request      (several wire lines, in order)
+ *   > Comma-separated (RFC 6455 §11.3.4); the lab refuses a space-separated offer.
+ *   ```
+ *
  * A line that starts with none of the markers continues the line before it.
  */
 import { checkAnswer } from './answers.ts';
@@ -53,6 +64,15 @@ export type Question =
 
 export interface SelfCheckBlock {
   questions: Question[];
+}
+
+export interface ErrataBlock {
+  /** Inline Markdown: what the seed note says, in its words. */
+  note: string;
+  /** Literal lines: what crosses the wire instead. */
+  wire: string[];
+  /** Inline Markdown: why, with the source. */
+  explanation: string;
 }
 
 export type BlockResult<T> = { ok: true; block: T } | { ok: false; errors: { line: number; message: string }[] };
@@ -181,4 +201,39 @@ export function parseSelfCheck(body: string): BlockResult<SelfCheckBlock> {
 
 function join(a: string, b: string): string {
   return a ? `${a} ${b}` : b;
+}
+
+export function parseErrata(body: string): BlockResult<ErrataBlock> {
+  const errors: { line: number; message: string }[] = [];
+  let note = '';
+  const wire: string[] = [];
+  let explanation = '';
+  let last: 'note' | 'explanation' | undefined;
+  body.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    const n = i + 1;
+    if (line === '') return;
+    if (line.startsWith('note:')) {
+      if (note) errors.push({ line: n, message: 'one `note:` per erratum' });
+      note = line.slice(5).trim();
+      last = 'note';
+    } else if (line.startsWith('wire:')) {
+      // Keep the wire line as written after "wire: " (its own spaces are data).
+      wire.push(raw.slice(raw.indexOf('wire:') + 5).replace(/^ /, '').trimEnd());
+      last = undefined;
+    } else if (line.startsWith('>')) {
+      explanation = [explanation, line.slice(1).trim()].filter(Boolean).join(' ');
+      last = 'explanation';
+    } else if (last === 'note') {
+      note = `${note} ${line}`;
+    } else if (last === 'explanation') {
+      explanation = `${explanation} ${line}`;
+    } else {
+      errors.push({ line: n, message: `not part of an erratum: "${line}" (use note:, wire: or >)` });
+    }
+  });
+  if (!note) errors.push({ line: 0, message: 'no `note:` (what the seed note says)' });
+  if (wire.length === 0) errors.push({ line: 0, message: 'no `wire:` line (what the wire shows)' });
+  if (!explanation) errors.push({ line: 0, message: 'no `>` explanation' });
+  return errors.length ? { ok: false, errors } : { ok: true, block: { note, wire, explanation } };
 }

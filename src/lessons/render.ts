@@ -10,6 +10,7 @@
  *   ```source <path>    code read from the project's files now (src/lessons/source.ts)
  *   ```predict-measure  a guess, a widget run, the comparison (src/lessons/blocks.ts)
  *   ```self-check       questions with explanations; computed answers
+ *   ```errata           a seed note's mistake beside what the wire shows
  *   <lane-run …>        widgets, the only HTML allowed (src/lessons/html.ts)
  *   {=fn args}          a value the page computes (src/lessons/answers.ts)
  *   [next](04-long-polling.md)   a link to another lesson, checked and rewritten
@@ -36,7 +37,7 @@ import { problem, type LessonProblem, type LessonProblemCode } from './errors.ts
 import { escapeHtml, sanitizeHtml } from './html.ts';
 import { parseInfo } from './info.ts';
 import { readInclude, type IncludeRequest } from './source.ts';
-import { parsePredictMeasure, parseSelfCheck, type PredictMeasureBlock, type SelfCheckBlock } from './blocks.ts';
+import { parseErrata, parsePredictMeasure, parseSelfCheck, type ErrataBlock, type PredictMeasureBlock, type SelfCheckBlock } from './blocks.ts';
 import { checkAnswer } from './answers.ts';
 import { WIDGETS } from './elements.ts';
 import { unitLabel } from './units.ts';
@@ -67,6 +68,7 @@ export interface PartOutline {
   diagrams: number;
   predictMeasures: PredictMeasureBlock[];
   selfChecks: SelfCheckBlock[];
+  errata: ErrataBlock[];
   includes: IncludeRequest[];
   widgets: { tag: string; attributes: Record<string, string> }[];
   /** Paragraphs, lists and tables: prose. */
@@ -110,9 +112,9 @@ interface Env {
 }
 
 /** The words the renderer itself puts on the page. */
-const WORDS: Record<LessonLang, Record<'lines' | 'problem' | 'question', string>> = {
-  en: { lines: 'lines', problem: 'Problem in this lesson', question: 'Question' },
-  ko: { lines: '행', problem: '이 레슨의 문제', question: '문제' },
+const WORDS: Record<LessonLang, Record<'lines' | 'problem' | 'question' | 'errata' | 'noteSays' | 'wireShows', string>> = {
+  en: { lines: 'lines', problem: 'Problem in this lesson', question: 'Question', errata: 'Correcting the seed notes', noteSays: 'The note says', wireShows: 'The wire shows' },
+  ko: { lines: '행', problem: '이 레슨의 문제', question: '문제', errata: '시드 노트 바로잡기', noteSays: '노트의 내용', wireShows: '실제 전송 내용' },
 };
 
 const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
@@ -327,7 +329,7 @@ function checkLinks(tokens: Token[], env: Env): void {
 function outlineOf(tokens: Token[], env: Env): void {
   let current: PartOutline | undefined;
   const start = (part: PartId | null, title: string, line: number) => {
-    current = { part, title, line, diagrams: 0, predictMeasures: [], selfChecks: [], includes: [], widgets: [], prose: 0 };
+    current = { part, title, line, diagrams: 0, predictMeasures: [], selfChecks: [], errata: [], includes: [], widgets: [], prose: 0 };
     env.outline.push(current);
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -355,6 +357,10 @@ function outlineOf(tokens: Token[], env: Env): void {
       if (info.kind === 'self-check') {
         const parsed = parseSelfCheck(token.content);
         if (parsed.ok) part.selfChecks.push(parsed.block);
+      }
+      if (info.kind === 'errata') {
+        const parsed = parseErrata(token.content);
+        if (parsed.ok) part.errata.push(parsed.block);
       }
     }
     for (const t of [token, ...(token.children ?? [])]) {
@@ -411,6 +417,8 @@ function renderFence(tokens: Token[], idx: number, _options: unknown, env: Env):
       return renderPredictMeasure(token, env, fail);
     case 'self-check':
       return renderSelfCheck(token, env, fail);
+    case 'errata':
+      return renderErrata(token, env, fail);
     default:
       return highlighted(token.content.replace(/\n$/, ''), info.kind);
   }
@@ -496,6 +504,17 @@ function renderSelfCheck(token: Token, env: Env, fail: (c: LessonProblemCode, d:
     return `<li class="sc-question" data-q="${n}" data-kind="choice" data-answer="${answer}">${text}<ol class="sc-options" type="a">${options}</ol>${explanation}</li>`;
   }).join('');
   return `<self-check><ol class="sc-questions">${items}</ol></self-check>\n`;
+}
+
+function renderErrata(token: Token, env: Env, fail: (c: LessonProblemCode, d: string) => string): string {
+  const parsed = parseErrata(token.content);
+  if (!parsed.ok) return fail('LAB_ERR_LESSON_BLOCK', `errata: ${parsed.errors.map((e) => (e.line ? `line ${e.line}: ${e.message}` : e.message)).join('; ')}`);
+  const w = WORDS[env.ctx.lang];
+  const b = parsed.block;
+  return `<aside class="errata" data-errata><p class="errata-title">${escapeHtml(w.errata)}</p><dl>` +
+    `<dt>${escapeHtml(w.noteSays)}</dt><dd class="errata-note">${inline(b.note, env)}</dd>` +
+    `<dt>${escapeHtml(w.wireShows)}</dt><dd><pre class="errata-wire">${escapeHtml(b.wire.join('\n'))}</pre></dd></dl>` +
+    `<p class="errata-why">${inline(b.explanation, env)}</p></aside>\n`;
 }
 
 /** Inline Markdown inside a block (a question, an option, a caption), checked like the rest. */

@@ -64,6 +64,7 @@ export function skeleton(lesson: Pick<RenderedLesson, 'outline' | 'meta'>) {
       widgets: p.widgets.map((w) => ({ tag: w.tag, ...w.attributes })),
       predictMeasures: p.predictMeasures.map(({ for: target, value, stats, unit }) => ({ for: target, value, stats, unit })),
       includes: p.includes,
+      errata: p.errata.length,
       answerKey: p.selfChecks.flatMap((s) => s.questions.map((q) => (q.kind === 'choice'
         ? { options: q.options.length, answer: q.options.findIndex((o) => o.correct) + 1 }
         : { compute: q.fn, args: q.args }))),
