@@ -234,7 +234,7 @@ describe('refusals (the connection stays open)', () => {
       ['x'.repeat(resolveChatLimits().nickMaxChars + 1), 'LAB_ERR_CHAT_NICK_INVALID'],
       ['<b>bold</b>', 'LAB_ERR_CHAT_NICK_INVALID'],
       [' padded', 'LAB_ERR_CHAT_NICK_INVALID'],
-      ['tab\there', 'LAB_ERR_CHAT_NICK_INVALID'],
+      ['tab\there', 'LAB_ERR_CHAT_NICK_INVISIBLE'], // a control character
       [42, 'LAB_ERR_CHAT_NICK_INVALID'],
       ['alice', 'LAB_ERR_CHAT_NICK_TAKEN'],
     ];

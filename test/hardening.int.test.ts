@@ -262,3 +262,27 @@ describe('one error shape everywhere', () => {
     expect(await res.json()).toMatchObject({ error: 'LAB_ERR_PLAYGROUND_TARGET', message: expect.stringMatching(/one request/) });
   });
 });
+
+describe('look-alike nicknames', () => {
+  it('regression: "Аlice" with a Cyrillic А, the Hangul filler U+3164 alone, zero-width and combining-only names are refused over /chat/ws', async () => {
+    const alice = await Peer.open('/chat/ws');
+    alice.ws.send(JSON.stringify({ type: 'join', nick: 'Alice' }));
+    await alice.next((t) => t.includes('"welcome"'));
+    const other = await Peer.open('/chat/ws');
+    const tries: [string, string][] = [
+      ['\u0410lice', 'LAB_ERR_CHAT_NICK_CONFUSABLE'],
+      ['\u3164', 'LAB_ERR_CHAT_NICK_INVISIBLE'],
+      ['Bo\u200bb', 'LAB_ERR_CHAT_NICK_INVISIBLE'],
+      ['\u0301\u0301', 'LAB_ERR_CHAT_NICK_INVALID'],
+    ];
+    for (const [nick, code] of tries) {
+      const from = other.texts.length;
+      other.ws.send(JSON.stringify({ type: 'join', nick }));
+      expect(JSON.parse(await other.next((t) => t.includes('"error"'), from))).toMatchObject({ type: 'error', code });
+    }
+    other.ws.send(JSON.stringify({ type: 'join', nick: 'Ｂｏｂ' }));
+    expect(JSON.parse(await other.next((t) => t.includes('"welcome"')))).toMatchObject({ you: { nick: 'Bob' } });
+    alice.ws.close();
+    other.ws.close();
+  });
+});

@@ -16,6 +16,8 @@ export const CHAT_ERRORS = {
   LAB_ERR_CHAT_ALREADY_JOINED: { status: 409, message: 'this connection has already joined' },
   LAB_ERR_CHAT_NICK_INVALID: { status: 400, message: 'nickname: letters, digits, spaces, _ . -, no space at either end' },
   LAB_ERR_CHAT_NICK_TAKEN: { status: 409, message: 'someone in the chat already uses this nickname' },
+  LAB_ERR_CHAT_NICK_INVISIBLE: { status: 400, message: 'nickname holds an invisible, control, format or filler character (e.g. U+200B, U+3164)' },
+  LAB_ERR_CHAT_NICK_CONFUSABLE: { status: 409, message: 'nickname looks like one already in the chat (Unicode TS #39 confusables)' },
   LAB_ERR_CHAT_ROOM_INVALID: { status: 400, message: 'room name: letters, digits, _ . -' },
   LAB_ERR_CHAT_NOT_IN_ROOM: { status: 409, message: 'join the room before sending to it or leaving it' },
   LAB_ERR_CHAT_TOO_MANY_ROOMS: { status: 409, message: 'room limit reached' },

@@ -7,6 +7,7 @@
 import { ChatError } from './errors.ts';
 import { nickKey, type ClientCommand, type LeaveReason, type MemberInfo, type ServerEvent } from './protocol.ts';
 import type { ChatLimits } from './limits.ts';
+import { confusableKeys } from './nickname.ts';
 
 export type Deliver = (json: string, event: ServerEvent) => void;
 
@@ -20,6 +21,8 @@ type Say = Extract<ClientCommand, { type: 'say' }>;
 export class ChatHub {
   private readonly members = new Map<string, Member>();
   private readonly byNick = new Map<string, Member>();
+  /** Every present member under its UTS #39 skeletons, so a look-alike nickname is refused. */
+  private readonly bySkeleton = new Map<string, Member>();
   private readonly rooms = new Map<string, Set<Member>>();
   private nextMember = 1;
   private nextMessage = 1;
@@ -38,11 +41,15 @@ export class ChatHub {
   join(nick: string, deliver: Deliver): { member: Member; welcome: Extract<ServerEvent, { type: 'welcome' }> } {
     const key = nickKey(nick);
     if (this.byNick.has(key)) throw new ChatError('LAB_ERR_CHAT_NICK_TAKEN', `"${nick}" is already in the chat`);
+    const skeletons = confusableKeys(nick);
+    const lookalike = skeletons.map((k) => this.bySkeleton.get(k)).find((m) => m !== undefined);
+    if (lookalike) throw new ChatError('LAB_ERR_CHAT_NICK_CONFUSABLE', `"${nick}" looks like "${lookalike.nick}", who is in the chat`);
     if (this.members.size >= this.limits.maxMembers) throw new ChatError('LAB_ERR_CHAT_FULL', `the chat holds ${this.limits.maxMembers} members (maxMembers)`);
     const member: Member = { id: `m${this.nextMember++}`, nick, rooms: new Set(), deliver };
     this.broadcast([...this.members.values()], { type: 'presence', event: 'join', member: info(member) });
     this.members.set(member.id, member);
     this.byNick.set(key, member);
+    for (const k of skeletons) this.bySkeleton.set(k, member);
     return { member, welcome: { type: 'welcome', you: info(member), members: this.list() } };
   }
 
@@ -53,6 +60,7 @@ export class ChatHub {
     for (const room of [...member.rooms]) this.removeFromRoom(member, room, false);
     this.members.delete(member.id);
     this.byNick.delete(nickKey(member.nick));
+    for (const k of confusableKeys(member.nick)) if (this.bySkeleton.get(k) === member) this.bySkeleton.delete(k);
     this.broadcast([...this.members.values()], { type: 'presence', event: 'leave', member: info(member), reason });
   }
 

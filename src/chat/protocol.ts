@@ -119,12 +119,36 @@ const ROOM = /^[\p{L}\p{M}\p{N}_.\-]+$/u;
 // C0 controls but tab and newline, DEL, C1 controls, and bidi overrides that could disguise text.
 const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
+// Characters that show nothing, or change how the rest shows: controls, format
+// characters (zero-width space and joiners U+200B-U+200F, word joiner U+2060,
+// bidi controls, BOM U+FEFF), private use, unassigned, and every
+// Default_Ignorable_Code_Point, which covers the Hangul fillers U+115F, U+1160,
+// U+3164 and U+FFA0 (letters to Unicode, so NICK alone lets them through).
+const INVISIBLE_IN_NICK = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const MARK = /^\p{M}/u;
+
+/**
+ * A nickname, NFKC-normalised (UTS #39 and UAX #31 identifiers use NFKC: full-width
+ * `Ａｌｉｃｅ` is `Alice`, a compatibility jamo is the jamo). Refused when it holds
+ * an invisible, control, format or filler character, or no letter or digit, or
+ * starts with a combining mark. Look-alikes of present members are refused by
+ * the hub (nickname.ts).
+ */
 export function checkNick(value: unknown, maxChars: number): string {
   if (typeof value !== 'string') throw new ChatError('LAB_ERR_CHAT_NICK_INVALID', 'nickname must be a string');
-  const nick = value.normalize('NFC');
+  const nick = value.normalize('NFKC');
+  const invisible = INVISIBLE_IN_NICK.exec(nick);
+  if (invisible) {
+    const at = invisible[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new ChatError('LAB_ERR_CHAT_NICK_INVISIBLE', `nickname holds U+${at}, an invisible, control, format or filler character`);
+  }
   const length = [...nick].length;
   if (length < 1 || length > maxChars) throw new ChatError('LAB_ERR_CHAT_NICK_INVALID', `nickname must be 1 to ${maxChars} characters, got ${length}`);
   if (!NICK.test(nick) || nick.trim() !== nick || nick.includes('  ')) throw new ChatError('LAB_ERR_CHAT_NICK_INVALID');
+  if (!LETTER_OR_DIGIT.test(nick) || MARK.test(nick)) {
+    throw new ChatError('LAB_ERR_CHAT_NICK_INVALID', 'nickname needs a letter or digit, and may not start with a combining mark');
+  }
   return nick;
 }
 
@@ -149,7 +173,7 @@ function checkRef(value: unknown): Ref {
   throw new ChatError('LAB_ERR_CHAT_BAD_COMMAND', '"ref" must be a string of up to 64 characters or a non-negative integer');
 }
 
-/** Two nicknames clash when they differ only in case or Unicode normal form. */
+/** Two nicknames clash when they differ only in case or Unicode normal form (look-alikes: nickname.ts). */
 export function nickKey(nick: string): string {
-  return nick.normalize('NFC').toLowerCase();
+  return nick.normalize('NFKC').toLowerCase();
 }

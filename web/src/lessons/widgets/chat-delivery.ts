@@ -211,7 +211,8 @@ export class ChatDeliveryElement extends MeasuredWidget {
         this.show(p, 'system', w.joined!.replace('{list}', reply.members.map((m) => m.nick).join(', ')));
         return reply.members.length;
       }
-      if (!(reply?.type === 'error' && reply.code === 'LAB_ERR_CHAT_NICK_TAKEN')) throw new Error(errorOf(reply));
+      // Taken, or a look-alike of a present name: try the next suffix.
+      if (!(reply?.type === 'error' && (reply.code === 'LAB_ERR_CHAT_NICK_TAKEN' || reply.code === 'LAB_ERR_CHAT_NICK_CONFUSABLE'))) throw new Error(errorOf(reply));
     }
     throw new Error(`LAB_ERR_CHAT_NICK_TAKEN: ${p.nick}`);
   }
