@@ -20,6 +20,7 @@ import { jsonDepth } from './validate/json.ts';
 import { Feed } from './feed/feed.ts';
 import { Producer } from './feed/producer.ts';
 import { HeldConnections } from './delivery/held.ts';
+import { DeliveryStats, Outlets } from './delivery/outlet.ts';
 import { WireMeter } from './wire/meter.ts';
 import type { TrafficName } from './lanes.ts';
 import { Chaos } from './chaos/switches.ts';
@@ -96,11 +97,13 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     defaultJsonParser(request, body as string, done);
   });
 
-  const feed = new Feed(options.feedCapacity);
+  const feed = new Feed(options.feedCapacity, options.feedCapacityBytes);
   const producer = new Producer(feed, { rate: options.feedRate, payloadBytes: options.feedPayloadBytes });
   const meter = new WireMeter(options.wireFramesKept, options.maxPageViews);
   const tickMs = Math.max(5, Math.min(1000, options.heartbeatMs / 2, options.wsPingMs / 2));
   const held = new HeldConnections(options.maxHeldPerLane, tickMs);
+  const delivery = new DeliveryStats();
+  const outlets = new Outlets(options, delivery);
   const chaos = new Chaos();
   const security = new Security(() => {
     const address = app.server.address();
@@ -110,6 +113,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   const h2 = new H2Accounting(options.h2MaxConcurrentStreams);
   const lab: Lab = {
     options, feed, producer, meter, held, chaos, security, timeline, h2,
+    delivery, outlets,
     startedAt: Date.now(),
     secondOrigin: undefined,
     laneEvents: new LaneEvents(),
@@ -206,7 +210,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await guardPlugin(app, security, chaos, laneOfPath);
 
   for (const lane of transports()) {
-    const context = laneContext(lane.id, feed, options, held, lab.laneEvents);
+    const context = laneContext(lane.id, feed, options, held, lab.laneEvents, outlets);
     await app.register(async (scope) => lane.plugin(scope, context));
   }
   await app.register(statsApi);

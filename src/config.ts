@@ -7,6 +7,8 @@
 export const DEFAULTS = {
   /** Messages kept in the feed's ring buffer; older ones are dropped. */
   feedCapacity: 10_000,
+  /** Bytes of message JSON the feed's ring buffer keeps; past either budget the oldest are dropped. */
+  feedCapacityBytes: 64 * 1024 * 1024,
   /** Producer rate in messages per second (0 = paused). */
   feedRate: 5,
   /** Size of the generated `data` string, in bytes (ASCII, so bytes = characters). */
@@ -46,10 +48,21 @@ export const DEFAULTS = {
    * until it drains (backpressure); it catches up from the ring buffer.
    */
   writeHighWaterBytes: 64 * 1024,
+  /**
+   * A consumer with more than this buffered in the server is not reading: it is cut off
+   * (close 1013 / LAB_ERR_SLOW_CONSUMER). Applies to writes that cannot wait (replies, /api/live).
+   */
+  writeCutOffBytes: 1024 * 1024,
+  /** A cut-off consumer's socket is destroyed after this long if it never read its way to the close. */
+  slowConsumerGraceMs: 5_000,
   /** A blocked consumer that falls this many messages behind is disconnected (it can resume). */
   maxConsumerLag: 5_000,
   /** Stats push channel interval. */
   statsPushMs: 250,
+  /** /api/live connections at once (close 1013, LAB_ERR_LIVE_FULL, beyond). */
+  maxLiveConnections: 100,
+  /** An /api/live listener still blocked after this many pushes is cut off (1013); until then it skips them. */
+  maxLiveSkipped: 40,
   /** At shutdown, how long held connections get to close cleanly before they are cut. */
   shutdownGraceMs: 1_000,
   /** Chaos switch caps: the largest added delay and proxy buffer a lane can be given. */
@@ -101,6 +114,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
   const positive: (keyof LabOptions)[] = [
     'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs',
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes', 'maxJsonDepth',
+    'feedCapacityBytes', 'writeCutOffBytes', 'slowConsumerGraceMs', 'maxLiveConnections', 'maxLiveSkipped',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
     'maxPageViews', 'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
     'h2MaxConcurrentStreams',
@@ -110,6 +124,9 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
   }
   if (!Number.isInteger(out.feedCapacity)) throw new LabConfigError('option "feedCapacity" must be an integer');
   if (!Number.isInteger(out.maxJsonDepth)) throw new LabConfigError('option "maxJsonDepth" must be an integer');
+  if (out.writeCutOffBytes < out.writeHighWaterBytes) {
+    throw new LabConfigError(`writeCutOffBytes ${out.writeCutOffBytes} must be at least writeHighWaterBytes ${out.writeHighWaterBytes}`);
+  }
   if (out.feedRate > out.maxFeedRate) throw new LabConfigError(`feedRate ${out.feedRate} exceeds maxFeedRate ${out.maxFeedRate}`);
   if (out.feedPayloadBytes > out.maxFeedPayloadBytes) {
     throw new LabConfigError(`feedPayloadBytes ${out.feedPayloadBytes} exceeds maxFeedPayloadBytes ${out.maxFeedPayloadBytes}`);

@@ -6,6 +6,7 @@ import type { LabOptions } from './config.ts';
 import type { Feed } from './feed/feed.ts';
 import type { Producer } from './feed/producer.ts';
 import type { HeldConnections } from './delivery/held.ts';
+import type { DeliveryStats, Outlets } from './delivery/outlet.ts';
 import type { WireMeter } from './wire/meter.ts';
 import type { TrafficName } from './lanes.ts';
 import type { LaneEvents } from './transports/lane.ts';
@@ -20,6 +21,10 @@ export interface Lab {
   readonly producer: Producer;
   readonly meter: WireMeter;
   readonly held: HeldConnections;
+  /** The write path's counters (cut-offs, peak buffered bytes per kind). */
+  readonly delivery: DeliveryStats;
+  /** Makes the Outlet every socket the lab writes to goes through (src/delivery/outlet.ts). */
+  readonly outlets: Outlets;
   readonly chaos: Chaos;
   readonly security: Security;
   readonly timeline: Timeline;

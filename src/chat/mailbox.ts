@@ -3,9 +3,18 @@
  * moment it happens; a long-poll or SSE member may be between requests, so its
  * events wait here, numbered from 1, and the client asks for those after the
  * last number it saw (the same resume rule as the feed, docs/protocol.md).
- * A ring buffer: past `capacity` unread events the oldest are dropped and the
- * reader is told so (`truncated`), never silently.
+ * It is the feed's ring buffer (src/feed/ring.ts): past `capacity` unread events
+ * the oldest are dropped and the reader is told so (`truncated`), never silently.
  */
+import { Ring } from '../feed/ring.ts';
+
+/** One event as stored: its number and the JSON the hub serialised once for every recipient. */
+export interface MailEvent {
+  readonly seq: number;
+  readonly json: string;
+  readonly bytes: number;
+}
+
 export interface MailboxRead {
   events: string[];
   head: number;
@@ -14,40 +23,34 @@ export interface MailboxRead {
 }
 
 export class Mailbox {
-  private readonly ring: (string | undefined)[];
-  private nextSeq = 1;
-  private readonly listeners = new Set<() => void>();
+  /** The events as a source the delivery layer can pump (the SSE stream reads it like a feed). */
+  readonly ring: Ring<MailEvent>;
 
   constructor(readonly capacity: number) {
-    this.ring = new Array(capacity);
+    this.ring = new Ring(capacity);
   }
 
   get head(): number {
-    return this.nextSeq - 1;
+    return this.ring.head;
   }
 
   get firstSeq(): number {
-    return Math.max(1, this.nextSeq - this.capacity);
+    return this.ring.firstSeq;
   }
 
   push(json: string): void {
-    this.ring[this.nextSeq % this.capacity] = json;
-    this.nextSeq++;
-    for (const listener of [...this.listeners]) listener();
+    // `bytes` is the string length: the ring has no byte budget here (mailboxCapacity bounds it).
+    this.ring.append({ seq: this.ring.next, json, bytes: json.length });
   }
 
   /** Events with a number above `since`, oldest first. */
   readSince(since: number): MailboxRead {
-    const head = this.head;
-    const firstSeq = this.firstSeq;
-    const events: string[] = [];
-    for (let seq = Math.max(since + 1, firstSeq); seq <= head; seq++) events.push(this.ring[seq % this.capacity]!);
-    return { events, head, firstSeq, truncated: since + 1 < firstSeq };
+    const read = this.ring.readSince(since);
+    return { events: read.messages.map((e) => e.json), head: read.head, firstSeq: read.firstSeq, truncated: read.truncated };
   }
 
   /** Call `listener` after every push; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.ring.subscribe(listener);
   }
 }

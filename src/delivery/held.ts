@@ -1,10 +1,14 @@
 /**
- * Connections a lane holds open (long polls, streams, SSE, WebSockets):
- * the per-lane cap, the heartbeats, and closing them all at shutdown.
- * One timer serves every held connection, so ten thousand of them cost one tick.
+ * Connections the lab holds open (long polls, streams, SSE, WebSockets, and
+ * the chat's, STOMP's and /api/live's): the cap per kind, the heartbeats, and
+ * closing them all at shutdown. Heartbeats run on the lab's one Ticker.
  */
 import { LabError } from '../errors.ts';
 import type { LaneId } from '../lanes.ts';
+import { Ticker, type Duty } from './ticker.ts';
+
+/** A lane, or another endpoint that holds connections. */
+export type HeldKind = LaneId | 'chat' | 'stomp' | 'live';
 
 export interface HeldHandlers {
   /** Called when the connection has been idle for `intervalMs`; undefined = no heartbeat. */
@@ -19,54 +23,61 @@ export interface Held {
   release(): void;
 }
 
-interface Entry extends HeldHandlers {
-  lane: LaneId;
-  intervalMs: number;
-  lastActivity: number;
+interface Entry {
+  kind: HeldKind;
+  close: (reason: LabError) => void;
+  duty: Duty | undefined;
 }
 
+const NO_DUTY: Duty = { touch: () => {}, cancel: () => {} };
+
 export class HeldConnections {
+  readonly ticker: Ticker;
   private readonly entries = new Set<Entry>();
-  private readonly counts = new Map<LaneId, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly counts = new Map<HeldKind, number>();
   private emptied: (() => void)[] = [];
 
-  constructor(private readonly maxPerLane: number, private readonly tickMs: number) {}
+  /** `tick`: the lab's Ticker, or the shortest tick in ms for one of its own. */
+  constructor(private readonly maxPerLane: number, tick: number | Ticker) {
+    this.ticker = typeof tick === 'number' ? new Ticker(tick) : tick;
+  }
 
-  /** Register a held connection, or throw LAB_ERR_LANE_BUSY when the lane is full. */
-  admit(lane: LaneId, handlers: HeldHandlers, intervalMs = Infinity): Held {
-    const count = this.counts.get(lane) ?? 0;
-    if (count >= this.maxPerLane) {
-      throw new LabError('LAB_ERR_LANE_BUSY', `lane ${lane} already holds ${count} connections (maxHeldPerLane)`);
+  /**
+   * Register a held connection, or throw `busy` (LAB_ERR_LANE_BUSY by default)
+   * when `kind` already holds `cap` connections.
+   */
+  admit(kind: HeldKind, handlers: HeldHandlers, intervalMs = Infinity, cap = this.maxPerLane, busy?: () => LabError): Held {
+    const count = this.counts.get(kind) ?? 0;
+    if (count >= cap) {
+      throw busy?.() ?? new LabError('LAB_ERR_LANE_BUSY', `lane ${kind} already holds ${count} connections (maxHeldPerLane)`);
     }
-    const entry: Entry = { ...handlers, lane, intervalMs, lastActivity: Date.now() };
+    const duty = handlers.heartbeat && Number.isFinite(intervalMs) ? this.ticker.every(intervalMs, handlers.heartbeat, true) : undefined;
+    const entry: Entry = { kind, close: handlers.close, duty };
     this.entries.add(entry);
-    this.counts.set(lane, count + 1);
-    if (handlers.heartbeat && !this.timer) {
-      this.timer = setInterval(() => this.tick(), this.tickMs);
-      this.timer.unref();
-    }
+    this.counts.set(kind, count + 1);
     let released = false;
+    const { touch } = duty ?? NO_DUTY;
     return {
-      touch: () => { entry.lastActivity = Date.now(); },
+      touch,
       release: () => {
         if (released) return;
         released = true;
+        duty?.cancel();
         this.entries.delete(entry);
-        this.counts.set(lane, (this.counts.get(lane) ?? 1) - 1);
+        this.counts.set(kind, (this.counts.get(kind) ?? 1) - 1);
         if (this.entries.size === 0) this.emptied.splice(0).forEach((resolve) => resolve());
       },
     };
   }
 
-  count(lane: LaneId): number {
-    return this.counts.get(lane) ?? 0;
+  count(kind: HeldKind): number {
+    return this.counts.get(kind) ?? 0;
   }
 
-  /** Close every held connection of `lane` (or of all lanes). */
-  closeAll(reason: LabError, lane?: LaneId): void {
+  /** Close every held connection of `kind` (or of all kinds). */
+  closeAll(reason: LabError, kind?: HeldKind): void {
     for (const entry of [...this.entries]) {
-      if (!lane || entry.lane === lane) entry.close(reason);
+      if (!kind || entry.kind === kind) entry.close(reason);
     }
   }
 
@@ -87,17 +98,6 @@ export class HeldConnections {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private tick(): void {
-    const now = Date.now();
-    for (const entry of this.entries) {
-      if (entry.heartbeat && now - entry.lastActivity >= entry.intervalMs) {
-        entry.lastActivity = now;
-        entry.heartbeat();
-      }
-    }
+    this.ticker.stop();
   }
 }

@@ -15,11 +15,12 @@ import type { FastifyInstance } from 'fastify';
 import type { LabOptions } from '../config.ts';
 import type { Feed, FeedMessage } from '../feed/feed.ts';
 import type { Held, HeldConnections, HeldHandlers } from '../delivery/held.ts';
+import type { Outlets } from '../delivery/outlet.ts';
 import type { LaneId, LaneInfo } from '../lanes.ts';
 
 /** The options a lane may read: the delivery caps every lane shares, plus its own. */
 export type LaneLimits = Readonly<Pick<LabOptions,
-  | 'maxBatch' | 'writeHighWaterBytes' | 'maxConsumerLag' | 'heartbeatMs'
+  | 'maxBatch' | 'writeHighWaterBytes' | 'writeCutOffBytes' | 'maxConsumerLag' | 'heartbeatMs'
   | 'longpollWaitMs' | 'maxLongpollWaitMs' | 'sseRetryMs' | 'maxWsMessageBytes' | 'wsPingMs' | 'maxJsonDepth'
 >>;
 
@@ -45,8 +46,12 @@ export interface LaneContext<Id extends LaneId = LaneId> {
   readonly feed: Feed;
   readonly limits: LaneLimits;
   readonly held: LaneHeld;
+  /** Every write to a client goes through an Outlet from here (backpressure, cut-off: src/delivery/outlet.ts). */
+  readonly outlets: Outlets;
   /** Report messages written to a client; call once they are handed to the socket. */
   delivered(socket: Socket, messages: readonly FeedMessage[]): void;
+  /** The same for one message (the push lanes' hot path). */
+  deliveredOne(socket: Socket, message: FeedMessage): void;
   /** Report application bytes a client sent. */
   received(socket: Socket, bytes: number): void;
 }
@@ -73,7 +78,9 @@ export interface LaneDescriptor<Id extends LaneId = LaneId> extends LaneInfo<Id>
 export type LaneRegistry = { readonly [Id in LaneId]: LaneDescriptor<Id> };
 
 /** Builds the context handed to `lane`'s plugin. */
-export function laneContext<Id extends LaneId>(lane: Id, feed: Feed, options: LabOptions, held: HeldConnections, events: LaneEvents): LaneContext<Id> {
+export function laneContext<Id extends LaneId>(lane: Id, feed: Feed, options: LabOptions, held: HeldConnections, events: LaneEvents, outlets: Outlets): LaneContext<Id> {
+  // Listeners must not keep the array: one is reused for every single-message delivery.
+  const one: FeedMessage[] = [];
   return {
     lane,
     feed,
@@ -82,8 +89,13 @@ export function laneContext<Id extends LaneId>(lane: Id, feed: Feed, options: La
       admit: (handlers, intervalMs) => held.admit(lane, handlers, intervalMs),
       count: () => held.count(lane),
     },
+    outlets,
     delivered: (socket, messages) => {
       if (messages.length > 0) events.emit('delivered', lane, socket, messages);
+    },
+    deliveredOne: (socket, message) => {
+      one[0] = message;
+      events.emit('delivered', lane, socket, one);
     },
     received: (socket, bytes) => {
       events.emit('received', lane, socket, bytes);

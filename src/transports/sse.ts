@@ -22,6 +22,7 @@ import type { LaneContext, LaneDescriptor } from './lane.ts';
 import { parseSince } from '../delivery/since.ts';
 import { cachedEncoder, openHttpStream } from '../delivery/http-stream.ts';
 import { helloJson } from '../framing/envelope.ts';
+import type { LabError } from '../errors.ts';
 import { sseComment, sseEvent, sseMessage, sseRetry } from '../framing/sse.ts';
 
 export const sse: LaneDescriptor<'sse'> = { ...LANES.sse, routes: ['/feed/sse'], wire: 'http', plugin: sseLane };
@@ -33,6 +34,8 @@ async function sseLane(app: FastifyInstance, lane: LaneContext<'sse'>): Promise<
     hello: (info: Parameters<typeof helloJson>[0]) => sseRetry(limits.sseRetryMs) + sseEvent('hello', helloJson(info)),
     encode: cachedEncoder((m) => sseMessage(m.seq, m.json)),
     heartbeat: () => sseComment('heartbeat'),
+    // Cut off for not reading: the reason as an `error` event, then the stream ends.
+    error: (err: LabError) => sseEvent('error', JSON.stringify(err)),
   };
 
   app.get<{ Querystring: { since?: string } }>('/feed/sse', { config: { traffic: 'sse' } }, (request, reply) => {

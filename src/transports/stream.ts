@@ -15,6 +15,7 @@ import type { LaneContext, LaneDescriptor } from './lane.ts';
 import { parseSince } from '../delivery/since.ts';
 import { cachedEncoder, openHttpStream } from '../delivery/http-stream.ts';
 import { helloJson } from '../framing/envelope.ts';
+import type { LabError } from '../errors.ts';
 import { ndjsonHeartbeat, ndjsonLine } from '../framing/ndjson.ts';
 
 export const stream: LaneDescriptor<'stream'> = { ...LANES.stream, routes: ['/feed/stream'], wire: 'http', plugin: streamLane };
@@ -25,6 +26,8 @@ async function streamLane(app: FastifyInstance, lane: LaneContext<'stream'>): Pr
     hello: (info: Parameters<typeof helloJson>[0]) => ndjsonLine(helloJson(info)),
     encode: cachedEncoder((m) => ndjsonLine(m.json)),
     heartbeat: () => ndjsonHeartbeat(Date.now()),
+    // Cut off for not reading: the reason as the last line, then the stream ends.
+    error: (err: LabError) => ndjsonLine(JSON.stringify({ type: 'error', ...err.toJSON() })),
   };
 
   app.get<{ Querystring: { since?: string } }>('/feed/stream', { config: { traffic: 'stream' } }, (request, reply) => {

@@ -16,14 +16,28 @@ import { LabError } from '../errors.ts';
 import { parseSince } from '../delivery/since.ts';
 import { startPump } from '../delivery/pump.ts';
 import { helloJson } from '../framing/envelope.ts';
-import { guardedHandler } from '../faults.ts';
+import { guardedHandler, HandlerFault } from '../faults.ts';
 import { parseJson } from '../validate/json.ts';
 import type { FeedMessage } from '../feed/feed.ts';
 
 export const ws: LaneDescriptor<'ws'> = { ...LANES.ws, routes: ['/feed/ws'], wire: 'websocket', plugin: wsLane };
 
-async function wsLane(app: FastifyInstance, { feed, limits, held, delivered, received }: LaneContext<'ws'>): Promise<void> {
-  const frames = new WeakMap<FeedMessage, Buffer>(); // each message's bytes, shared by every client
+async function wsLane(app: FastifyInstance, { feed, limits, held, outlets, delivered, deliveredOne, received }: LaneContext<'ws'>): Promise<void> {
+  // Each message's bytes, made once and shared by every client: the newest in a
+  // one-entry memo (a publish reaches every client in turn), older ones in a WeakMap.
+  const frames = new WeakMap<FeedMessage, Buffer>();
+  let newest: FeedMessage | undefined;
+  let newestFrame: Buffer | undefined;
+  const frameOf = (m: FeedMessage): Buffer => {
+    if (m === newest) return newestFrame!;
+    let frame = frames.get(m);
+    if (!frame) frames.set(m, (frame = Buffer.from(m.json)));
+    if (!newest || m.seq > newest.seq) {
+      newest = m;
+      newestFrame = frame;
+    }
+    return frame;
+  };
 
   app.get<{ Querystring: { since?: string } }>('/feed/ws', { websocket: true, config: { traffic: 'ws' } }, (socket: WebSocket, request) => {
     let stop = () => {};
@@ -66,33 +80,43 @@ async function wsLane(app: FastifyInstance, { feed, limits, held, delivered, rec
     }
 
     const start = feed.readSince(since, 0);
-    socket.send(helloJson({ since, head: start.head, firstSeq: start.firstSeq, truncated: start.truncated, epoch: feed.epoch }));
+    const raw = request.raw.socket;
+    const outlet = outlets.ws(socket, raw, 'ws');
+    outlet.send(helloJson({ since, head: start.head, firstSeq: start.firstSeq, truncated: start.truncated, epoch: feed.epoch }));
 
-    let resumeWhenFlushed: (() => void) | undefined;
-    const flushed = () => {
-      const resume = resumeWhenFlushed;
-      resumeWhenFlushed = undefined;
-      resume?.();
-    };
+    // Guarded like every handler (src/faults.ts), with the try inline: no wrapper per message.
+    const fault = (err: unknown) => { socket.emit('error', new HandlerFault(err)); };
     stop = startPump(feed, since, {
-      send: guardedHandler(socket, (batch: readonly FeedMessage[]) => {
-        // ws drops sends on a closing socket: only count what is really written.
-        if (socket.readyState !== socket.OPEN) return;
-        batch.forEach((m, i) => {
-          let frame = frames.get(m);
-          if (!frame) frames.set(m, (frame = Buffer.from(m.json)));
-          // The callback of the last frame runs once it is written out: the buffer has drained.
-          socket.send(frame, { binary: false }, i === batch.length - 1 ? flushed : undefined);
-        });
-        delivered(request.raw.socket, batch);
-      }),
-      bufferedBytes: () => socket.bufferedAmount,
-      onceDrained: (resume) => { resumeWhenFlushed = resume; },
-      tooSlow: () => {
-        fail(new LabError('LAB_ERR_SLOW_CONSUMER'));
-        socket.terminate(); // its buffer is full: the close frame would never get through
+      send: (batch) => {
+        try {
+          let ok = true;
+          for (const m of batch) ok = outlet.send(frameOf(m));
+          delivered(raw, batch);
+          return ok;
+        } catch (err) {
+          fault(err);
+          return false;
+        }
       },
+      sendOne: (m) => {
+        try {
+          const ok = outlet.send(frameOf(m));
+          deliveredOne(raw, m);
+          return ok;
+        } catch (err) {
+          fault(err);
+          return false;
+        }
+      },
+      bufferedBytes: () => outlet.bufferedBytes,
+      onceDrained: (resume) => outlet.onceDrained(resume),
+      // Too far behind: close 1013 behind what is buffered (src/delivery/outlet.ts).
+      tooSlow: () => outlet.cutOff(),
     }, { highWaterBytes: limits.writeHighWaterBytes, maxLag: limits.maxConsumerLag, maxBatch: limits.maxBatch });
+    outlet.onCutOff = () => {
+      stop();
+      slot.release();
+    };
 
     socket.on('close', guardedHandler(socket, () => {
       stop();
