@@ -100,8 +100,8 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   const feed = new Feed(options.feedCapacity, options.feedCapacityBytes);
   const producer = new Producer(feed, { rate: options.feedRate, payloadBytes: options.feedPayloadBytes });
   const meter = new WireMeter(options.wireFramesKept, options.maxPageViews);
-  const tickMs = Math.max(5, Math.min(1000, options.heartbeatMs / 2, options.wsPingMs / 2));
-  const held = new HeldConnections(options.maxHeldPerLane, tickMs);
+  // One Ticker for every heartbeat and ping; it ticks at half the shortest interval in use.
+  const held = new HeldConnections(options.maxHeldPerLane, 5);
   const delivery = new DeliveryStats();
   const outlets = new Outlets(options, delivery);
   const chaos = new Chaos();

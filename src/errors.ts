@@ -19,6 +19,8 @@ export const ERRORS = {
   LAB_ERR_WS_BINARY: { status: 400, close: 1003, message: 'this endpoint accepts text frames only' },
   LAB_ERR_WS_BAD_MESSAGE: { status: 400, close: 1008, message: 'frame must be {"data": <json>}' },
   LAB_ERR_SLOW_CONSUMER: { status: 503, close: 1013, message: 'consumer fell too far behind; reconnect and resume' },
+  LAB_ERR_LIVE_FULL: { status: 503, close: 1013, message: 'too many /api/live listeners (maxLiveConnections); retry later' },
+  LAB_ERR_RATE_LIMITED: { status: 429, close: 1008, message: 'too many publishes (maxPublishPerSecond); wait and try again' },
   LAB_ERR_UPGRADE_REFUSED: { status: 403, close: 1008, message: 'WebSocket upgrades are refused here (chaos switch: a strict proxy)' },
   LAB_ERR_ORIGIN_REFUSED: { status: 403, close: 1008, message: 'this Origin may not open a WebSocket here (Origin allowlist is on)' },
   LAB_ERR_WS_VERSION: { status: 426, close: 1002, message: 'only Sec-WebSocket-Version: 13 is supported (RFC 6455 §4.4)' },

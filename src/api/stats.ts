@@ -13,7 +13,9 @@ import { PAGE_ID_PATTERN, type Counters } from '../wire/meter.ts';
 import type { H2Snapshot } from '../h2/accounting.ts';
 import { LabError } from '../errors.ts';
 import { switchesSnapshot } from './switches.ts';
-import { guardedHandler } from '../faults.ts';
+import { guardedHandler, HandlerFault } from '../faults.ts';
+import type { Held } from '../delivery/held.ts';
+import type { WsOutlet } from '../delivery/outlet.ts';
 
 export interface StatsSnapshot {
   /**
@@ -26,6 +28,8 @@ export interface StatsSnapshot {
   uptimeMs: number;
   feed: {
     head: number; firstSeq: number; size: number; capacity: number;
+    /** Serialised bytes the ring buffer holds, and its byte budget (feedCapacityBytes). */
+    bytes: number; capacityBytes: number;
     rate: number; payloadBytes: number; running: boolean;
   };
   lanes: Record<LaneId, Counters & { held: number }>;
@@ -35,6 +39,8 @@ export interface StatsSnapshot {
   h2: H2Snapshot;
   /** Chaos and security switches, so a page can show which are on. */
   switches: ReturnType<typeof switchesSnapshot>;
+  /** The write path: consumers cut off for not reading, and the most bytes one had buffered, per kind. */
+  delivery: ReturnType<Lab['delivery']['snapshot']>;
   /** The server process, so a bench can compute CPU time per delivered message. */
   process: { pid: number; cpuUserUs: number; cpuSystemUs: number; rssBytes: number; heapUsedBytes: number };
 }
@@ -65,6 +71,7 @@ export function snapshot(lab: Lab, page?: string): StatsSnapshot {
     uptimeMs: Date.now() - lab.startedAt,
     feed: {
       head: feed.head, firstSeq: feed.firstSeq, size: feed.size, capacity: feed.capacity,
+      bytes: feed.bytes, capacityBytes: lab.options.feedCapacityBytes,
       rate: producer.rate, payloadBytes: producer.payloadBytes, running: producer.running,
     },
     lanes,
@@ -72,6 +79,7 @@ export function snapshot(lab: Lab, page?: string): StatsSnapshot {
     totals: { bytesIn, bytesOut },
     h2: lab.h2.snapshot(),
     switches: switchesSnapshot(lab),
+    delivery: lab.delivery.snapshot(),
     process: processInfo(),
   };
 }
@@ -112,37 +120,59 @@ export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoi
   });
 
   // One timer, and one JSON string per tick and per page view, however many dashboards listen.
-  const listeners = new Map<WebSocket, string | undefined>();
+  // Snapshots go through the delivery layer's Outlet; a listener that is
+  // blocked simply misses a snapshot (the next one supersedes it), and one
+  // still blocked after `maxLiveSkipped` pushes is cut off (1013).
+  const { held, outlets } = app.lab;
+  const labOptions = app.lab.options;
+  const listeners = new Map<WsOutlet, { page: string | undefined; skipped: number }>();
   let timer: NodeJS.Timeout | undefined;
   const push = () => {
     const json = new Map<string | undefined, string>();
-    for (const [ws, page] of listeners) {
-      let text = json.get(page);
-      if (text === undefined) json.set(page, (text = JSON.stringify(snapshot(app.lab, page))));
+    for (const [outlet, state] of listeners) {
+      if (outlet.blocked) {
+        if (++state.skipped > labOptions.maxLiveSkipped) outlet.cutOff();
+        continue;
+      }
+      state.skipped = 0;
+      let text = json.get(state.page);
+      if (text === undefined) json.set(state.page, (text = JSON.stringify(snapshot(app.lab, state.page))));
       // Guarded per socket: one dashboard's fault closes that dashboard only (src/faults.ts).
-      guardedHandler(ws, () => ws.send(text))();
+      try {
+        outlet.send(text);
+      } catch (err) {
+        outlet.socket.emit('error', new HandlerFault(err));
+      }
     }
   };
   app.get<{ Querystring: { page?: string } }>('/api/live', { websocket: true, config }, (socket: WebSocket, request) => {
     let page: string | undefined;
+    let slot: Held;
     try {
       page = pageParam(request.query);
+      slot = held.admit('live', { close: (reason) => socket.close(reason.closeCode, reason.closeReason()) },
+        Infinity, labOptions.maxLiveConnections, () => new LabError('LAB_ERR_LIVE_FULL'));
     } catch (err) {
-      const refusal = err as LabError;
+      const refusal = err instanceof LabError ? err : new LabError('LAB_ERR_INTERNAL');
       socket.close(refusal.closeCode, refusal.closeReason());
       return;
     }
-    listeners.set(socket, page);
-    socket.send(JSON.stringify(snapshot(app.lab, page)));
+    const outlet = outlets.ws(socket, request.raw.socket, 'live');
+    const state = { page, skipped: 0 };
+    listeners.set(outlet, state);
+    outlet.send(JSON.stringify(snapshot(app.lab, page)));
     options.onLive?.(socket, request);
-    if (!timer) timer = setInterval(push, app.lab.options.statsPushMs);
-    socket.on('close', () => {
-      listeners.delete(socket);
+    if (!timer) timer = setInterval(push, labOptions.statsPushMs);
+    const forget = () => {
+      slot.release();
+      listeners.delete(outlet);
       if (listeners.size === 0 && timer) {
         clearInterval(timer);
         timer = undefined;
       }
-    });
+    };
+    outlet.onCutOff = forget;
+    socket.on('close', guardedHandler(socket, forget));
   });
   app.addHook('onClose', async () => {
     if (timer) clearInterval(timer);

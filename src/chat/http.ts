@@ -11,11 +11,16 @@
  * The session rides in the query string because EventSource cannot send
  * headers (whatwg/html#2177). A member with no long poll or stream open for
  * `sessionIdleMs` leaves (reason "timeout"): HTTP has no close to notice.
+ *
+ * The long poll and the SSE stream are the feed lanes' own (src/delivery/hold.ts,
+ * src/delivery/http-stream.ts), reading the member's mailbox instead of the feed.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ServerResponse } from 'node:http';
 import { parseWait } from '../delivery/since.ts';
+import { holdPoll } from '../delivery/hold.ts';
+import type { HeldHandlers } from '../delivery/held.ts';
+import { openStream } from '../delivery/http-stream.ts';
 import { sseComment, sseEvent, sseMessage, sseRetry } from '../framing/sse.ts';
 import { ChatConnection } from './connection.ts';
 import { ChatError } from './errors.ts';
@@ -36,9 +41,10 @@ interface HttpSession {
 type SessionQuery = { Querystring: { session?: string; since?: string; wait?: string } };
 
 export function chatHttp(app: FastifyInstance, hub: ChatHub, limits: ChatLimits): void {
-  const { options } = app.lab;
+  const { options, held } = app.lab;
+  // The chat's held connections count under `chat`; maxMembers is their cap.
+  const admitChat = (handlers: HeldHandlers, intervalMs?: number) => held.admit('chat', handlers, intervalMs, Infinity);
   const sessions = new Map<string, HttpSession>();
-  const streams = new Set<ServerResponse>();
   const config = { traffic: 'chat' as const };
   const bodyLimit = limits.maxCommandBytes;
 
@@ -87,21 +93,13 @@ export function chatHttp(app: FastifyInstance, hub: ChatHub, limits: ChatLimits)
     if (session.mailbox.head > since || wait === 0) return answer();
 
     session.reader?.end(); // a newer poll replaces an older one
-    const unsubscribe = session.mailbox.subscribe(() => finish());
-    const timer = setTimeout(finish, wait);
-    const reader = { end: finish };
+    const poll = holdPoll(admitChat, reply, session.mailbox, wait, answer);
+    const reader = { end: poll.finish };
     session.reader = reader;
-    reply.raw.on('close', cleanup);
-    function cleanup() {
-      clearTimeout(timer);
-      unsubscribe();
+    reply.raw.on('close', () => {
       if (session.reader === reader) session.reader = undefined;
       session.lastSeen = Date.now();
-    }
-    function finish() {
-      cleanup();
-      answer();
-    }
+    });
     return reply;
   });
 
@@ -111,51 +109,39 @@ export function chatHttp(app: FastifyInstance, hub: ChatHub, limits: ChatLimits)
     const since = parseSinceIn(typeof lastEventId === 'string' ? lastEventId : request.query.since, session.mailbox);
     session.reader?.end();
 
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-    res.write(sseRetry(options.sseRetryMs));
-    let sent = since;
-    const flush = () => {
-      const read = session.mailbox.readSince(sent);
+    // The feed lanes' stream, reading this member's mailbox (src/delivery/http-stream.ts).
+    const stream = openStream({ admit: admitChat, limits: options, outlets: app.lab.outlets }, reply, {
+      kind: 'chat',
+      source: session.mailbox.ring,
+      since,
+      contentType: 'text/event-stream',
       // Events were dropped while this member was away: say so (the long poll's `truncated`), then go on from the oldest kept.
-      if (read.truncated) res.write(sseEvent('truncated', JSON.stringify({ type: 'truncated', firstSeq: read.firstSeq })));
-      if (read.events.length === 0) return;
-      if (res.writableLength > limits.maxBufferedBytes) return res.destroy(); // it stopped reading
-      const first = read.head - read.events.length + 1;
-      res.write(read.events.map((json, i) => sseMessage(first + i, json)).join(''));
-      sent = read.head;
-    };
-    flush();
-    const unsubscribe = session.mailbox.subscribe(flush);
-    const reader = { end: () => res.end() };
+      hello: (start) => sseRetry(options.sseRetryMs) +
+        (start.truncated ? sseEvent('truncated', JSON.stringify({ type: 'truncated', firstSeq: start.firstSeq })) : ''),
+      encode: (batch) => batch.map((e) => sseMessage(e.seq, e.json)).join(''),
+      encodeOne: (e) => sseMessage(e.seq, e.json),
+      heartbeat: () => sseComment('heartbeat'),
+      lastWords: (err) => sseEvent('error', JSON.stringify(err)),
+      cutOffBytes: limits.maxBufferedBytes,
+    });
+    const reader = { end: stream.end };
     session.reader = reader;
-    streams.add(res);
-    res.on('close', () => {
-      unsubscribe();
-      streams.delete(res);
+    void stream.closed.then(() => {
       if (session.reader === reader) session.reader = undefined;
       session.lastSeen = Date.now();
     });
   });
 
-  // One timer: SSE heartbeats (so proxies keep the stream open) and the idle sweep.
-  const tickMs = Math.max(10, Math.min(options.heartbeatMs, limits.sessionIdleMs / 4));
-  let lastHeartbeat = Date.now();
-  const timer = setInterval(() => {
+  // The idle sweep, on the lab's one Ticker (heartbeats come with each stream).
+  const sweep = held.ticker.every(Math.max(10, limits.sessionIdleMs / 4), () => {
     const now = Date.now();
-    if (now - lastHeartbeat >= options.heartbeatMs) {
-      lastHeartbeat = now;
-      for (const res of streams) res.write(sseComment('heartbeat'));
-    }
     for (const session of sessions.values()) {
       if (!session.reader && now - session.lastSeen > limits.sessionIdleMs) end(session, 'timeout');
     }
-  }, tickMs);
-  timer.unref();
+  });
 
   app.addHook('preClose', async () => {
-    clearInterval(timer);
+    sweep.cancel();
     for (const session of [...sessions.values()]) session.reader?.end();
   });
 

@@ -118,20 +118,20 @@ export abstract class Outlet {
 
 /** A WebSocket (ws). `raw` is its TCP socket (the upgrade request's `socket`), whose 'drain' we follow. */
 export class WsOutlet extends Outlet {
-  constructor(private readonly ws: WebSocket, private readonly raw: Socket, kind: HeldKind, limits: OutletLimits, stats: DeliveryStats) {
+  constructor(readonly socket: WebSocket, private readonly raw: Socket, kind: HeldKind, limits: OutletLimits, stats: DeliveryStats) {
     super(kind, limits, stats);
-    ws.once('close', () => this.closed());
+    socket.once('close', () => this.closed());
   }
 
   /** One message; returns false when the producer should wait for `onceDrained` (or was cut off). */
   send(data: Buffer | Uint8Array | string, binary = false): boolean {
-    if (this.cut || this.ws.readyState !== 1) return false;
-    this.ws.send(data, binary ? BINARY : TEXT);
+    if (this.cut || this.socket.readyState !== 1) return false;
+    this.socket.send(data, binary ? BINARY : TEXT);
     return this.settle();
   }
 
   get bufferedBytes(): number {
-    return this.ws.bufferedAmount;
+    return this.socket.bufferedAmount;
   }
 
   onceDrained(resume: () => void): void {
@@ -144,11 +144,11 @@ export class WsOutlet extends Outlet {
 
   /** The close frame queues behind what is buffered: a client that reads again sees 1013 and the reason. */
   protected farewell(err: LabError): void {
-    this.ws.close(err.closeCode, err.closeReason());
+    this.socket.close(err.closeCode, err.closeReason());
   }
 
   protected destroy(): void {
-    this.ws.terminate();
+    this.socket.terminate();
   }
 }
 

@@ -23,7 +23,7 @@ import { StompError, STOMP_ERRORS } from './errors.ts';
 import { StompBroker } from './broker.ts';
 import { StompSession, type StompTransport } from './session.ts';
 import { resolveStompLimits, type StompLimits } from './limits.ts';
-import type { Header } from './frame.ts';
+import { encodeFrame, type Header } from './frame.ts';
 import { guardedHandler } from '../faults.ts';
 import { parseJson } from '../validate/json.ts';
 
@@ -37,7 +37,8 @@ export interface StompPluginOptions {
 }
 
 export async function stompPlugin(app: FastifyInstance, opts: StompPluginOptions = {}): Promise<void> {
-  const { feed, options } = app.lab;
+  const { feed, options, held } = app.lab;
+  const ticker = held.ticker;
   const limits = resolveStompLimits(opts.limits, options.maxWsMessageBytes);
   const broker = new StompBroker();
 
@@ -52,7 +53,7 @@ export async function stompPlugin(app: FastifyInstance, opts: StompPluginOptions
   let nextSession = 1;
   const instance = randomBytes(3).toString('hex');
 
-  app.get('/stomp', { websocket: true, config: { traffic: 'stomp' } }, (socket: WebSocket) => {
+  app.get('/stomp', { websocket: true, config: { traffic: 'stomp' } }, (socket: WebSocket, request) => {
     const refuse = (code: keyof typeof STOMP_ERRORS | 'busy') => {
       if (code === 'busy') return socket.close(1013, `too many STOMP connections (maxConnections ${limits.maxConnections}); retry later`);
       const err = new StompError(code);
@@ -65,13 +66,19 @@ export async function stompPlugin(app: FastifyInstance, opts: StompPluginOptions
     if (open >= limits.maxConnections) return refuse('busy');
     open++;
 
+    // Every frame goes through the delivery layer's Outlet: MESSAGE, RECEIPT and ERROR alike.
+    const outlet = app.lab.outlets.ws(socket, request.raw.socket, 'stomp', limits.maxBufferedBytes);
     const transport: StompTransport = {
       // A frame whose bytes are not UTF-8 (a binary body) cannot ride in a text message (RFC 6455 §5.6).
-      send: guardedHandler(socket, (bytes: Uint8Array) => socket.send(bytes, { binary: !isUtf8(bytes) })),
+      // Guarded: a fault while sending closes this socket only (src/faults.ts).
+      send: guardedHandler(socket, (bytes: Uint8Array) => { outlet.send(bytes, !isUtf8(bytes)); }),
       close: (code, reason) => socket.close(code, truncateUtf8(reason, 123)),
-      bufferedBytes: () => socket.bufferedAmount,
+      bufferedBytes: () => outlet.bufferedBytes,
+      every: (intervalMs, run) => ticker.every(intervalMs, run),
     };
     const session = new StompSession(`${instance}-${nextSession++}`, broker, limits, transport);
+    // Not reading: the ERROR frame goes behind what is buffered, then the outlet's close 1013.
+    outlet.onCutOff = () => socket.send(encodeFrame(session.cutOff()));
     // Listen at once: a listener attached later can miss the CONNECT (fastify/fastify-websocket#106).
     // Guarded: a bug in the session closes this socket with 1011, never the process (src/faults.ts).
     socket.on('message', guardedHandler(socket, (data: Buffer) => session.receive(data)));

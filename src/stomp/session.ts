@@ -27,6 +27,8 @@ export interface StompTransport {
   close(code: number, reason: string): void;
   /** Bytes queued but not yet written to the socket. */
   bufferedBytes(): number;
+  /** Run `run` every `intervalMs` until cancelled (the lab's one Ticker: no timer per session). */
+  every(intervalMs: number, run: () => void): { cancel(): void };
 }
 
 export const SERVER_NAME = 'transport-lab/0.1';
@@ -57,7 +59,8 @@ export class StompSession {
   private nextAck = 1;
   private lastReceived = Date.now();
   private lastSent = Date.now();
-  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly duties: { cancel(): void }[] = [];
   /** The negotiated intervals, 0 = none (for tests and the widget). */
   heartbeat = { sendMs: 0, receiveMs: 0 };
 
@@ -68,11 +71,10 @@ export class StompSession {
     private readonly transport: StompTransport,
   ) {
     this.decoder = new FrameDecoder(limits);
-    const timer = setTimeout(() => {
+    this.connectTimer = setTimeout(() => {
       if (this.state === 'connecting') this.fail(new StompError('LAB_ERR_STOMP_NOT_CONNECTED', `no CONNECT within ${limits.connectTimeoutMs} ms`));
     }, limits.connectTimeoutMs);
-    timer.unref?.();
-    this.timers.push(timer);
+    this.connectTimer.unref?.();
   }
 
   /** Bytes from one WebSocket message. */
@@ -100,7 +102,7 @@ export class StompSession {
   /** The socket is gone: drop subscriptions and timers. */
   closed(): void {
     this.state = 'closed';
-    for (const timer of this.timers) clearInterval(timer);
+    this.stopTimers();
     for (const sub of this.subscriptions.values()) sub.unsubscribe();
     this.subscriptions.clear();
     this.transactions.clear();
@@ -173,8 +175,7 @@ export class StompSession {
       receiveMs: sy === 0 || cx === 0 ? 0 : Math.max(sy, cx),
     };
     this.state = 'connected';
-    for (const timer of this.timers) clearTimeout(timer); // the connect timeout
-    this.timers.length = 0;
+    clearTimeout(this.connectTimer);
     this.sendFrame('CONNECTED', [
       ['version', VERSION],
       ['heart-beat', `${sx},${sy}`],
@@ -272,11 +273,8 @@ export class StompSession {
   }
 
   private deliver(sub: Subscription, delivery: Delivery): void {
+    // A client that does not read is cut off by the transport's write path (close 1013), past maxBufferedBytes.
     if (this.state !== 'connected') return;
-    if (this.transport.bufferedBytes() > this.limits.maxBufferedBytes) {
-      this.fail(new StompError('LAB_ERR_STOMP_SLOW_CONSUMER', `more than ${this.limits.maxBufferedBytes} bytes waiting to be sent`));
-      return;
-    }
     const headers: Header[] = [
       ['subscription', sub.id],
       ['message-id', delivery.messageId],
@@ -317,29 +315,40 @@ export class StompSession {
     this.transport.close(err.closeCode, `${err.code}: ${err.message}`);
   }
 
+  /** The transport cut this client off for not reading: ERROR (it may still read it), then nothing more. */
+  cutOff(): StompFrame {
+    const err = new StompError('LAB_ERR_STOMP_SLOW_CONSUMER', `more than ${this.limits.maxBufferedBytes} bytes waiting to be sent`);
+    this.state = 'closed';
+    this.stopTimers();
+    const body = new TextEncoder().encode(err.message);
+    return { command: 'ERROR', headers: withContentLength([['message', err.summary], ['content-type', 'text/plain']], body), body };
+  }
+
+  private stopTimers(): void {
+    clearTimeout(this.connectTimer);
+    for (const duty of this.duties) duty.cancel();
+    this.duties.length = 0;
+  }
+
   private startHeartbeats(): void {
     const { sendMs, receiveMs } = this.heartbeat;
     if (sendMs > 0) {
-      // Tick at half the interval so no gap ever exceeds it.
-      const timer = setInterval(() => {
+      // Checked at half the interval so no gap ever exceeds it.
+      this.duties.push(this.transport.every(sendMs / 2, () => {
         if (Date.now() - this.lastSent >= sendMs / 2) {
           this.transport.send(HEART_BEAT);
           this.lastSent = Date.now();
         }
-      }, sendMs / 2);
-      timer.unref?.();
-      this.timers.push(timer);
+      }));
     }
     if (receiveMs > 0) {
       const allowed = receiveMs * this.limits.heartbeatTolerance;
-      const timer = setInterval(() => {
+      this.duties.push(this.transport.every(receiveMs, () => {
         const silent = Date.now() - this.lastReceived;
         if (silent > allowed) {
           this.fail(new StompError('LAB_ERR_STOMP_HEART_BEAT_LOST', `nothing received for ${silent} ms (negotiated ${receiveMs} ms, tolerance x${this.limits.heartbeatTolerance})`));
         }
-      }, receiveMs);
-      timer.unref?.();
-      this.timers.push(timer);
+      }));
     }
   }
 }

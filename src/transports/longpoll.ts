@@ -12,6 +12,7 @@ import { LANES } from '../lanes.ts';
 import type { LaneContext, LaneDescriptor } from './lane.ts';
 import { parseSince, parseWait } from '../delivery/since.ts';
 import { pollEnvelope } from '../framing/envelope.ts';
+import { holdPoll } from '../delivery/hold.ts';
 
 export const longpoll: LaneDescriptor<'longpoll'> = { ...LANES.longpoll, routes: ['/feed/longpoll'], wire: 'http', plugin: longpollLane };
 
@@ -30,19 +31,7 @@ async function longpollLane(app: FastifyInstance, { feed, limits, held, delivere
     if (feed.head > since || wait === 0) return answer();
 
     // Nothing yet: hold the request (throws LAB_ERR_LANE_BUSY -> 503 when the lane is full).
-    const slot = held.admit({ close: () => finish() });
-    const unsubscribe = feed.subscribe(() => finish());
-    const timer = setTimeout(finish, wait);
-    reply.raw.on('close', cleanup); // the client gave up, or the answer went out
-    function cleanup() {
-      clearTimeout(timer);
-      unsubscribe();
-      slot.release();
-    }
-    function finish() {
-      cleanup();
-      if (!reply.sent && !reply.raw.destroyed) answer();
-    }
+    holdPoll(held.admit, reply, feed, wait, answer);
     return reply;
   });
 }
