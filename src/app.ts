@@ -21,6 +21,7 @@ import { Feed } from './feed/feed.ts';
 import { Producer } from './feed/producer.ts';
 import { HeldConnections } from './delivery/held.ts';
 import { DeliveryStats, Outlets } from './delivery/outlet.ts';
+import { PublishLimiter } from './feed/publish-limit.ts';
 import { WireMeter } from './wire/meter.ts';
 import type { TrafficName } from './lanes.ts';
 import { Chaos } from './chaos/switches.ts';
@@ -58,12 +59,14 @@ export interface BuildOptions extends Partial<LabOptions> {
   allowedOrigins?: string[];
   /** Overrides of the chat's limits (src/chat/limits.ts), checked at start-up. */
   chatLimits?: Partial<ChatLimits>;
+  /** The clock rate limits read (tests move it on instead of sleeping). */
+  clock?: () => number;
 }
 
 export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstance> {
   const {
     fastify: fastifyOptions, startFeed = true, serveWeb = true, wireAccounting = true,
-    allowedOrigins = [], chatLimits, ...partial
+    allowedOrigins = [], chatLimits, clock = Date.now, ...partial
   } = build;
   const options = resolveOptions(partial);
   // Shutdown ends streams and closes WebSockets itself (preClose below); what is
@@ -104,6 +107,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   const held = new HeldConnections(options.maxHeldPerLane, 5);
   const delivery = new DeliveryStats();
   const outlets = new Outlets(options, delivery);
+  const publishLimit = new PublishLimiter(options.maxPublishPerSecond, options.maxPublishPerSecondPerAddress, clock);
   const chaos = new Chaos();
   const security = new Security(() => {
     const address = app.server.address();
@@ -113,7 +117,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   const h2 = new H2Accounting(options.h2MaxConcurrentStreams);
   const lab: Lab = {
     options, feed, producer, meter, held, chaos, security, timeline, h2,
-    delivery, outlets,
+    delivery, outlets, publishLimit,
     startedAt: Date.now(),
     secondOrigin: undefined,
     laneEvents: new LaneEvents(),
@@ -210,7 +214,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await guardPlugin(app, security, chaos, laneOfPath);
 
   for (const lane of transports()) {
-    const context = laneContext(lane.id, feed, options, held, lab.laneEvents, outlets);
+    const context = laneContext(lane.id, feed, options, held, lab.laneEvents, outlets, publishLimit);
     await app.register(async (scope) => lane.plugin(scope, context));
   }
   await app.register(statsApi);

@@ -17,6 +17,14 @@ export const DEFAULTS = {
   maxFeedRate: 1_000,
   /** Largest `data` payload the producer will generate. */
   maxFeedPayloadBytes: 64 * 1024,
+  /**
+   * Publishes per second one connection may make (POST /feed/messages, a `ws` lane
+   * frame, a STOMP SEND to /topic/feed), in a burst of one second's worth; beyond:
+   * 429 + Retry-After / close 1008 / STOMP ERROR, all LAB_ERR_RATE_LIMITED.
+   */
+  maxPublishPerSecond: 50,
+  /** The same per client address, for every connection from it together (a classroom shares one NAT address). */
+  maxPublishPerSecondPerAddress: 1_000,
   /** Largest body accepted by POST /feed/messages (413 beyond). */
   maxPublishBytes: 64 * 1024,
   /** Largest WebSocket message a client may send (close 1009 beyond). */
@@ -114,7 +122,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
   const positive: (keyof LabOptions)[] = [
     'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs',
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes', 'maxJsonDepth',
-    'feedCapacityBytes', 'writeCutOffBytes', 'slowConsumerGraceMs', 'maxLiveConnections', 'maxLiveSkipped',
+    'feedCapacityBytes', 'writeCutOffBytes', 'slowConsumerGraceMs', 'maxLiveConnections', 'maxLiveSkipped', 'maxPublishPerSecond', 'maxPublishPerSecondPerAddress',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
     'maxPageViews', 'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
     'h2MaxConcurrentStreams',

@@ -7,6 +7,7 @@ import type { Feed } from './feed/feed.ts';
 import type { Producer } from './feed/producer.ts';
 import type { HeldConnections } from './delivery/held.ts';
 import type { DeliveryStats, Outlets } from './delivery/outlet.ts';
+import type { PublishLimiter } from './feed/publish-limit.ts';
 import type { WireMeter } from './wire/meter.ts';
 import type { TrafficName } from './lanes.ts';
 import type { LaneEvents } from './transports/lane.ts';
@@ -21,6 +22,8 @@ export interface Lab {
   readonly producer: Producer;
   readonly meter: WireMeter;
   readonly held: HeldConnections;
+  /** Publishes per connection and per client address (maxPublishPerSecond…). */
+  readonly publishLimit: PublishLimiter;
   /** The write path's counters (cut-offs, peak buffered bytes per kind). */
   readonly delivery: DeliveryStats;
   /** Makes the Outlet every socket the lab writes to goes through (src/delivery/outlet.ts). */

@@ -3,9 +3,10 @@
  * Bodies are validated by JSON schema at the edge; errors use the lab's codes.
  */
 import type { FastifyInstance } from 'fastify';
+import { LabError } from '../errors.ts';
 
 export async function controlApi(app: FastifyInstance): Promise<void> {
-  const { feed, producer, meter, options } = app.lab;
+  const { feed, producer, meter, options, publishLimit } = app.lab;
 
   app.post<{ Body: { data: unknown } }>('/feed/messages', {
     config: { traffic: 'publish' },
@@ -19,6 +20,12 @@ export async function controlApi(app: FastifyInstance): Promise<void> {
       },
     },
   }, async (request, reply) => {
+    const waitMs = publishLimit.take(request.raw.socket);
+    if (waitMs > 0) {
+      // RFC 6585 §4: 429 Too Many Requests, with Retry-After in whole seconds (RFC 9110 §10.2.3).
+      reply.code(429).header('retry-after', String(Math.ceil(waitMs / 1000)));
+      return new LabError('LAB_ERR_RATE_LIMITED', `rate limit of ${options.maxPublishPerSecond} publishes per second per connection, ${options.maxPublishPerSecondPerAddress} per address; retry in ${waitMs} ms`).toJSON();
+    }
     const message = feed.publish(request.body.data);
     reply.code(201);
     return { seq: message.seq, ts: message.ts };

@@ -21,7 +21,7 @@ export interface Delivery {
 export type Subscriber = (delivery: Delivery) => void;
 
 /** A SEND to a destination with a handler goes to the handler instead of the subscribers. */
-export type InboundHandler = (body: Uint8Array, headers: readonly Header[]) => void;
+export type InboundHandler = (body: Uint8Array, headers: readonly Header[], sender: unknown) => void;
 
 const DESTINATION = /^\/topic\/[A-Za-z0-9._-]{1,64}$/;
 
@@ -53,11 +53,11 @@ export class StompBroker {
     };
   }
 
-  /** A client's SEND. */
-  send(destination: string, headers: readonly Header[], body: Uint8Array): void {
+  /** A client's SEND; `sender` is handed to an inbound handler (who sent it, for a rate limit). */
+  send(destination: string, headers: readonly Header[], body: Uint8Array, sender?: unknown): void {
     checkDestination(destination);
     const handler = this.inbound.get(destination);
-    if (handler) handler(body, headers);
+    if (handler) handler(body, headers, sender);
     else this.publish(destination, headers, body);
   }
 

@@ -32,6 +32,7 @@ export const STOMP_ERRORS = {
   LAB_ERR_STOMP_TRANSACTION: { close: 1008, message: 'transaction id is already in use, unknown, or the transaction is too big' },
   LAB_ERR_STOMP_FEED_BODY: { close: 1007, message: 'a SEND to /topic/feed carries {"data": <json>} as its body' },
   LAB_ERR_STOMP_HEART_BEAT_LOST: { close: 1002, message: 'no frame or heart-beat from the client within the negotiated interval' },
+  LAB_ERR_STOMP_RATE_LIMITED: { close: 1008, message: 'too many SENDs to /topic/feed (the lab\'s maxPublishPerSecond)' },
   LAB_ERR_STOMP_SLOW_CONSUMER: { close: 1013, message: 'client reads too slowly; its send buffer is full' },
 } as const;
 

@@ -16,6 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { truncateUtf8 } from '../errors.ts';
@@ -46,7 +47,14 @@ export async function stompPlugin(app: FastifyInstance, opts: StompPluginOptions
   const stopFeed = feed.subscribe((message) => {
     if (broker.subscriberCount(FEED_DESTINATION) > 0) broker.publish(FEED_DESTINATION, feedHeaders, Buffer.from(message.json));
   });
-  broker.handle(FEED_DESTINATION, (body) => feed.publish(parseFeedBody(body, options.maxJsonDepth)));
+  // Which socket each session rides on: a SEND to the feed counts against its connection's publish rate.
+  const sockets = new WeakMap<object, Socket>();
+  broker.handle(FEED_DESTINATION, (body, _headers, sender) => {
+    const data = parseFeedBody(body, options.maxJsonDepth);
+    const socket = typeof sender === 'object' && sender !== null ? sockets.get(sender) : undefined;
+    if (socket && app.lab.publishLimit.take(socket) > 0) throw new StompError('LAB_ERR_STOMP_RATE_LIMITED');
+    feed.publish(data);
+  });
   app.addHook('onClose', async () => { stopFeed(); });
 
   let open = 0;
@@ -77,6 +85,7 @@ export async function stompPlugin(app: FastifyInstance, opts: StompPluginOptions
       every: (intervalMs, run) => ticker.every(intervalMs, run),
     };
     const session = new StompSession(`${instance}-${nextSession++}`, broker, limits, transport);
+    sockets.set(session, request.raw.socket);
     // Not reading: the ERROR frame goes behind what is buffered, then the outlet's close 1013.
     outlet.onCutOff = () => socket.send(encodeFrame(session.cutOff()));
     // Listen at once: a listener attached later can miss the CONNECT (fastify/fastify-websocket#106).

@@ -190,7 +190,7 @@ export class StompSession {
     checkDestination(destination);
     // Forward content-type and user headers; the broker's own headers are set per copy.
     const forwarded = frame.headers.filter(([name]) => !FRAME_HEADERS.has(name));
-    this.broker.send(destination, firstOnly(forwarded), frame.body);
+    this.broker.send(destination, firstOnly(forwarded), frame.body, this);
   }
 
   private onSubscribe(frame: StompFrame): void {

@@ -16,6 +16,7 @@ import type { LabOptions } from '../config.ts';
 import type { Feed, FeedMessage } from '../feed/feed.ts';
 import type { Held, HeldConnections, HeldHandlers } from '../delivery/held.ts';
 import type { Outlets } from '../delivery/outlet.ts';
+import type { PublishLimiter } from '../feed/publish-limit.ts';
 import type { LaneId, LaneInfo } from '../lanes.ts';
 
 /** The options a lane may read: the delivery caps every lane shares, plus its own. */
@@ -52,6 +53,8 @@ export interface LaneContext<Id extends LaneId = LaneId> {
   delivered(socket: Socket, messages: readonly FeedMessage[]): void;
   /** The same for one message (the push lanes' hot path). */
   deliveredOne(socket: Socket, message: FeedMessage): void;
+  /** Take one publish for this connection: 0 when allowed, else ms to wait (maxPublishPerSecond…). */
+  publishWait(socket: Socket): number;
   /** Report application bytes a client sent. */
   received(socket: Socket, bytes: number): void;
 }
@@ -78,7 +81,7 @@ export interface LaneDescriptor<Id extends LaneId = LaneId> extends LaneInfo<Id>
 export type LaneRegistry = { readonly [Id in LaneId]: LaneDescriptor<Id> };
 
 /** Builds the context handed to `lane`'s plugin. */
-export function laneContext<Id extends LaneId>(lane: Id, feed: Feed, options: LabOptions, held: HeldConnections, events: LaneEvents, outlets: Outlets): LaneContext<Id> {
+export function laneContext<Id extends LaneId>(lane: Id, feed: Feed, options: LabOptions, held: HeldConnections, events: LaneEvents, outlets: Outlets, publishLimit: PublishLimiter): LaneContext<Id> {
   // Listeners must not keep the array: one is reused for every single-message delivery.
   const one: FeedMessage[] = [];
   return {
@@ -93,6 +96,7 @@ export function laneContext<Id extends LaneId>(lane: Id, feed: Feed, options: La
     delivered: (socket, messages) => {
       if (messages.length > 0) events.emit('delivered', lane, socket, messages);
     },
+    publishWait: (socket) => publishLimit.take(socket),
     deliveredOne: (socket, message) => {
       one[0] = message;
       events.emit('delivered', lane, socket, one);

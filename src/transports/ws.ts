@@ -22,7 +22,7 @@ import type { FeedMessage } from '../feed/feed.ts';
 
 export const ws: LaneDescriptor<'ws'> = { ...LANES.ws, routes: ['/feed/ws'], wire: 'websocket', plugin: wsLane };
 
-async function wsLane(app: FastifyInstance, { feed, limits, held, outlets, delivered, deliveredOne, received }: LaneContext<'ws'>): Promise<void> {
+async function wsLane(app: FastifyInstance, { feed, limits, held, outlets, delivered, deliveredOne, publishWait, received }: LaneContext<'ws'>): Promise<void> {
   // Each message's bytes, made once and shared by every client: the newest in a
   // one-entry memo (a publish reaches every client in turn), older ones in a WeakMap.
   const frames = new WeakMap<FeedMessage, Buffer>();
@@ -58,6 +58,8 @@ async function wsLane(app: FastifyInstance, { feed, limits, held, outlets, deliv
       const parsed = parseJson(data.toString(), limits.maxJsonDepth);
       if (!parsed.ok) return fail(new LabError(parsed.reason === 'depth' ? 'LAB_ERR_JSON_TOO_DEEP' : 'LAB_ERR_WS_NOT_JSON', parsed.reason === 'depth' ? parsed.message : undefined));
       if (!isPublish(parsed.value)) return fail(new LabError('LAB_ERR_WS_BAD_MESSAGE'));
+      // Over the publish rate: close 1008 (policy), nothing published (docs/protocol.md).
+      if (publishWait(request.raw.socket) > 0) return fail(new LabError('LAB_ERR_RATE_LIMITED'));
       feed.publish(parsed.value.data);
     }));
 
