@@ -175,7 +175,9 @@ export class HttpOutlet extends Outlet {
   }
 
   protected needsDrain(): boolean {
-    return this.res.writableNeedDrain;
+    // An HTTP/2 compat response has no writableNeedDrain; past our high-water mark
+    // (at least the stream's 16 KiB) its stream has asked for a 'drain', which it forwards.
+    return (this.res as { writableNeedDrain?: boolean }).writableNeedDrain ?? true;
   }
 
   /** The status line has long gone: the error travels as the stream's last message, then the response ends. */
