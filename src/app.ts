@@ -165,6 +165,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   // Every WebSocket route, so a GET without Upgrade gets 426 and an Upgrade
   // to any other path is refused before a 101 (one error shape, issue 10).
   const webSocketRoutes = new Set<string>();
+  webSocketRoutesOf.set(app, webSocketRoutes);
   app.addHook('onRoute', (route) => {
     if (!route.websocket) return;
     webSocketRoutes.add(route.url);
@@ -253,6 +254,12 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
 }
 
 const secondOrigins = new WeakMap<FastifyInstance, FastifyInstance>();
+const webSocketRoutesOf = new WeakMap<FastifyInstance, ReadonlySet<string>>();
+
+/** Every WebSocket route of the lab (Fastify route URLs), e.g. for a test that walks them all. */
+export function webSocketRoutes(app: FastifyInstance): string[] {
+  return [...(webSocketRoutesOf.get(app) ?? [])];
+}
 
 /**
  * Once the lab listens: serve the cross-origin page from `port` too (0 = any

@@ -3,6 +3,8 @@
  * per line, each ended by "\n". Pure functions: they never touch a socket.
  */
 
+import { FrameError } from './ws-frame.ts';
+
 export function ndjsonLine(json: string): string {
   return json + '\n';
 }
@@ -21,6 +23,15 @@ export class NdjsonDecoder {
   push(text: string): unknown[] {
     const parts = (this.rest + text).split('\n');
     this.rest = parts.pop() ?? '';
-    return parts.filter((line) => line.length > 0).map((line) => JSON.parse(line) as unknown);
+    return parts.filter((line) => line.length > 0).map(parseLine);
+  }
+}
+
+/** A line that is not JSON is refused with a FrameError naming it, not a bare SyntaxError. */
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    throw new FrameError('LAB_ERR_NDJSON_LINE', `NDJSON line is not JSON: ${JSON.stringify(line.slice(0, 40))}`);
   }
 }
