@@ -114,7 +114,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     return address && typeof address !== 'string' ? address.port : undefined;
   }, allowedOrigins);
   const timeline = new Timeline(options.timelineKept);
-  const h2 = new H2Accounting(options.h2MaxConcurrentStreams);
+  const h2 = new H2Accounting(options.h2MaxConcurrentStreams, options.maxPageViews);
   const lab: Lab = {
     options, feed, producer, meter, held, chaos, security, timeline, h2,
     delivery, outlets, publishLimit,
@@ -126,7 +126,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   // Lanes report what they wrote and received; the meter listens (lanes never see it).
   // An HTTP/2 request's socket is its stream's: its bytes are counted with the h2 figures.
   lab.laneEvents.on('delivered', (lane, socket, messages) => h2.owns(socket) ? h2.delivered(socket, lane, messages) : meter.delivered(socket, lane, messages));
-  lab.laneEvents.on('received', (lane, socket, bytes) => h2.owns(socket) ? h2.received(lane, bytes) : meter.received(lane, bytes, socket));
+  lab.laneEvents.on('received', (lane, socket, bytes) => h2.owns(socket) ? h2.received(socket, lane, bytes) : meter.received(lane, bytes, socket));
   feed.onListenerFault = (err) => {
     app.log.error({ err, code: 'LAB_ERR_INTERNAL' }, 'a feed consumer threw; it is unsubscribed, the feed carries on');
   };
@@ -290,6 +290,7 @@ export async function openHttps(app: FastifyInstance, port: number, tls: TlsMate
     graceMs: app.lab.options.shutdownGraceMs,
   });
   httpsListeners.set(app, listener);
+  for (const host of ['localhost', '127.0.0.1', '[::1]']) app.lab.security.allow(`https://${host}:${listener.port}`);
   return listener;
 }
 

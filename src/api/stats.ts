@@ -35,8 +35,12 @@ export interface StatsSnapshot {
   lanes: Record<LaneId, Counters & { held: number }>;
   other: Record<OtherName, Counters>;
   totals: { bytesIn: number; bytesOut: number };
-  /** The same figures over HTTPS + HTTP/2 (`lanes` above is HTTP/1.1 cleartext), plus the connection's own frames and TLS. */
-  h2: H2Snapshot;
+  /**
+   * The same figures over HTTPS + HTTP/2 (`lanes` above is HTTP/1.1 cleartext), plus the
+   * connection's own frames and TLS. `h2.lanes` is the page's view when `lanes` is;
+   * `h2.serverWide` has both protocols' lanes for everyone, for a side-by-side table.
+   */
+  h2: H2Snapshot & { serverWide: { h1: Record<LaneId, Counters>; h2: Record<LaneId, Counters> } };
   /** Chaos and security switches, so a page can show which are on. */
   switches: ReturnType<typeof switchesSnapshot>;
   /** The write path: consumers cut off for not reading, and the most bytes one had buffered, per kind. */
@@ -77,11 +81,18 @@ export function snapshot(lab: Lab, page?: string): StatsSnapshot {
     lanes,
     other,
     totals: { bytesIn, bytesOut },
-    h2: lab.h2.snapshot(),
+    h2: h2Snapshot(lab, counters, page),
     switches: switchesSnapshot(lab),
     delivery: lab.delivery.snapshot(),
     process: processInfo(),
   };
+}
+
+function h2Snapshot(lab: Lab, h1: Record<string, Counters>, page: string | undefined): StatsSnapshot['h2'] {
+  const all = lab.h2.snapshot();
+  const serverWide = { h1: {} as Record<LaneId, Counters>, h2: all.lanes };
+  for (const id of LANE_IDS) serverWide.h1[id] = h1[id]!;
+  return { ...all, lanes: page === undefined ? all.lanes : lab.h2.pageSnapshot(page), serverWide };
 }
 
 function processInfo(): StatsSnapshot['process'] {
@@ -110,6 +121,12 @@ export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoi
     const { lane } = request.params;
     if (!isLaneId(lane)) throw new LabError('LAB_ERR_NOT_FOUND', `no lane "${lane}"; lanes are ${LANE_IDS.join(', ')}`);
     return { lane, exchange: app.lab.meter.exchange(lane) ?? null };
+  });
+
+  // Where the two listeners are: the HTTPS page sends its WebSockets to the http port.
+  app.get('/api/h2', { config }, async () => {
+    const address = app.server.address();
+    return { http: typeof address === 'object' && address ? address.port : null, https: app.lab.h2.port };
   });
 
   // The same lane over HTTP/2: its latest request's header block as sent (HPACK, decoded).

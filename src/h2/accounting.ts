@@ -27,7 +27,7 @@ import type { Socket } from 'node:net';
 import type { Http2ServerRequest, Http2Session } from 'node:http2';
 import { LANE_IDS, OTHER_NAMES, isLaneId, type LaneId, type TrafficName } from '../lanes.ts';
 import type { FeedMessage } from '../feed/feed.ts';
-import type { Counters } from '../wire/meter.ts';
+import { pageOfUrl, type Counters } from '../wire/meter.ts';
 import { FRAME_HEADER_BYTES, FRAME_TYPES, FLAG_END_HEADERS, FrameReader, frameTypeName, headerBlockOf, type Frame } from './frames.ts';
 import { HpackDecoder, type DecodedBlock } from './hpack.ts';
 
@@ -98,6 +98,8 @@ export interface H2Snapshot {
 interface StreamTally {
   id: number;
   name: TrafficName | undefined;
+  /** The page (browser tab, `?page=`) whose lane request opened the stream, if it said. */
+  page: string | undefined;
   /** Counted before the stream was routed; charged once it is. */
   pending: Raw;
   closed: boolean;
@@ -113,7 +115,7 @@ interface Conn {
   plainOut: number;
   streams: Map<number, StreamTally>;
   closedOrder: number[];
-  names: Set<TrafficName>;
+  names: Set<string>;
   decoder: HpackDecoder | undefined;
   /** A header block split over HEADERS + CONTINUATION, per direction. */
   blockIn: { streamId: number; parts: Buffer[]; frameBytes: number } | undefined;
@@ -138,13 +140,15 @@ export class H2Accounting {
   private readonly byProxy = new WeakMap<object, StreamTally>();
   private readonly sessions = new WeakMap<Http2Session, Conn>();
   private readonly exchanges = new Map<LaneId, H2Exchange>();
+  /** Lane counters per page id, as the HTTP/1.1 meter keeps them (oldest-used first, dropped at the cap). */
+  private readonly pages = new Map<string, Map<LaneId, Raw>>();
   private connection = { connections: 0, bytesIn: 0, bytesOut: 0, byType: {} as Record<string, number> };
   private tls = { connections: 0, bytesIn: 0, bytesOut: 0, plaintextIn: 0, plaintextOut: 0, handshakeBytes: 0 };
   private nextConn = 1;
   private readonly idleWaiters: (() => void)[] = [];
   port: number | null = null;
 
-  constructor(readonly maxConcurrentStreams: number, private readonly headerTableSize = 4096) {
+  constructor(readonly maxConcurrentStreams: number, private readonly maxPages = 1_000, private readonly headerTableSize = 4096) {
     for (const name of [...LANE_IDS, ...OTHER_NAMES]) this.counters.set(name, zero());
   }
 
@@ -204,13 +208,17 @@ export class H2Accounting {
     const tally = this.tallyOf(conn, stream.id);
     this.byProxy.set(req.socket, tally);
     tally.name = name;
-    const c = this.bucket(name);
-    c.requests++;
-    if (!conn.names.has(name)) {
-      conn.names.add(name);
-      c.connections++;
-    }
-    add(c, tally.pending);
+    tally.page = isLaneId(name) ? pageOfUrl(req.url) : undefined;
+    // A connection counts once per name, and once per page and name (tabs share one h2 connection).
+    const keys = [name, pageKey(name, tally.page)];
+    this.bucketsOf(tally).forEach((c, i) => {
+      c.requests++;
+      if (!conn.names.has(keys[i]!)) {
+        conn.names.add(keys[i]!);
+        c.connections++;
+      }
+      add(c, tally.pending);
+    });
     tally.pending = zero();
     if (isLaneId(name) && tally.request) {
       const ex = this.exchanges.get(name);
@@ -227,15 +235,34 @@ export class H2Accounting {
 
   /** A lane wrote these messages on an h2 stream (payload = their JSON bytes). */
   delivered(socket: object, lane: LaneId, messages: readonly FeedMessage[]): void {
-    const c = this.bucket(lane);
-    c.messages += messages.length;
-    for (const m of messages) c.payloadBytes += m.bytes;
-    void socket;
+    let bytes = 0;
+    for (const m of messages) bytes += m.bytes;
+    for (const c of this.bucketsOf(this.byProxy.get(socket), lane)) {
+      c.messages += messages.length;
+      c.payloadBytes += bytes;
+    }
   }
 
   /** Application bytes a client sent on a lane's stream. */
-  received(lane: LaneId, bytes: number): void {
-    this.bucket(lane).payloadBytes += bytes;
+  received(socket: object, lane: LaneId, bytes: number): void {
+    for (const c of this.bucketsOf(this.byProxy.get(socket), lane)) c.payloadBytes += bytes;
+  }
+
+  /**
+   * One page's h2 lane counters (zeros for a page not seen yet), like the HTTP/1.1
+   * meter's `pageSnapshot`; `open` counts that page's streams open now.
+   */
+  pageSnapshot(page: string): Record<LaneId, Counters> {
+    const open = new Map<TrafficName, number>();
+    for (const conn of this.conns) {
+      for (const tally of conn.streams.values()) {
+        if (!tally.closed && tally.name && tally.page === page) open.set(tally.name, (open.get(tally.name) ?? 0) + 1);
+      }
+    }
+    const lanes = this.pages.get(page);
+    const out = {} as Record<LaneId, Counters>;
+    for (const id of LANE_IDS) out[id] = finish(lanes?.get(id) ?? zero(), open.get(id) ?? 0);
+    return out;
   }
 
   snapshot(): H2Snapshot {
@@ -251,11 +278,7 @@ export class H2Accounting {
         if (tally.name) open.set(tally.name, (open.get(tally.name) ?? 0) + 1);
       }
     }
-    const counters = (name: TrafficName): Counters => {
-      const c = this.bucket(name);
-      const headerBytes = c.requestHeadBytes + c.responseHeadBytes;
-      return { ...c, headerBytes, framingBytes: c.bytesIn + c.bytesOut - headerBytes - c.payloadBytes, open: open.get(name) ?? 0 };
-    };
+    const counters = (name: TrafficName): Counters => finish(this.bucket(name), open.get(name) ?? 0);
     const lanes = {} as H2Snapshot['lanes'];
     for (const id of LANE_IDS) lanes[id] = counters(id);
     const other = {} as H2Snapshot['other'];
@@ -299,6 +322,7 @@ export class H2Accounting {
           conn.names.add(tally.name);
           this.bucket(tally.name).connections++;
         }
+        if (tally.page) conn.names.add(pageKey(tally.name, tally.page)); // pages keep their own baseline
       }
     }
     this.exchanges.clear();
@@ -315,13 +339,16 @@ export class H2Accounting {
       return;
     }
     const tally = this.tallyOf(conn, f.streamId);
-    const c = tally.name ? this.bucket(tally.name) : tally.pending;
-    if (dir === 'in') {
-      c.bytesIn += bytes;
-      if (isHead) c.requestHeadBytes += bytes;
-    } else {
-      c.bytesOut += bytes;
-      if (isHead) c.responseHeadBytes += bytes;
+    for (const c of tally.name ? this.bucketsOf(tally) : [tally.pending]) {
+      if (dir === 'in') {
+        c.bytesIn += bytes;
+        if (isHead) c.requestHeadBytes += bytes;
+      } else {
+        c.bytesOut += bytes;
+        if (isHead) c.responseHeadBytes += bytes;
+      }
+    }
+    if (dir === 'out') {
       if (isHead && tally.name && isLaneId(tally.name)) {
         const ex = this.exchanges.get(tally.name);
         if (ex?.last?.streamId === f.streamId && ex.last.connection === conn.id) ex.responseHeadBytes = f.type === FRAME_TYPES.HEADERS ? bytes : ex.responseHeadBytes + bytes;
@@ -357,7 +384,7 @@ export class H2Accounting {
   private tallyOf(conn: Conn, streamId: number): StreamTally {
     let tally = conn.streams.get(streamId);
     if (!tally) {
-      tally = { id: streamId, name: undefined, pending: zero(), closed: false, request: undefined };
+      tally = { id: streamId, name: undefined, page: undefined, pending: zero(), closed: false, request: undefined };
       conn.streams.set(streamId, tally);
     }
     return tally;
@@ -391,12 +418,42 @@ export class H2Accounting {
     conn.plainOut = 0;
   }
 
+  /** The counters a stream's bytes go to: its name's, and its page's when it has one. */
+  private bucketsOf(tally: StreamTally | undefined, name = tally?.name): Raw[] {
+    if (!name) return [];
+    const global = this.bucket(name);
+    if (!tally?.page || !isLaneId(name)) return [global];
+    return [global, this.pageBucket(tally.page, name)];
+  }
+
+  private pageBucket(page: string, lane: LaneId): Raw {
+    let lanes = this.pages.get(page);
+    if (lanes) {
+      // Most recently active last, so the cap drops the page quiet longest.
+      this.pages.delete(page);
+      this.pages.set(page, lanes);
+    } else {
+      if (this.pages.size >= this.maxPages) this.pages.delete(this.pages.keys().next().value!);
+      this.pages.set(page, (lanes = new Map()));
+    }
+    let c = lanes.get(lane);
+    if (!c) lanes.set(lane, (c = zero()));
+    return c;
+  }
+
   private bucket(name: TrafficName): Raw {
     let c = this.counters.get(name);
     if (!c) this.counters.set(name, (c = zero()));
     return c;
   }
 }
+
+function finish(c: Raw, open: number): Counters {
+  const headerBytes = c.requestHeadBytes + c.responseHeadBytes;
+  return { ...c, headerBytes, framingBytes: c.bytesIn + c.bytesOut - headerBytes - c.payloadBytes, open };
+}
+
+const pageKey = (name: TrafficName, page: string | undefined) => (page === undefined ? name : `${page} ${name}`);
 
 function add(into: Raw, from: Raw): void {
   for (const key of Object.keys(from) as (keyof Raw)[]) into[key] += from[key];

@@ -35,6 +35,11 @@ export class Security {
     return [...own, ...this.allowed];
   }
 
+  /** Allow one more origin of the lab's own (its HTTPS port's pages, whose WebSockets come to the http port). */
+  allow(origin: string): void {
+    this.allowed.add(origin);
+  }
+
   set(change: Partial<SecuritySwitches>): SecuritySwitches {
     Object.assign(this.switches, change);
     return { ...this.switches };

@@ -7,6 +7,7 @@
  * One socket per page, shared by every widget: `liveStats()`.
  */
 import type { StatsSnapshot } from '../../src/api/stats.ts';
+import { discoverPorts, lanesForThisPage, portsKnown, toWebSocketUrl } from './h2/protocol.ts';
 
 export type { StatsSnapshot };
 export type LiveState = 'connecting' | 'open' | 'closed';
@@ -34,8 +35,12 @@ export class LiveStats {
 
   connect(): void {
     if (this.socket) return;
-    const url = new URL('/api/live', this.base);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (!portsKnown()) {
+      // Over https the channel goes to the http port (WebSockets stay HTTP/1.1): learn it first.
+      void discoverPorts().catch(() => undefined).then(() => this.connect());
+      return;
+    }
+    const url = toWebSocketUrl(new URL('/api/live', this.base));
     if (this.page !== undefined) url.searchParams.set('page', this.page);
     const ws = (this.socket = new WebSocket(url));
     this.state = 'connecting';
@@ -49,7 +54,7 @@ export class LiveStats {
         for (const listener of this.messageListeners) listener(message);
         return;
       }
-      this.snapshot = message as StatsSnapshot;
+      this.snapshot = lanesForThisPage(message as StatsSnapshot);
       this.received++;
       for (const listener of this.listeners) listener(this.snapshot);
     };

@@ -27,6 +27,9 @@ import { setupControls, DEFAULT_BURST, MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_M
 import { setupWireView } from './widgets/wire-view.ts';
 import { setupConnectionsNote } from './widgets/connections.ts';
 import { setupDisplayToggles } from './widgets/display.ts';
+import { setupProtocolCompare } from './widgets/protocol-compare.ts';
+import { setupH2Banner } from './widgets/h2-banner.ts';
+import { discoverPorts, pageProtocol } from './h2/protocol.ts';
 import { DEFAULTS } from '../../src/config.ts';
 import './inspectors/chaos-panel.ts';
 import { securityBadges } from './inspectors/switch-badges.ts';
@@ -78,6 +81,9 @@ async function main(): Promise<void> {
   const pageId = newPageId();
   root.dataset.page = pageId;
   tagLaneRequests(pageId);
+  // Over https (HTTP/2) the WebSockets go to the http port: find it before any opens.
+  root.dataset.protocol = pageProtocol();
+  await discoverPorts().catch(() => undefined);
   const live = new LiveStats(location.href, pageId);
   live.connect();
   const stats = new PageRun(live, pageId);
@@ -115,8 +121,14 @@ async function main(): Promise<void> {
     lanesEl.append(el);
     return setupLaneCard(el, { runner, stats, onWire: openWire });
   });
-  setupConnectionsNote(must<HTMLElement>(document, '#connections'), runners);
+  if (pageProtocol() === 'h2') setupH2Banner(must<HTMLElement>(document, '#connections'), stats);
+  else setupConnectionsNote(must<HTMLElement>(document, '#connections'), runners);
   charts = setupCharts(must<HTMLElement>(document, '#charts'), { runners, stats, clock });
+  const compare = document.createElement('section');
+  compare.id = 'protocols';
+  compare.setAttribute('aria-label', 'HTTP/1.1 and HTTP/2');
+  must<HTMLElement>(document, '#charts').after(compare);
+  setupProtocolCompare(compare, stats);
 
   const controls = setupControls(must<HTMLElement>(document, '#controls'), {
     initial: {

@@ -3,6 +3,7 @@
  * lab's URLs, and calls to its API that turn its `{error, message}` answers
  * into errors the widget can show as they are.
  */
+import { toWebSocketUrl } from '../h2/protocol.ts';
 
 type Child = Node | string;
 
@@ -47,8 +48,7 @@ export function labBase(element: Element): string {
 /** `path` on the lab, as http(s) or as ws(s). */
 export function labUrl(base: string, path: string, websocket = false): string {
   const url = new URL(path, base);
-  if (websocket) url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.href;
+  return (websocket ? toWebSocketUrl(url) : url).href;
 }
 
 /** The lab answered with an error: its stable code and its message, shown as they are. */

@@ -9,6 +9,7 @@
  * A transport only moves messages. Counting, charts and the DOM live elsewhere.
  */
 import type { LaneId } from '../../../src/lanes.ts';
+import { toWebSocketUrl } from '../h2/protocol.ts';
 
 /** One feed message, as every lane delivers it: `{"seq","ts","data"}`. */
 export interface FeedMessage {
@@ -86,8 +87,7 @@ export function feedUrl(path: string, params: Record<string, number | undefined>
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
   if (pageTag !== undefined) url.searchParams.set('page', pageTag);
-  if (websocket) url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.href;
+  return (websocket ? toWebSocketUrl(url) : url).href;
 }
 
 /** The lab's HTTP errors are `{"error": "LAB_ERR_…", "message": "…"}`. */

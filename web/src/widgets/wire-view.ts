@@ -12,6 +12,9 @@ import { fetchWire, type Exchange } from '../api.ts';
 import { headLines, labelFrameHeader } from '../wire-bytes.ts';
 import { escapeHtml, must, setText } from '../dom.ts';
 import { formatCount } from '../format.ts';
+import { pageProtocol } from '../h2/protocol.ts';
+import { renderH2Exchange } from './h2-wire.ts';
+import type { H2Exchange } from '../../../src/h2/accounting.ts';
 
 /** While the view is shown and "live" is ticked, it refreshes this often. */
 export const WIRE_REFRESH_MS = 1_000;
@@ -50,6 +53,22 @@ export function setupWireView(element: HTMLElement): WireView {
     if (!lane) return;
     const asked = lane;
     try {
+      // Over https the HTTP lanes run on HTTP/2: show their HEADERS frames instead of HTTP/1.1 heads.
+      if (pageProtocol() === 'h2' && asked !== 'ws') {
+        const response = await fetch(`/api/h2/wire/${asked}`);
+        const { exchange } = (await response.json()) as { exchange: H2Exchange | null };
+        if (asked !== lane) return;
+        const json = JSON.stringify(exchange);
+        if (json !== lastJson) {
+          lastJson = json;
+          setText(title, `Wire view: ${LANES[asked].title} (${asked}) over HTTP/2`);
+          setText(summary, exchange ? `Last request at ${new Date(exchange.last?.at ?? Date.now()).toLocaleTimeString()}; frames read from the decrypted TLS stream.` : 'No HTTP/2 request on this lane yet.');
+          if (exchange) renderH2Exchange(body, exchange);
+          else body.replaceChildren();
+        }
+        if (live.checked && element.isConnected && lane === asked) timer = setTimeout(() => void refresh(), WIRE_REFRESH_MS);
+        return;
+      }
       const { exchange } = await fetchWire(asked);
       if (asked !== lane) return;
       const json = JSON.stringify(exchange);
