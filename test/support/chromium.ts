@@ -40,7 +40,7 @@ export interface Chromium {
 }
 
 /** Launch Chromium with a fresh profile; a clear error (a failure, not a skip) when it is not installed. */
-export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<Chromium> {
+export async function launchChromium(options: { viewport?: { width: number; height: number }; args?: readonly string[] } = {}): Promise<Chromium> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}. The browser tests need Debian's chromium: ` +
@@ -54,7 +54,7 @@ export async function launchChromium(options: { viewport?: { width: number; heig
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: [...CHROMIUM_FLAGS],
+      args: [...CHROMIUM_FLAGS, ...(options.args ?? [])],
       viewport: options.viewport ?? { width: 1280, height: 720 },
     });
   } catch (err) {
