@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import tls from 'node:tls';
 import net from 'node:net';
 import { once } from 'node:events';
-import { openHttps } from '../src/app.ts';
+import { buildLab, openHttps } from '../src/app.ts';
 import { makeSelfSigned, type TlsMaterial } from '../src/h2/cert.ts';
 import type { LaneId } from '../src/lanes.ts';
 import { startLab, type RunningLab } from './support/lab.ts';
@@ -138,6 +138,18 @@ describe('HTTP/2 over TLS on the HTTPS port', () => {
     expect(stats.h2.other.api.requests).toBe(1);
     expect(stats.h2.connection).toMatchObject({ open: 1, maxConcurrentStreams: running.app.lab.options.h2MaxConcurrentStreams });
     expect(stats.lanes.poll.requests).toBe(0);
+    await client.close();
+  });
+
+  it('regression: an h2 request had no client address (per-address limits saw every h2 client as "unknown")', async () => {
+    const app = await buildLab({ feedRate: 0, serveWeb: false });
+    app.get('/who', async (request) => ({ address: request.raw.socket.remoteAddress, port: request.raw.socket.remotePort }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    lab = { app, port: 0, base: '', close: () => app.close() };
+    const { port } = await openHttps(app, 0, material);
+    const client = await CountingH2Client.open(port);
+    const who = JSON.parse((await client.get('/who')).body);
+    expect(who).toEqual({ address: '127.0.0.1', port: client.tcp.localPort });
     await client.close();
   });
 

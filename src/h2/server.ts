@@ -75,6 +75,9 @@ export async function listenHttps(app: FastifyInstance, options: HttpsOptions): 
     const session = created as http2.ServerHttp2Session | undefined;
     if (!session) return socket.destroy();
     tap?.session(session);
+    // The session's socket is a JS stream with no address of its own; give it the TCP peer's,
+    // so per-address rules (publish limits) see the real client (session.socket writes through).
+    (session.socket as unknown as { _peername: object })._peername = { address: tcp.remoteAddress, port: tcp.remotePort, family: tcp.remoteFamily };
     session.once('close', () => socket.destroy());
     session.on('error', () => {}); // a protocol error is reported to the client by GOAWAY
   });
