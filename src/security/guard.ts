@@ -58,10 +58,11 @@ export class Security {
 /** Registers the handshake checks and CORS. `laneOf` maps a URL to the lane it serves. */
 export async function guardPlugin(app: FastifyInstance, security: Security, chaos: Chaos, laneOf: (url: string) => LaneId | undefined): Promise<void> {
   await app.register(cors, {
-    // Decided per request, so the switch applies at once.
-    delegator: (request, callback) => {
-      callback(null, { origin: security.switches.cors, methods: ['GET', 'POST'], maxAge: 0 });
-    },
+    // Only "is this origin allowed?" is asked per request, so the switch applies at
+    // once; the rest is fixed (a delegator would have them re-normalised per request).
+    origin: (_origin, callback) => callback(null, security.switches.cors),
+    methods: ['GET', 'POST'],
+    maxAge: 0,
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
