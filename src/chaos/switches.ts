@@ -43,6 +43,8 @@ export class Chaos {
   private readonly switches = new Map<LaneId, LaneSwitches>();
   private readonly sockets = new Map<LaneId, Set<Socket>>();
   private readonly flushers = new Set<() => void>();
+  /** Any delay or buffering switched on: until then every socket write goes straight through. */
+  private holding = false;
 
   constructor() {
     for (const lane of LANE_IDS) {
@@ -66,12 +68,14 @@ export class Chaos {
 
   set(lane: LaneId, change: Partial<LaneSwitches>): LaneSwitches {
     Object.assign(this.switches.get(lane)!, change);
+    this.holding = [...this.switches.values()].some((s) => s.delayMs > 0 || s.bufferBytes > 0);
     this.flushers.forEach((flush) => flush()); // a switch turned off releases what it held
     return this.get(lane);
   }
 
   reset(): void {
     for (const lane of LANE_IDS) this.switches.set(lane, { ...OFF });
+    this.holding = false;
     this.flushers.forEach((flush) => flush());
   }
 
@@ -85,6 +89,7 @@ export class Chaos {
   /** A request was routed: its socket carries `name` from now on. */
   label(socket: Socket, name: TrafficName): void {
     const s = socket as Labelled;
+    if (s[kLane] === name) return; // the next request on a keep-alive connection, same lane
     if (s[kLane]) this.sockets.get(s[kLane])!.delete(socket);
     s[kLane] = isLaneId(name) ? name : undefined;
     if (s[kLane]) this.sockets.get(s[kLane])!.add(socket);
@@ -146,6 +151,10 @@ export class Chaos {
       if (typeof encoding === 'function') {
         callback = encoding;
         encoding = undefined;
+      }
+      // The common case, every switch off: no settings to look up, nothing allocated.
+      if (!this.holding && queue.length === 0) {
+        return write(chunk, encoding as BufferEncoding | undefined, callback as Pending['callback']);
       }
       const { delayMs, bufferBytes } = settings();
       if (delayMs === 0 && bufferBytes === 0 && queue.length === 0) {
