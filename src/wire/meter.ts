@@ -175,9 +175,12 @@ export class WireMeter {
     this.settle(socket);
     // No body: everything read since the previous exchange is this request's head.
     if (st.reqBody === 0) this.countRequestHead(st, st.reqIn);
-    const done = () => this.settle(socket);
-    res.once('finish', done);
-    res.once('close', done);
+    // Settle again when the response ends; shared listeners, so a long-polling lane's
+    // thousands of requests a second allocate no closures here.
+    (res as Metered)[kMeter] = this;
+    (res as Metered)[kSocket] = socket; // Node detaches res.socket before 'finish' listeners run
+    res.on('finish', settleOnEnd);
+    res.on('close', settleOnEnd);
   }
 
   /**
@@ -336,6 +339,11 @@ export class WireMeter {
     }
   }
 
+  /** Settle one socket now (a response ended). */
+  settleSocket(socket: Socket): void {
+    this.settle(socket as Tracked);
+  }
+
   private settle(socket: Tracked): void {
     const st = socket[kState];
     if (!st) return;
@@ -381,12 +389,23 @@ function withDerived(c: Raw, open: number): Counters {
   return { ...c, headerBytes, framingBytes: c.bytesIn + c.bytesOut - headerBytes - c.payloadBytes, open };
 }
 
+const kMeter = Symbol('wireMeter');
+const kSocket = Symbol('wireSocket');
+type Metered = ServerResponse & { [kMeter]?: WireMeter; [kSocket]?: Socket };
+
+function settleOnEnd(this: Metered): void {
+  this[kMeter]?.settleSocket(this[kSocket]!);
+}
+
 const kRequest = Symbol('request');
 type RequestOf = Exchange & { [kRequest]?: IncomingMessage };
 
-/** Keep the request beside an exchange (not serialised) until its head is asked for. */
+/**
+ * Keep the request beside an exchange until its head is asked for. A symbol key:
+ * JSON.stringify skips it, so the wire view never serialises the request.
+ */
 function withRequest(ex: Exchange, req: IncomingMessage): Exchange {
-  Object.defineProperty(ex, kRequest, { value: req, enumerable: false });
+  (ex as RequestOf)[kRequest] = req;
   return ex;
 }
 

@@ -69,15 +69,14 @@ export class Timeline {
     };
     push(this.requests.get(name)!, entry, this.kept);
     // The head goes out with writeHead (Fastify replies and the streaming lanes both call it).
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-      entry.firstByte ??= Date.now();
-      entry.status = args[0] as number;
-      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-    } as ServerResponse['writeHead'];
-    const done = () => { entry.end ??= Date.now(); };
-    res.once('finish', done);
-    res.once('close', done);
+    // Shared functions find the entry on the response: nothing is allocated per request
+    // but the entry (a long-polling lane makes thousands of requests a second).
+    const timed = res as Timed;
+    timed[kEntry] = entry;
+    timed[kWriteHead] = res.writeHead;
+    res.writeHead = timedWriteHead as ServerResponse['writeHead'];
+    res.on('finish', onResponseEnd);
+    res.on('close', onResponseEnd);
   }
 
   /** A WebSocket handshake was answered (101): its first byte. */
@@ -107,4 +106,21 @@ export class Timeline {
 function push<T>(list: T[], item: T, kept: number): void {
   list.push(item);
   if (list.length > kept) list.splice(0, list.length - kept);
+}
+
+const kEntry = Symbol('timelineEntry');
+const kWriteHead = Symbol('timelineWriteHead');
+type Timed = ServerResponse & { [kEntry]?: TimelineRequest; [kWriteHead]?: ServerResponse['writeHead'] };
+
+function timedWriteHead(this: Timed, statusCode: number): ServerResponse {
+  const entry = this[kEntry]!;
+  entry.firstByte ??= Date.now();
+  entry.status = statusCode;
+  // Every argument as given (statusMessage and headers are optional, in either order).
+  return (this[kWriteHead] as (...a: unknown[]) => ServerResponse).apply(this, arguments as unknown as unknown[]);
+}
+
+function onResponseEnd(this: Timed): void {
+  const entry = this[kEntry];
+  if (entry) entry.end ??= Date.now();
 }
