@@ -55,6 +55,8 @@ describe('lane figures', () => {
     expect(cost.wallMs).toBe(2_000);
     expect(cost.cpuPercent).toBeCloseTo(0.11, 10); // 2.2 ms of 2,000 ms
     expect(cost.cpuUsPerMessage).toBeCloseTo(220, 10);
+    expect(cost.cpuUsPerRequest).toBeCloseTo(2_200, 10); // one request answered (4 -> 5)
+    expect(serverCost(before, before, 'ws').cpuUsPerRequest).toBeUndefined();
   });
 });
 

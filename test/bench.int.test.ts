@@ -171,12 +171,13 @@ describe('transport-lab bench', () => {
       expect(b.bare.delivered).toBe(b.bare.expected);
       expect(b.bare.server.deliveredByServer).toBe(b.bare.delivered);
       expect(b.cpuRatio).toBeCloseTo(lab.server.cpuUsPerMessage! / b.bare.server.cpuUsPerMessage!, 10);
+      if (b.lane === 'longpoll') expect(b.cpuPerRequestRatio).toBeCloseTo(lab.server.cpuUsPerRequest! / b.bare.server.cpuUsPerRequest!, 10);
       expect(b.p99Ratio).toBeCloseTo(lab.latencyMs.p99! / b.bare.latencyMs.p99!, 10);
     }
 
     const table = await bench(['--lanes', 'ws', '--clients', '2', '--duration', '200ms', '--baseline', '--warmup', '0']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^lane +bare server +lab µs\/msg +bare µs\/msg +CPU lab÷bare +lab p99 ms +bare p99 ms +p99 lab÷bare/m);
+    expect(table.stdout).toMatch(/^lane +bare server +lab µs\/msg +bare µs\/msg +CPU lab÷bare +per request lab÷bare +lab p99 ms +bare p99 ms +p99 lab÷bare/m);
     expect(table.stdout).toMatch(/^ws +ws +[\d.,]+ +[\d.,]+ +[\d.,]+× /m);
   }, RUN_TIMEOUT_MS);
 

@@ -78,6 +78,11 @@ export interface ServerCost {
   cpuPercent: number;
   /** CPU time per message the lane delivered in that time; undefined when none was. */
   cpuUsPerMessage: number | undefined;
+  /**
+   * CPU time per request the server answered (poll and long poll; a stream is one request).
+   * Unlike per message, it does not fall when a loaded server batches messages into fewer answers.
+   */
+  cpuUsPerRequest: number | undefined;
   wallMs: number;
 }
 
@@ -85,11 +90,13 @@ export function serverCost(from: Counted, to: Counted, lane: LaneId): ServerCost
   const cpuUs = (to.process.cpuUserUs + to.process.cpuSystemUs) - (from.process.cpuUserUs + from.process.cpuSystemUs);
   const wallMs = to.at - from.at;
   const messages = to.lanes[lane].messages - from.lanes[lane].messages;
+  const requests = to.lanes[lane].requests - from.lanes[lane].requests;
   return {
     cpuMs: cpuUs / 1000,
     systemMs: (to.process.cpuSystemUs - from.process.cpuSystemUs) / 1000,
     cpuPercent: wallMs > 0 ? cpuUs / 10 / wallMs : 0,
     cpuUsPerMessage: messages > 0 ? cpuUs / messages : undefined,
+    cpuUsPerRequest: requests > 0 ? cpuUs / requests : undefined,
     wallMs,
   };
 }

@@ -51,6 +51,8 @@ export interface LaneReport {
     /** Kernel time within cpuMs: on loopback the kernel also does the receiving side's TCP work. */
     cpuSystemMs: number;
     cpuUsPerMessage: number | null;
+    /** Per request answered while the feed ran (null without request counts: wire accounting off). */
+    cpuUsPerRequest: number | null;
     deliveryMs: number;
     /** Messages the server says it delivered on this lane while the feed ran, and their JSON bytes. */
     deliveredByServer: number;
@@ -112,6 +114,8 @@ export interface BaselineLane {
   bare: LaneReport;
   /** Lab ÷ bare: server CPU per delivered message, and p99 latency; null where either is missing or zero. */
   cpuRatio: number | null;
+  /** Lab ÷ bare server CPU per answered request: for poll and long poll, where a loaded server batches messages. */
+  cpuPerRequestRatio: number | null;
   p99Ratio: number | null;
 }
 
@@ -120,6 +124,7 @@ export function baselineOf(lab: LaneReport, server: string, bare: LaneReport): B
   return {
     lane: lab.lane, server, bare,
     cpuRatio: ratio(lab.server.cpuUsPerMessage, bare.server.cpuUsPerMessage),
+    cpuPerRequestRatio: ratio(lab.server.cpuUsPerRequest, bare.server.cpuUsPerRequest),
     p99Ratio: ratio(lab.latencyMs.p99, bare.latencyMs.p99),
   };
 }

@@ -299,6 +299,7 @@ async function runLane(
       cpuMs: cost.cpuMs,
       cpuSystemMs: cost.systemMs,
       cpuUsPerMessage: cost.cpuUsPerMessage ?? null,
+      cpuUsPerRequest: accounted || api instanceof BareServer ? cost.cpuUsPerRequest ?? null : null,
       deliveryMs: cost.wallMs,
       deliveredByServer: delivery.messages,
       // Counted by the lanes themselves (Lab.delivered), so known with wire accounting off too.

@@ -10,6 +10,8 @@ import type { BareFeed, BareMessage } from './feed.ts';
 export interface BareCounts {
   /** Messages written to clients (one per client per message). */
   delivered: number;
+  /** Requests answered (or, for stream, sse and ws, opened). */
+  requests: number;
 }
 
 export interface BareLane {

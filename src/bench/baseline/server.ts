@@ -31,7 +31,7 @@ export function hasBareServer(lane: LaneId): boolean {
 }
 
 export class BareServer implements BenchTarget {
-  readonly counts: BareCounts = { delivered: 0 };
+  readonly counts: BareCounts = { delivered: 0, requests: 0 };
   readonly name: string;
   private readonly source = new BareFeed();
   private readonly lane: BareLane;
@@ -47,10 +47,12 @@ export class BareServer implements BenchTarget {
       socket.once('close', () => this.open.delete(socket));
     });
     http.on('request', (req, res) => {
+      this.counts.requests++;
       if (this.lane.request && req.url?.split('?')[0] === path) return this.lane.request(req, res);
       res.writeHead(404).end();
     });
     http.on('upgrade', (req, socket, head) => {
+      this.counts.requests++;
       if (this.lane.upgrade && req.url?.split('?')[0] === path) return this.lane.upgrade(req, socket, head);
       socket.destroy();
     });
@@ -70,7 +72,7 @@ export class BareServer implements BenchTarget {
   async stats(): Promise<RunSnapshot> {
     const lanes = {} as RunSnapshot['lanes'];
     for (const id of LANE_IDS) lanes[id] = { ...ZERO, held: 0 };
-    lanes[this.laneId] = { ...ZERO, messages: this.counts.delivered, held: this.lane.held(), open: this.open.size };
+    lanes[this.laneId] = { ...ZERO, messages: this.counts.delivered, requests: this.counts.requests, held: this.lane.held(), open: this.open.size };
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();
     return {
