@@ -118,6 +118,8 @@ export class WireMeter {
   /** The newest exchange whose response head went out (a long poll's newest is usually still held). */
   private readonly answered = new Map<LaneId, Exchange>();
   private readonly watchedWs = new WeakSet<Socket>();
+  /** Per lane, how to untap the one socket whose frames are followed (the newest). */
+  private readonly tapped = new Map<LaneId, () => void>();
   /** Lane counters per page id; oldest-used first, so the least recently active page is dropped at the cap. */
   private readonly pages = new Map<string, Map<LaneId, Raw>>();
 
@@ -208,9 +210,12 @@ export class WireMeter {
     const exchange = st?.exchange;
     if (!st || !exchange || this.watchedWs.has(socket)) return;
     this.watchedWs.add(socket);
-    // Only the newest connection of a lane is shown; older ones stop scanning.
-    const live = () => this.exchanges.get(st.name as LaneId) === exchange;
-    tapFrames(socket, 32, (dir, f) => {
+    // Only the newest connection of a lane is shown: the one before it is untapped, so
+    // a thousand WebSockets on a lane pay for one tap, not a thousand.
+    const lane = st.name as LaneId;
+    this.tapped.get(lane)?.();
+    const live = () => this.exchanges.get(lane) === exchange;
+    const untap = tapFrames(socket, 32, (dir, f) => {
       exchange.frames.push({
         dir,
         at: Date.now(),
@@ -223,6 +228,11 @@ export class WireMeter {
       });
       if (exchange.frames.length > this.framesKept) exchange.frames.shift();
     }, live);
+    this.tapped.set(lane, untap);
+    socket.once('close', () => {
+      untap();
+      if (this.tapped.get(lane) === untap) this.tapped.delete(lane);
+    });
   }
 
   /** A lane wrote these messages to this socket (payload = their JSON bytes). */
