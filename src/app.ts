@@ -43,6 +43,8 @@ import { lessonsPlugin } from './lessons/plugin.ts';
 import { H2Accounting } from './h2/accounting.ts';
 import { listenHttps, type HttpsListener } from './h2/server.ts';
 import type { TlsMaterial } from './h2/cert.ts';
+import { Classroom } from './class/classroom.ts';
+import { classApi } from './class/plugin.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -218,7 +220,10 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     const context = laneContext(lane.id, feed, options, held, lab.laneEvents, outlets, publishLimit);
     await app.register(async (scope) => lane.plugin(scope, context));
   }
-  await app.register(statsApi);
+  // Students join the class over the stats channel they already hold (/api/live).
+  const classroom = new Classroom(lab);
+  await app.register(statsApi, { onLive: classroom.attach });
+  await app.register(classApi, { classroom });
   await app.register(controlApi);
   await app.register(chatPlugin, { limits: chatLimits });
   await app.register(stompPlugin);

@@ -96,6 +96,17 @@ export const DEFAULTS = {
   maxPageViews: 1_000,
   /** HTTPS listener: SETTINGS_MAX_CONCURRENT_STREAMS, the streams one HTTP/2 connection may have open (RFC 9113 §6.5.2). */
   h2MaxConcurrentStreams: 100,
+  /** Class runs: student devices at once (more are refused, close 1013), the largest message one may send, */
+  classMaxDevices: 200,
+  classMaxMessageBytes: 4 * 1024,
+  /** and how many messages a device may send: a burst, then so many per second (close 1008 beyond). */
+  classMessageBurst: 20,
+  classMessagesPerSecond: 10,
+  /** The longest class run the teacher may start, and how often devices report during one. */
+  classMaxRunMs: 10 * 60_000,
+  classReportMs: 1_000,
+  /** After a run ends, how long the lab waits for a device's final report before it freezes its figures. */
+  classSettleMs: 3_000,
 } as const;
 
 export type LabOptions = { -readonly [K in keyof typeof DEFAULTS]: number };
@@ -124,7 +135,8 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes', 'maxJsonDepth',
     'feedCapacityBytes', 'writeCutOffBytes', 'slowConsumerGraceMs', 'maxLiveConnections', 'maxLiveSkipped', 'maxPublishPerSecond', 'maxPublishPerSecondPerAddress',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
-    'maxPageViews', 'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
+    'maxPageViews', 'classMaxDevices', 'classMaxMessageBytes', 'classMessageBurst', 'classMessagesPerSecond', 'classMaxRunMs', 'classReportMs',
+    'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
     'h2MaxConcurrentStreams',
   ];
   for (const key of positive) {

@@ -31,6 +31,9 @@ export const ERRORS = {
   LAB_ERR_BAD_REQUEST: { status: 400, close: 1002, message: 'malformed HTTP request' },
   LAB_ERR_REQUEST_TIMEOUT: { status: 408, close: 1002, message: 'the request did not arrive in time' },
   LAB_ERR_HEADERS_TOO_LARGE: { status: 431, close: 1009, message: 'request header fields are larger than the server accepts' },
+  LAB_ERR_CLASS_BAD_MESSAGE: { status: 400, close: 1008, message: 'not a class message: join, ping or report, with the fields of docs/protocol.md' },
+  LAB_ERR_CLASS_RATE: { status: 429, close: 1008, message: 'too many class messages from this device; it may reconnect and join again' },
+  LAB_ERR_CLASS_FULL: { status: 503, close: 1013, message: 'the class has as many devices as it takes (classMaxDevices); try again later' },
   LAB_ERR_SHUTDOWN: { status: 503, close: 1001, message: 'server is shutting down' },
   LAB_ERR_INTERNAL: { status: 500, close: 1011, message: 'internal error' },
 } as const;
