@@ -57,6 +57,9 @@ export class LaneCounter {
   late = 0;
   /** Times the feed changed under us (server restarts). */
   epochChanges = 0;
+  /** Times the lane came back after a drop (a retry, or a phone waking), resuming from its last seq. */
+  resumes = 0;
+  private interrupted = false;
 
   // Where we are in the feed; kept across resets so a reset invents no gap.
   epoch: string | undefined;
@@ -82,6 +85,17 @@ export class LaneCounter {
 
   onRequest(): void {
     this.requests++;
+  }
+
+  /** The lane dropped (or the page is about to restart it after a sleep): the next open is a resume. */
+  onInterrupted(): void {
+    this.interrupted = true;
+  }
+
+  onOpen(): void {
+    if (!this.interrupted) return;
+    this.interrupted = false;
+    this.resumes++;
   }
 
   record(message: Received, receivedAt = wallClockNow()): void {
@@ -133,6 +147,8 @@ export class LaneCounter {
     this.duplicates = 0;
     this.late = 0;
     this.epochChanges = 0;
+    this.resumes = 0;
+    this.interrupted = false;
     this.gaps = [];
     this.samples.clear();
     this.maxLatency = undefined;

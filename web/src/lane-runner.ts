@@ -69,6 +69,7 @@ export class LaneRunner {
         if (this.state === 'off') this.state = 'connecting';
         break;
       case 'open':
+        this.counter.onOpen();
         this.state = 'open';
         this.lastProblem = undefined;
         break;
@@ -76,6 +77,7 @@ export class LaneRunner {
         this.counter.onEpoch(event.epoch, event.since);
         break;
       case 'retry':
+        this.counter.onInterrupted();
         this.state = 'reconnecting';
         this.lastProblem = event.reason;
         break;

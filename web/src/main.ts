@@ -14,6 +14,8 @@ import { LaneRunner, DEFAULT_LANE_SETTINGS } from './lane-runner.ts';
 import { LiveStats } from './live-stats.ts';
 import { PageRun, newPageId } from './page-run.ts';
 import { tagLaneRequests } from './transports/transport.ts';
+import { ClockSync } from './class/clock.ts';
+import { setupStudentRun } from './class/student-run.ts';
 import { RunClock } from './run-clock.ts';
 import * as api from './api.ts';
 import { buildRunExport, download, latenciesCsv, totalsCsv } from './export.ts';
@@ -199,9 +201,13 @@ async function main(): Promise<void> {
    * nothing is in flight when the baseline is taken; then both sides start from equal counts.
    * The lanes reconnect afterwards, so each one's connection cost is counted again.
    */
-  let restarting: Promise<void> | undefined;
-  function newRun(): Promise<void> {
-    restarting ??= (async () => {
+  let restarting: Promise<void> = Promise.resolve();
+  function newRun(next?: LaneRunner[]): Promise<void> {
+    // One at a time, in order: a class run's lanes must not be undone by a restart still under way.
+    return (restarting = restarting.then(() => startRun(next)));
+  }
+  async function startRun(next?: LaneRunner[]): Promise<void> {
+    {
       stats.hold();
       const on = runners.filter((r) => r.running);
       for (const runner of on) runner.stop();
@@ -219,10 +225,33 @@ async function main(): Promise<void> {
       for (const card of cards) card.reset();
       clock.reset();
       charts?.clear();
-      for (const runner of on) runner.start();
-    })().finally(() => { restarting = undefined; });
-    return restarting;
+      for (const runner of next ?? on) runner.start(from());
+    }
   }
+
+  // The page is a student device too: it measures its clock against the lab's and, when the
+  // teacher starts a class run, runs the lane it is given (class/student-run.ts).
+  const clockSync = new ClockSync(live);
+  clockSync.start();
+  const clockField = must<HTMLElement>(document, '[data-field="clock"]');
+  clockSync.onChange((best) => {
+    root.dataset.clockOffset = String(best.offsetMs);
+    root.dataset.clockRtt = String(best.rttMs);
+    root.dataset.clockExchanges = String(clockSync.exchanges);
+    setText(clockField, `clock ${best.offsetMs >= 0 ? '+' : ''}${best.offsetMs.toFixed(1)} ms ± ${(best.rttMs / 2).toFixed(1)}`);
+  });
+  setupStudentRun(must<HTMLElement>(document, '#class-run'), {
+    live, page: pageId, clock: clockSync,
+    host: {
+      runnerOf,
+      lanesOn: () => runners.filter((r) => r.running).map((r) => r.lane),
+      async switchLanes(lanes) {
+        for (const lane of LANE_IDS) enabled[lane] = lanes.includes(lane);
+        for (const card of cards) card.render();
+        await newRun(runners.filter((r) => lanes.includes(r.lane)));
+      },
+    },
+  });
 
   const notice = must<HTMLElement>(document, '[data-field="notice"]');
   stats.onNewEpoch = (epoch) => {
