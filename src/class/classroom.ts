@@ -226,7 +226,9 @@ export class Classroom {
     if (!run || report.run !== run.info.id || device.run !== run.info.id || report.lane !== device.lane) return;
     if (device.frozen) return;
     device.report = report;
-    if (report.final && !run.running) device.frozen = this.wireSince(device);
+    // Final: the device has stopped its lane (its clock may end the run a moment before the lab's
+    // timer does). Freeze now, before the page goes back to its own lanes on the same page id.
+    if (report.final) device.frozen = this.wireSince(device);
   }
 
   private endRun(run: Run): void {

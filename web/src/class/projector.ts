@@ -9,6 +9,7 @@
  * teacher's: from another device the page needs the teacher URL's key.
  */
 import '../style.css';
+import '../lane-style.ts';
 import { LANE_IDS, LANES, type LaneId } from '../../../src/lanes.ts';
 import type { ClassLaneTotals, ClassView } from '../../../src/class/protocol.ts';
 import { formatBytesPerMessage, formatCount, formatDuration, formatMs } from '../format.ts';
@@ -104,7 +105,7 @@ function main(): void {
       tr.dataset.lane = d.lane ?? '';
       tr.dataset.connected = String(d.connected);
       const offset = d.clockOffsetMs === null ? '–' : `${d.clockOffsetMs >= 0 ? '+' : ''}${d.clockOffsetMs.toFixed(1)} ± ${((d.rttMs ?? 0) / 2).toFixed(1)} ms`;
-      const cells = [d.id.slice(0, 6), `${d.browser}${d.phone ? ' 📱' : ''}${d.connected ? '' : ' (away)'}`, d.lane ?? '–',
+      const cells = [d.id.slice(0, 6), `${d.browser}${d.phone ? ' · phone' : ''}${d.connected ? '' : ' (away)'}`, d.lane ?? '–',
         formatCount(d.requests), formatCount(d.messages), formatCount(d.missing), formatCount(d.resumes),
         formatMs(d.latency.p50 ?? undefined), formatMs(d.latency.p95 ?? undefined), offset];
       tr.innerHTML = cells.map((c, i) => (i === 0 ? `<th scope="row"><code>${escapeHtml(c)}</code></th>` : `<td>${escapeHtml(c)}</td>`)).join('');
@@ -131,10 +132,14 @@ function laneCard(lane: LaneId, t: ClassLaneTotals | undefined, buckets: readonl
   // Only the buckets from the first to the last that holds anything, so the bars stay wide.
   const first = histogram.findIndex((n) => n > 0);
   const last = histogram.length - 1 - [...histogram].reverse().findIndex((n) => n > 0);
+  // Labels on every bar while they fit, else on every other one.
+  const every = last - first + 1 > 12 ? 2 : 1;
   const bars = first === -1 ? '<p class="empty">no latency reported yet</p>' : histogram.slice(first, last + 1).map((n, k) => {
     const i = first + k;
-    const label = i < buckets.length ? `≤${buckets[i]}` : `>${buckets[buckets.length - 1]}`;
-    return `<div class="bar" title="${n} messages at ${label} ms"><span style="height:${(n / most) * 100}%"></span><small>${label}</small></div>`;
+    const short = (ms: number) => (ms < 1000 ? String(ms) : `${ms / 1000}s`);
+    const label = i < buckets.length ? `≤${short(buckets[i]!)}` : `>${short(buckets[buckets.length - 1]!)}`;
+    return `<div class="bar" data-bucket="${i}" data-count="${n}" title="${n} messages at ${label} ms"><span style="height:${(n / most) * 100}%"></span>` +
+      `<small>${k % every === 0 ? label : ''}</small></div>`;
   }).join('');
   el.innerHTML = `
     <h2><span class="swatch" aria-hidden="true"></span>${escapeHtml(LANES[lane].title)} <code>${lane}</code></h2>

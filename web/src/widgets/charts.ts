@@ -16,6 +16,7 @@ import {
 import { LANE_IDS, type LaneId } from '../../../src/lanes.ts';
 import type { LaneRunner } from '../lane-runner.ts';
 import type { StatsSource } from '../page-run.ts';
+import { wallClockNow } from '../counting.ts';
 import type { RunClock } from '../run-clock.ts';
 import { LANE_COLORS, LANE_DASHES, LANE_POINT_STYLES, currentTheme } from '../lane-colors.ts';
 import { onTick } from '../ticker.ts';
@@ -156,7 +157,7 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
   const charts = {
     requests: make(canvases[0]!, requests, { xTitle: 'run time (s)', yTitle: 'requests', showLine: true, stepped: true, markers: true }),
     headers: make(canvases[1]!, headers, { xTitle: 'run time (s)', yTitle: 'header bytes', showLine: true, stepped: false, markers: true }),
-    latency: make(canvases[2]!, latency, { xTitle: 'message seq', yTitle: 'publish → receive (ms)', showLine: false, stepped: false, markers: false }),
+    latency: make(canvases[2]!, latency, { xTitle: 'run time when received (s)', yTitle: 'publish → receive (ms)', showLine: false, stepped: false, markers: false }),
   };
   const all = Object.values(charts);
   const series = new Map<Chart<'line', Point[]>, Series>([[charts.requests, requests], [charts.headers, headers], [charts.latency, latency]]);
@@ -186,7 +187,12 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
         keep(requests[runner.lane], MAX_TIME_POINTS);
       }
       const samples = runner.counter.samples;
-      for (const s of samples.entriesSince(seen.get(runner.lane) ?? 0)) latency[runner.lane].push({ x: s.seq, y: s.latencyMs });
+      // x is the run time the message arrived at, so the axis follows this run (not the feed's seq,
+      // which on a long-running server squeezes the run into a sliver at the right).
+      const now = wallClockNow();
+      for (const s of samples.entriesSince(seen.get(runner.lane) ?? 0)) {
+        latency[runner.lane].push({ x: Math.max(0, x - (now - s.receivedAt) / 1000), y: s.latencyMs });
+      }
       seen.set(runner.lane, samples.total);
       keep(latency[runner.lane], MAX_LATENCY_POINTS);
     }
