@@ -100,8 +100,8 @@ export const DEFAULTS = {
   classMaxDevices: 200,
   classMaxMessageBytes: 4 * 1024,
   /** and how many messages a device may send: a burst, then so many per second (close 1008 beyond). */
-  classMessageBurst: 20,
-  classMessagesPerSecond: 10,
+  classMessageBurst: 40,
+  classMessagesPerSecond: 20,
   /** The longest class run the teacher may start, and how often devices report during one. */
   classMaxRunMs: 10 * 60_000,
   classReportMs: 1_000,

@@ -55,11 +55,12 @@ describe('class runs in Chromium', () => {
     ];
     await projector.waitForFunction(() => document.querySelector<HTMLElement>('[data-field="devices"]')?.dataset.value === '3');
 
-    // Each page has measured its clock against the lab a few times: on one machine it is ~0.
+    // Each page has measured its clock against the lab a few times: on one machine the truth, 0,
+    // lies within the page's stated uncertainty (± half the round trip of its best sample).
     for (const { page } of students) {
-      await page.waitForFunction(() => Number(document.documentElement.dataset.clockExchanges) >= 40, undefined, { timeout: 40_000 });
+      await page.waitForFunction(() => Number(document.documentElement.dataset.clockExchanges) >= 20, undefined, { timeout: 30_000 });
       const { clockOffset, clockRtt } = await page.evaluate(() => ({ ...document.documentElement.dataset }));
-      expect(Math.abs(Number(clockOffset)), `clock offset ${clockOffset} ms, rtt ${clockRtt} ms`).toBeLessThanOrEqual(CLOCK_TOLERANCE_MS);
+      expect(Math.abs(Number(clockOffset)), `clock offset ${clockOffset} ms, rtt ${clockRtt} ms`).toBeLessThanOrEqual(Number(clockRtt) / 2);
     }
 
     // The teacher starts it: half long polling, half WebSocket (the defaults), RUN_SECONDS long.
@@ -95,7 +96,7 @@ describe('class runs in Chromium', () => {
     for (const d of view.devices) {
       expect(d.messages, d.id).toBeGreaterThanOrEqual(expected);
       expect(d.missing, d.id).toBe(0);
-      expect(Math.abs(d.clockOffsetMs!), d.id).toBeLessThanOrEqual(CLOCK_TOLERANCE_MS);
+      expect(Math.abs(d.clockOffsetMs!), d.id).toBeLessThanOrEqual(d.rttMs! / 2);
       expect(d.latency.p50, d.id).not.toBeNull();
     }
     // Long polling: about one request per message at this rate; its header bytes per message dwarf WebSocket's.
@@ -120,5 +121,22 @@ describe('class runs in Chromium', () => {
     }
     for (const { errors } of students) expect(errors.filter((e) => !e.includes('WebSocket'))).toEqual([]);
     expect(projectorErrors).toEqual([]);
-  }, 120_000);
+    for (const { page } of students) await page.context().close();
+    await teacherContext.close();
+  }, 240_000);
+
+  it('a page\'s clock estimate settles within 5 ms of the truth (0, one machine) once a round trip is quick', async () => {
+    const { page, errors } = await studentPage({ width: 1280, height: 720 });
+    // A sample's error is at most half its round trip, so ±5 ms needs one round trip of 10 ms or less;
+    // on a busy machine the page keeps pinging (often) until it has one. Await it, then the estimate.
+    await page.waitForFunction((rtt) => Number(document.documentElement.dataset.clockExchanges) >= 20 &&
+      Number(document.documentElement.dataset.clockRtt) <= rtt, 2 * CLOCK_TOLERANCE_MS, { timeout: 120_000 });
+    const { clockOffset, clockRtt, clockExchanges } = await page.evaluate(() => ({ ...document.documentElement.dataset }));
+    expect(Math.abs(Number(clockOffset)), `clock offset ${clockOffset} ms, rtt ${clockRtt} ms after ${clockExchanges} exchanges`)
+      .toBeLessThanOrEqual(CLOCK_TOLERANCE_MS);
+    // The status line says it, with its uncertainty.
+    expect(await page.textContent('[data-field="clock"]')).toMatch(/^clock [+-]\d+\.\d ms ± \d+\.\d$/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 150_000);
 });

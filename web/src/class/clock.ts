@@ -19,12 +19,15 @@ import type { LiveStats } from '../live-stats.ts';
 export const CLOCK_FIRST_PINGS = 8;
 export const CLOCK_FIRST_INTERVAL_MS = 100;
 /**
- * Then one exchange every so often, for as long as the page runs. Often: on a busy
- * machine most round trips wait somewhere, and only a quick one pins the offset down.
+ * Then, for as long as the page runs: often while the best round trip is long (on a busy
+ * machine most round trips wait somewhere, and only a quick one pins the offset down),
+ * seldom once one was quick enough for the estimate to be good to ± CLOCK_GOOD_RTT_MS / 2.
  */
-export const CLOCK_INTERVAL_MS = 250;
-/** Samples the estimate is chosen from (the newest): half a minute at CLOCK_INTERVAL_MS. */
-export const CLOCK_WINDOW = 120;
+export const CLOCK_BUSY_INTERVAL_MS = 125;
+export const CLOCK_INTERVAL_MS = 1_000;
+export const CLOCK_GOOD_RTT_MS = 4;
+/** How far back the estimate looks: the quickest sample of the last minute (a clock may drift). */
+export const CLOCK_WINDOW_MS = 60_000;
 /** A ping with no pong after this long is given up (the channel dropped). */
 export const CLOCK_PING_TIMEOUT_MS = 5_000;
 
@@ -44,10 +47,23 @@ export class ClockSync {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<(best: ClockSample) => void>();
 
+  private lastPingAt = 0;
+
   constructor(private readonly live: LiveStats) {
     live.onMessage((m) => {
       if (m.type === 'pong') this.onPong(m.id as number, m.t1 as number);
     });
+    // Ping right after a stats snapshot arrives: the lab has just done its periodic push, so
+    // its event loop is most likely free when the ping lands, and the round trip is short.
+    live.subscribe(() => {
+      if (this.timer !== undefined && this.exchanges >= CLOCK_FIRST_PINGS && performance.now() - this.lastPingAt >= this.intervalMs() * 0.8) this.ping();
+    });
+  }
+
+  /** How long until the next exchange is due. */
+  private intervalMs(): number {
+    if (this.exchanges < CLOCK_FIRST_PINGS) return CLOCK_FIRST_INTERVAL_MS;
+    return this.best && this.best.rttMs <= CLOCK_GOOD_RTT_MS ? CLOCK_INTERVAL_MS : CLOCK_BUSY_INTERVAL_MS;
   }
 
   /** Page clock − server clock, ms (undefined until the first exchange). */
@@ -63,8 +79,8 @@ export class ClockSync {
   start(): void {
     if (this.timer !== undefined) return;
     const tick = () => {
-      this.ping();
-      this.timer = setTimeout(tick, this.exchanges < CLOCK_FIRST_PINGS ? CLOCK_FIRST_INTERVAL_MS : CLOCK_INTERVAL_MS);
+      if (performance.now() - this.lastPingAt >= this.intervalMs() * 0.8) this.ping();
+      this.timer = setTimeout(tick, this.intervalMs());
     };
     tick();
   }
@@ -82,6 +98,7 @@ export class ClockSync {
   private ping(): void {
     const t0 = wallClockNow();
     for (const [id, sent] of this.pending) if (t0 - sent > CLOCK_PING_TIMEOUT_MS) this.pending.delete(id);
+    this.lastPingAt = performance.now();
     const id = ++this.nextId;
     if (this.live.send({ type: 'ping', id, t0 })) this.pending.set(id, t0);
   }
@@ -93,7 +110,7 @@ export class ClockSync {
     this.pending.delete(id);
     this.exchanges++;
     this.samples.push({ offsetMs: (t0 + t3) / 2 - t1, rttMs: t3 - t0, at: t3 });
-    if (this.samples.length > CLOCK_WINDOW) this.samples.shift();
+    while (this.samples[0]!.at < t3 - CLOCK_WINDOW_MS) this.samples.shift();
     this.best = this.samples.reduce((a, b) => (b.rttMs < a.rttMs ? b : a));
     for (const listener of this.listeners) listener(this.best);
   }
