@@ -96,6 +96,12 @@ export const WIDGETS: Record<string, WidgetSpec> = {
     attributes: { id: ID, rate: NUMBER },
     measures: ['messagesWithoutCheck', 'statusWithoutCheck', 'messagesWithCheck', 'statusWithCheck', 'ownOriginStatus', 'listenMs'],
   },
+  // HTTP/2 and what changes (lesson 14): request heads per poll on this page's protocol.
+  'h2-header-probe': {
+    module: 'lessons',
+    attributes: { id: ID, polls: /^([2-9]|1[0-9]|20)$/ },
+    measures: ['protocol', 'requests', 'firstHeaderBytes', 'lastHeaderBytes', 'headerBytesPerRequest', 'otherProtocolHeaderBytesPerRequest'],
+  },
   'scale-projection': {
     module: 'lessons',
     attributes: { id: ID, seconds: INT, rate: NUMBER },

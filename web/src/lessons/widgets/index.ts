@@ -11,3 +11,4 @@ import './stomp-session.ts';
 import './fallback-run.ts';
 import './origin-probe.ts';
 import './scale-projection.ts';
+import './h2-header-probe.ts';
