@@ -201,3 +201,20 @@ describe('CHAT_LIMITS', () => {
     expect(() => resolveChatLimits({ sessionIdleMs: 1000 })).toThrow(/sessionIdleMs/);
   });
 });
+
+describe('a member whose delivery throws', () => {
+  it('regression: one member\'s broken transport no longer fails the sender\'s command; that member is dropped ("lost")', async () => {
+    const hub = new ChatHub(resolveChatLimits());
+    const faults: string[] = [];
+    hub.onDeliverFault = (_err, member) => faults.push(member.nick);
+    const seen: string[] = [];
+    const { member: alice } = hub.join('Alice', () => {});
+    hub.join('Broken', (_json, event) => { if (event.type === 'message') throw new TypeError('simulated transport bug'); });
+    hub.join('Carol', (_json, event) => { seen.push(event.type === 'presence' ? `${event.event}:${event.member.nick}:${event.reason ?? ''}` : event.type); });
+    expect(hub.say(alice, { type: 'say', to: 'all', text: 'hi' }).recipients).toBe(3);
+    expect(faults).toEqual(['Broken']);
+    await Promise.resolve(); // the drop runs once the command is done (a microtask, not a timer)
+    expect(hub.list().map((m) => m.nick)).toEqual(['Alice', 'Carol']);
+    expect(seen).toEqual(['message', 'leave:Broken:lost']);
+  });
+});

@@ -123,10 +123,24 @@ export class ChatHub {
     else if (announce) this.broadcast([...set], { type: 'presence', event: 'leave', member: info(member), room, reason: 'left' });
   }
 
+  /**
+   * Told when a member's `deliver` throws (a bug in its transport). That member is
+   * dropped ("lost") once the current command is done; the sender and every other
+   * recipient are served as if nothing happened (issue 10).
+   */
+  onDeliverFault: (err: unknown, member: MemberInfo) => void = (err) => console.error(err);
+
   private broadcast(to: readonly Member[], event: ServerEvent): void {
     if (to.length === 0) return;
     const json = JSON.stringify(event);
-    for (const member of to) member.deliver(json, event);
+    for (const member of to) {
+      try {
+        member.deliver(json, event);
+      } catch (err) {
+        this.onDeliverFault(err, info(member));
+        queueMicrotask(() => this.leave(member, 'lost'));
+      }
+    }
   }
 }
 

@@ -24,6 +24,9 @@ export interface ChatPluginOptions {
 export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions = {}): Promise<void> {
   const limits = resolveChatLimits(opts.limits, app.lab.options.maxWsMessageBytes);
   const hub = new ChatHub(limits);
+  hub.onDeliverFault = (err, member) => {
+    app.log.error({ err, code: 'LAB_ERR_INTERNAL', member: member.id }, 'delivering a chat event threw; that member is dropped, the chat carries on');
+  };
   chatWebSocket(app, hub, limits);
   chatHttp(app, hub, limits);
 }
