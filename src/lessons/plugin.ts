@@ -4,6 +4,8 @@
  *   GET /api/lessons                  the index: per language, every lesson's slug, number, title, parts
  *   GET /api/lessons/:lang/:slug      { html, title, toc, prev, next, other, problems, … }
  *   GET /lessons[/:lang[/:slug]]      the page (web/lessons.html) that shows them
+ *   GET /lessons/kit[/:slug|/glossary]?lang=ko&part=sheet
+ *                                     the teacher's kit, printable on A4 (src/lessons/kit.ts)
  *
  *   await app.register(lessonsPlugin);
  *
@@ -79,6 +81,33 @@ export async function lessonsPlugin(app: FastifyInstance, opts: LessonsPluginOpt
     }
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   };
+  // The teacher's kit: whole HTML documents written here, no script.
+  let kitLoading: Promise<import('./kit.ts').Kit> | undefined;
+  const kit = () => (kitLoading ??= Promise.all([catalog(), import('./kit.ts')])
+    .then(([c, { Kit }]) => new Kit(c, join(catalogOptions.lessonsDir, 'kit'), catalogOptions.lessonsDir)));
+  const kitLang = (lang: string | undefined) => {
+    const chosen = lang ?? 'en';
+    if (!isLessonLang(chosen)) throw new LabError('LAB_ERR_NOT_FOUND', `no lesson language "${chosen}"; languages are ${LESSON_LANGS.join(', ')}`);
+    return chosen;
+  };
+  const sendKit = (reply: FastifyReply, html: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+  app.get('/lessons/kit', { config: page }, async (_request, reply) => sendKit(reply, (await kit()).index()));
+  app.get<{ Querystring: { lang?: string } }>('/lessons/kit/glossary', { config: page }, async (request, reply) =>
+    sendKit(reply, (await kit()).glossary(kitLang(request.query.lang))));
+  app.get<{ Params: { slug: string }; Querystring: { lang?: string; part?: string } }>('/lessons/kit/:slug', { config: page }, async (request, reply) => {
+    const lang = kitLang(request.query.lang);
+    const { slug } = request.params;
+    const { part } = request.query;
+    const { KIT_PARTS } = await import('./kit.ts');
+    if (part !== undefined && !(KIT_PARTS as readonly string[]).includes(part)) {
+      throw new LabError('LAB_ERR_NOT_FOUND', `no kit part "${part}"; parts are ${KIT_PARTS.join(', ')}`);
+    }
+    if (!SLUG_PATTERN.test(slug)) throw new LabError('LAB_ERR_NOT_FOUND', `"${slug}" is not a lesson name (like 03-short-polling)`);
+    const html = await (await kit()).page(lang, slug, part as import('./kit.ts').KitPart | undefined);
+    if (!html) throw new LabError('LAB_ERR_NOT_FOUND', `no lesson lessons/${lang}/${slug}.md`);
+    return sendKit(reply, html);
+  });
+
   app.get('/lessons', { config: page }, (_request, reply) => sendPage(reply, 200));
   app.get('/lessons/', { config: page }, (_request, reply) => sendPage(reply, 200));
   app.get<{ Params: { lang: string } }>('/lessons/:lang', { config: page }, (request, reply) =>

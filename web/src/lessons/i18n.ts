@@ -15,6 +15,7 @@ const WORDS = {
   minutes: { en: 'min', ko: '분' },
   lessonN: { en: 'Lesson', ko: '레슨' },
   printAnswers: { en: 'Print with answers and teacher notes', ko: '정답·교사용 노트까지 인쇄' },
+  teacherKit: { en: "Teacher's kit: student sheets, answer keys with measured ranges, 45-minute plans, glossary (A4)", ko: '교사용 키트: 학생 활동지, 측정 범위가 담긴 정답과 해설, 45분 수업 계획, 용어집(A4)' },
   loading: { en: 'Loading the lesson…', ko: '레슨을 불러오는 중…' },
   notFound: { en: 'There is no such lesson. Pick one from the list.', ko: '그런 레슨은 없습니다. 목록에서 골라 주세요.' },
   failed: { en: 'The lesson could not be loaded', ko: '레슨을 불러오지 못했습니다' },

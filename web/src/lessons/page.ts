@@ -110,7 +110,8 @@ function showIndex(index: LessonIndex, lang: LessonLang, unknown = false): void 
   root.dataset.view = 'index';
   langSwitch(index, lang, (l) => `/lessons/${l}`);
   el.toc.hidden = true;
-  el.head.replaceChildren(node('h1', { textContent: t('lessons', lang) }), node('p', { className: 'summary', textContent: t('syllabusNote', lang) }));
+  el.head.replaceChildren(node('h1', { textContent: t('lessons', lang) }), node('p', { className: 'summary', textContent: t('syllabusNote', lang) }),
+    node('p', { className: 'summary' }, node('a', { href: `/lessons/kit`, className: 'kit-link', textContent: t('teacherKit', lang) })));
   if (unknown) el.head.append(node('p', { className: 'lesson-problem', textContent: t('notFound', lang) }));
   const lessons = index.lessons[lang];
   const list = node('ol', { className: 'lesson-index' });
