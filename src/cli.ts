@@ -2,6 +2,7 @@
  * `transport-lab <command>`: the one command the package installs.
  *   serve   the lab server (src/main.ts)
  *   bench   many real clients per lane, and what each lane cost (src/bench/)
+ *   soak    many clients on several lanes for a long time: memory over time, losses (src/soak/)
  */
 import { pathToFileURL } from 'node:url';
 import { LabConfigError } from './config.ts';
@@ -14,6 +15,8 @@ Commands:
            (environment: PORT, HOST=0.0.0.0 for a classroom network, LOG_LEVEL)
   bench    measure every lane with many clients at once: bytes, latency, server CPU
            (transport-lab bench --help for its options)
+  soak     many clients on several lanes at once for a long time: the server's
+           memory over time, gaps, duplicates, reconnects (transport-lab soak --help)
 
 Options:
   -h, --help   this help
@@ -37,6 +40,10 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
         return 1;
       }
       return undefined;
+    case 'soak': {
+      const { soakCommand } = await import('./soak/command.ts');
+      return soakCommand(rest);
+    }
     case 'bench': {
       const { benchCommand } = await import('./bench/bench.ts');
       return benchCommand(rest);
