@@ -24,6 +24,7 @@ export async function soakCommand(argv: readonly string[]): Promise<number> {
       signal: abort.signal,
       command: ['transport-lab', 'soak', ...argv].join(' '),
       // Progress on stderr, one line per sample, so a long run shows it is alive.
+      onMissedSample: (err) => process.stderr.write(`soak: a sample went unanswered (${err.message})\n`),
       onSample: (s) => process.stderr.write(`soak: ${(s.atMs / 1000).toFixed(0)}s RSS ${(s.rssBytes / 2 ** 20).toFixed(1)} MB, heap ${(s.heapUsedBytes / 2 ** 20).toFixed(1)} MB, feed ${s.feedSize} msgs, reconnects ${s.reconnects}\n`),
     });
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatSoak(report));

@@ -8,7 +8,7 @@ export function formatSoak(report: SoakReport): string {
   const lanes = Object.entries(s.clients).map(([lane, n]) => `${n} ${lane}`).join(' + ');
   let out = `transport-lab soak: ${lanes} clients, ${s.rate} msg/s of ${s.payloadBytes}-byte payloads, ${minutes(s.durationMs)}\n`;
   out += `server: ${report.server.mode} ${report.server.origin} (pid ${report.server.pid}); ${report.published} messages published\n\n`;
-  out += `RSS start ${mb(report.rss.startBytes)}, peak ${mb(report.rss.peakBytes)}, end ${mb(report.rss.endBytes)} (MB)\n\n`;
+  out += `RSS start ${mb(report.rss.startBytes)}, peak ${mb(report.rss.peakBytes)}, end ${mb(report.rss.endBytes)} (MB); ${report.samples.length} samples, ${report.missedSamples} unanswered\n\n`;
   out += table(['t', 'RSS MB', 'heap MB', 'feed msgs', 'feed MB', 'connected', 'reconnects'],
     thin(report.samples, 20).map((x) => [minutes(x.atMs), mb(x.rssBytes), mb(x.heapUsedBytes), String(x.feedSize), mb(x.feedBytes),
       String(Object.values(x.connected).reduce((a, b) => a + (b ?? 0), 0)), String(x.reconnects)]));

@@ -17,6 +17,7 @@ import { LabApi } from '../bench/lab-api.ts';
 import { BenchError } from '../bench/errors.ts';
 import { checkOpenFiles } from '../bench/limits.ts';
 import type { SoakOptions } from './options.ts';
+import type { StatsSnapshot } from '../api/stats.ts';
 
 const SERVER_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.js') ? './server.js' : './server-entry.mjs', import.meta.url));
 /** Long-poll clients wait this long per request (the bench's default is the lab's 25 s). */
@@ -24,6 +25,8 @@ const LONGPOLL_WAIT_MS = 25_000;
 const POLL_INTERVAL_MS = 1_000;
 /** After the feed stops, how long every client has to catch up. */
 const DRAIN_TIMEOUT_MS = 30_000;
+/** A sample may wait this long for /api/stats: a busy server answers late, and a late sample is still a sample. */
+const SAMPLE_TIMEOUT_MS = 60_000;
 
 export interface SoakSample {
   /** ms since the feed started */
@@ -56,6 +59,8 @@ export interface SoakReport {
   settings: { durationMs: number; rate: number; payloadBytes: number; sampleMs: number; clients: Partial<Record<LaneId, number>>; processesPerLane: number };
   published: number;
   samples: SoakSample[];
+  /** Samples /api/stats did not answer within a minute. */
+  missedSamples: number;
   lanes: SoakLaneResult[];
   rss: { startBytes: number; peakBytes: number; endBytes: number };
   /** Cut-offs and peak buffered bytes per kind, from the lab's delivery layer. */
@@ -67,6 +72,7 @@ export interface SoakHooks {
   signal?: AbortSignal;
   command?: string;
   onSample?: (sample: SoakSample) => void;
+  onMissedSample?: (err: Error) => void;
 }
 
 export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Promise<SoakReport> {
@@ -105,8 +111,17 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
 
     const samples: SoakSample[] = [];
     const t0 = Date.now();
+    let missedSamples = 0;
     const sample = async () => {
-      const stats = await api.stats();
+      let stats: StatsSnapshot;
+      try {
+        stats = await statsWithin(origin, SAMPLE_TIMEOUT_MS);
+      } catch (err) {
+        // Say so and go on: one unanswered sample is a figure, not the end of a 30-minute run.
+        missedSamples++;
+        hooks.onMissedSample?.(err as Error);
+        return;
+      }
       const connected: Partial<Record<LaneId, number>> = {};
       let reconnects = 0;
       for (const [lane, run] of runs) {
@@ -131,7 +146,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
       await sample();
     }
     await api.feed({ running: false });
-    const end = await api.stats();
+    const end = await statsWithin(origin, SAMPLE_TIMEOUT_MS);
     const lastSeq = end.feed.head;
     await Promise.all([...runs.values()].map((run) => run.reached(lastSeq, DRAIN_TIMEOUT_MS)));
     await sample();
@@ -155,6 +170,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
       },
       published: lastSeq - since,
       samples,
+      missedSamples,
       lanes: results,
       rss: { startBytes: rss[0]!, peakBytes: Math.max(...rss), endBytes: rss.at(-1)! },
       delivery: (end as { delivery?: unknown }).delivery ?? null,
@@ -167,4 +183,10 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     for (const pool of pools) pool.close();
     if (server?.connected) server.disconnect();
   }
+}
+
+async function statsWithin(origin: string, timeoutMs: number): Promise<StatsSnapshot> {
+  const res = await fetch(`${origin}/api/stats`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`GET /api/stats answered ${res.status}`);
+  return await res.json() as StatsSnapshot;
 }
