@@ -48,8 +48,13 @@ describe.each(lessons)('the kit of /lessons/$lang/$slug', ({ lang, slug }) => {
     for (const p of predictions.filter((b) => b.for !== undefined)) {
       const range = ranges.lessons[slug]?.[`${p.for}.${p.value}`];
       expect(range, `lessons/kit/ranges.json has no measured range for ${slug} ${p.for}.${p.value}`).toBeDefined();
-      expect(range![0]).toBeLessThanOrEqual(range![1]);
-      expect(text).toMatch(new RegExp(`<td class="range" data-source="${p.for}\\.${p.value}">[0-9]`));
+      if (Array.isArray(range)) {
+        expect(range[0]).toBeLessThanOrEqual(range[1]);
+        expect(text).toMatch(new RegExp(`<td class="range" data-source="${p.for}\\.${p.value}">[0-9]`));
+      } else {
+        // Not measurable when the ranges were taken: said so, with the reason, in the data.
+        expect(range!.unmeasured.length).toBeGreaterThan(10);
+      }
     }
     // Computed answers and values are written by the server: paper runs no script.
     expect(text).not.toContain('<output class="computed"');

@@ -35,10 +35,13 @@ export type KitPart = (typeof KIT_PARTS)[number];
 /** Pages each part may take when printed on A4 (checked by test/lessons-kit.browser.test.ts). */
 export const KIT_PAGE_LIMITS: Record<KitPart, number> = { sheet: 1, key: 3, plan: 2 };
 
-/** What lessons/kit/ranges.json holds: per lesson, `widgetId.measure` → [min, max] over the runs. */
+/**
+ * What lessons/kit/ranges.json holds: per lesson, `widgetId.measure` → [min, max] over the
+ * runs, or why it could not be measured (the key then says it is read when run).
+ */
 export interface KitRanges {
   measured: { date: string; browser: string; machine: string; runs: number; feedRate: number; how: string };
-  lessons: Record<string, Record<string, [number, number]>>;
+  lessons: Record<string, Record<string, [number, number] | { unmeasured: string }>>;
 }
 
 interface Prediction { id: string; source: string | null; unit: string; unitLabel: string; question: string; explanation: string }
@@ -187,7 +190,7 @@ function key(lang: LessonLang, lesson: LessonPage, predictions: Prediction[], qu
   const lessonRanges = ranges?.lessons[lesson.slug] ?? {};
   const pm = predictions.map((p) => {
     const range = p.source ? lessonRanges[p.source] : undefined;
-    const shown = range ? `${formatRange(range, p.unit)} ${esc(p.unitLabel)}` : esc(w.noRange);
+    const shown = Array.isArray(range) ? `${formatRange(range, p.unit)} ${esc(p.unitLabel)}` : esc(w.noRange);
     return `<tr><td>${p.question}</td><td class="range" data-source="${esc(p.source ?? '')}">${shown}</td><td>${p.explanation}</td></tr>`;
   }).join('');
   const sc = questions.map((q) => {
