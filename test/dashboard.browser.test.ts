@@ -387,15 +387,22 @@ describe('dashboard in Chromium', () => {
     await pageReady(first);
     await everyLane(first, `card.dataset.state === 'open' && stat(card, 'browser.received') >= 3 && ` +
       `['requests', 'messages'].every((row) => card.querySelector('[data-agreement="' + row + '"]').dataset.status === 'agree')`);
-    // From here on, remember any cell of the first page that turns red.
+    // From here on, remember any server count on the first page that goes down: what a reset of the
+    // server's counters by another page did (the page then showed red mismatches until its own Reset).
+    // (A short-lived difference while messages are in flight is not this bug, so it is not what is watched.)
     await first.evaluate(() => {
-      const seen: string[] = ((window as unknown as { disagreements: string[] }).disagreements = []);
+      const seen: string[] = ((window as unknown as { drops: string[] }).drops = []);
+      const last = new Map<Element, number>();
       new MutationObserver((records) => {
         for (const r of records) {
           const el = r.target as HTMLElement;
-          if (el.dataset.status === 'disagree') seen.push(`${el.closest<HTMLElement>('.lane-card')?.dataset.lane} ${el.dataset.agreement}`);
+          const totals = ['server.requests', 'server.messages', 'server.headerBytes', 'server.payloadBytes'];
+          if (!totals.includes(el.dataset.stat ?? '') || el.dataset.value === '' || el.dataset.value === undefined) continue;
+          const value = Number(el.dataset.value);
+          if (value < (last.get(el) ?? -Infinity)) seen.push(`${el.closest<HTMLElement>('.lane-card')?.dataset.lane} ${el.dataset.stat} ${last.get(el)} -> ${value}`);
+          last.set(el, value);
         }
-      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-value'] });
     });
     const globalBefore = await (await fetch(`${lab.url}api/stats`)).json() as StatsSnapshot;
 
@@ -414,12 +421,7 @@ describe('dashboard in Chromium', () => {
     for (const lane of LANE_IDS) expect(globalAfter.lanes[lane].requests, lane).toBeGreaterThan(globalBefore.lanes[lane].requests);
     expect(await first.evaluate(() => document.documentElement.dataset.page)).not.toBe(await second.evaluate(() => document.documentElement.dataset.page));
     await everyLane(first, `['requests', 'messages'].every((row) => card.querySelector('[data-agreement="' + row + '"]').dataset.status === 'agree')`);
-    expect(await first.evaluate(() => (window as unknown as { disagreements: string[] }).disagreements)).toEqual([]);
-    const lanes = await readLanes(first);
-    for (const lane of LANE_IDS) {
-      expect(lanes[lane].browser.requests, lane).toBe(lanes[lane].server.requests);
-      expect(lanes[lane].browser.received, lane).toBe(lanes[lane].server.messages);
-    }
+    expect(await first.evaluate(() => (window as unknown as { drops: string[] }).drops)).toEqual([]);
     expect(errors).toEqual([]);
     await second.close();
     await first.close();
