@@ -7,7 +7,7 @@ import { Ring } from '../src/feed/ring.ts';
 import { Feed } from '../src/feed/feed.ts';
 import { startPump } from '../src/delivery/pump.ts';
 import { PublishLimiter } from '../src/feed/publish-limit.ts';
-import { Ticker } from '../src/delivery/ticker.ts';
+import { Ticker, type Duty } from '../src/delivery/ticker.ts';
 import type { Socket } from 'node:net';
 
 const entry = (seq: number, bytes: number) => ({ seq, bytes });
@@ -107,11 +107,13 @@ describe('Ticker: one timer for every periodic duty', () => {
     const ticker = new Ticker(5);
     const order: string[] = [];
     await new Promise<void>((resolve) => {
-      const quiet = ticker.every(30, () => { order.push('quiet'); resolve(); }, true);
-      const busy = ticker.every(30, () => order.push('busy'), true);
-      // `busy` is touched on every tick of a faster duty, so it never comes due.
-      ticker.every(5, () => busy.touch());
-      void quiet;
+      // `busy` is touched by a faster duty, registered before it: duties run in the
+      // order they were registered, so on any tick where `busy` could be due (even
+      // a tick the loaded machine delays past 30 ms) the touch comes first.
+      let busy: Duty | undefined;
+      ticker.every(5, () => busy?.touch());
+      busy = ticker.every(30, () => order.push('busy'), true);
+      ticker.every(30, () => { order.push('quiet'); resolve(); }, true);
     });
     ticker.stop();
     expect(order).toEqual(['quiet']);
