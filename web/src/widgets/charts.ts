@@ -6,8 +6,9 @@
  *   charts.mark('rate 50/s');   // a labelled line at "now" on the time charts
  *
  * Points are collected as they come, but Chart.js redraws only on the shared
- * tick (a few times a second) with animation off and min-max decimation on,
- * so 200 messages/s per lane stay smooth.
+ * tick (a few times a second), one chart per turn of the tick's animation
+ * frames, only when its data changed, with animation off and min-max
+ * decimation on, so 200 messages/s per lane stay smooth.
  */
 import {
   Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
@@ -198,24 +199,33 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
     }
   }
 
+  /** What each chart showed when last drawn; a chart whose data has not changed is not redrawn. */
+  const drawn = new Map<Chart<'line', Point[]>, string>();
+
+  function drawChart(chart: Chart<'line', Point[]>, force = false): void {
+    const data = series.get(chart)!;
+    const log = chart.options.scales?.y?.type === 'logarithmic';
+    const points = LANE_IDS.reduce((n, lane) => n + data[lane].length, 0);
+    const last = LANE_IDS.map((lane) => data[lane].at(-1)?.x ?? '').join();
+    const state = `${points} ${last} ${log} ${markers.length}`;
+    if (!force && drawn.get(chart) === state) return;
+    drawn.set(chart, state);
+    chart.data.datasets.forEach((dataset, i) => {
+      const lanePoints = data[LANE_IDS[i]!];
+      // A fresh array each draw: Chart.js watches the arrays it is given (it patches push and
+      // splice), which at 1,000 points a second costs more than copying once per tick. It also
+      // hands decimation, which swaps `data` for a getter, the full series again.
+      // A log axis has no zero: points at 0 are left out there, not drawn at some made-up floor.
+      dataset.data = log ? lanePoints.filter((p) => p.y > 0) : lanePoints.slice();
+    });
+    chart.update('none');
+    const figure = chart.canvas.closest('figure')!;
+    figure.dataset.points = String(points);
+    figure.dataset.markers = String(markers.length);
+  }
+
   function draw(): void {
-    for (const chart of all) {
-      const data = series.get(chart)!;
-      const log = chart.options.scales?.y?.type === 'logarithmic';
-      chart.data.datasets.forEach((dataset, i) => {
-        const points = data[LANE_IDS[i]!];
-        // A fresh array each draw: Chart.js watches the arrays it is given (it patches push and
-        // splice), which at 1,000 points a second costs more than copying once per tick. It also
-        // hands decimation, which swaps `data` for a getter, the full series again.
-        // A log axis has no zero: points at 0 are left out there, not drawn at some made-up floor.
-        dataset.data = log ? points.filter((p) => p.y > 0) : points.slice();
-      });
-      chart.update('none');
-      const points = LANE_IDS.reduce((n, lane) => n + data[lane].length, 0);
-      const figure = chart.canvas.closest('figure')!;
-      figure.dataset.points = String(points);
-      figure.dataset.markers = String(markers.length);
-    }
+    for (const chart of all) drawChart(chart, true);
   }
 
   function restyle(): void {
@@ -238,10 +248,10 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
   }
 
   restyle();
-  const stopTicking = onTick(() => {
-    collect();
-    draw();
-  });
+  // Collect on each tick; each chart then draws in its own turn of the tick's animation
+  // frames (ticker.ts), so three charts never make one long task together.
+  const stops = [onTick(collect), ...all.map((chart) => onTick(() => drawChart(chart)))];
+  const stopTicking = () => stops.forEach((stop) => stop());
 
   return {
     mark(label) {
