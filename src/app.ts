@@ -116,7 +116,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     return address && typeof address !== 'string' ? address.port : undefined;
   }, allowedOrigins);
   const timeline = new Timeline(options.timelineKept);
-  const h2 = new H2Accounting(options.h2MaxConcurrentStreams, options.maxPageViews);
+  const h2 = new H2Accounting(options.h2MaxConcurrentStreams, options.maxPageViews, options.h2MaxHeaderBlockBytes);
   const lab: Lab = {
     options, feed, producer, meter, held, chaos, security, timeline, h2,
     delivery, outlets, publishLimit,

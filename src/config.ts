@@ -96,6 +96,8 @@ export const DEFAULTS = {
   maxPageViews: 1_000,
   /** HTTPS listener: SETTINGS_MAX_CONCURRENT_STREAMS, the streams one HTTP/2 connection may have open (RFC 9113 §6.5.2). */
   h2MaxConcurrentStreams: 100,
+  /** HTTPS listener: the largest request header block the wire view keeps to decode (bytes); larger ones are counted only. */
+  h2MaxHeaderBlockBytes: 64 * 1024,
   /** Class runs: student devices at once (more are refused, close 1013), the largest message one may send, */
   classMaxDevices: 200,
   classMaxMessageBytes: 4 * 1024,
@@ -137,7 +139,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
     'maxPageViews', 'classMaxDevices', 'classMaxMessageBytes', 'classMessageBurst', 'classMessagesPerSecond', 'classMaxRunMs', 'classReportMs',
     'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
-    'h2MaxConcurrentStreams',
+    'h2MaxConcurrentStreams', 'h2MaxHeaderBlockBytes',
   ];
   for (const key of positive) {
     if (out[key] <= 0) throw new LabConfigError(`option "${key}" must be > 0`);

@@ -153,6 +153,23 @@ describe('HTTP/2 over TLS on the HTTPS port', () => {
     await client.close();
   });
 
+  it('a request header block past h2MaxHeaderBlockBytes is counted but not kept for the wire view', async () => {
+    lab = await startLab({ h2MaxHeaderBlockBytes: 200 });
+    const { port } = await openHttps(lab.app, 0, material);
+    const client = await CountingH2Client.open(port);
+    const big = await client.get('/feed/poll?since=0', { 'x-note': 'n'.repeat(400) });
+    expect(big.status).toBe(200);
+    await client.get('/feed/poll?since=0');
+    await client.close();
+    await lab.app.lab.h2.whenIdle();
+    const mine = client.total([...client.streams.keys()].filter((id) => id % 2 === 1));
+    expect(lab.app.lab.h2.snapshot().lanes.poll.requestHeadBytes).toBe(mine.headSent);
+    // The big block was not kept, and the connection's table is out of step after it: the next one says why it is not decoded.
+    const ex = lab.app.lab.h2.exchange('poll')!;
+    expect(ex.last!.block).toBeUndefined();
+    expect(ex.last!.error).toMatch(/h2MaxHeaderBlockBytes/);
+  });
+
   it('refuses a client that does not offer h2 (ALPN), so the port speaks one protocol', async () => {
     await start();
     const tcp = net.connect(httpsPort, '127.0.0.1');

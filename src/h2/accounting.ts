@@ -117,6 +117,8 @@ interface Conn {
   closedOrder: number[];
   names: Set<string>;
   decoder: HpackDecoder | undefined;
+  /** Why the decoder was dropped, for the wire view. */
+  decoderLost?: string;
   /** A header block split over HEADERS + CONTINUATION, per direction. */
   blockIn: { streamId: number; parts: Buffer[]; frameBytes: number } | undefined;
   open: boolean;
@@ -148,7 +150,13 @@ export class H2Accounting {
   private readonly idleWaiters: (() => void)[] = [];
   port: number | null = null;
 
-  constructor(readonly maxConcurrentStreams: number, private readonly maxPages = 1_000, private readonly headerTableSize = 4096) {
+  constructor(
+    readonly maxConcurrentStreams: number,
+    private readonly maxPages = 1_000,
+    /** A header block (HEADERS + CONTINUATION) longer than this is counted but not kept for decoding (a CONTINUATION flood costs no memory here). */
+    private readonly maxHeaderBlockBytes = 64 * 1024,
+    private readonly headerTableSize = 4096,
+  ) {
     for (const name of [...LANE_IDS, ...OTHER_NAMES]) this.counters.set(name, zero());
   }
 
@@ -362,18 +370,28 @@ export class H2Accounting {
     if (f.type === FRAME_TYPES.HEADERS) conn.blockIn = { streamId: f.streamId, parts: [], frameBytes: 0 };
     const block = conn.blockIn;
     if (!block || block.streamId !== f.streamId) return;
-    block.parts.push(headerBlockOf(f));
     block.frameBytes += bytes;
+    if (block.frameBytes > this.maxHeaderBlockBytes) {
+      // Too big to keep: forget it, and stop decoding this connection (its table is out of step now).
+      conn.blockIn = undefined;
+      conn.decoder = undefined;
+      conn.decoderLost = `not decoded: an earlier header block on this connection was larger than ${this.maxHeaderBlockBytes} bytes (h2MaxHeaderBlockBytes)`;
+      return;
+    }
+    block.parts.push(headerBlockOf(f));
     if (!(f.flags & FLAG_END_HEADERS)) return;
     conn.blockIn = undefined;
     const raw = Buffer.concat(block.parts);
     const view: H2RequestView = { at: Date.now(), connection: conn.id, streamId: f.streamId, frameBytes: block.frameBytes, blockHex: raw.toString('hex'), block: undefined };
-    if (conn.decoder) {
+    if (!conn.decoder) {
+      view.error = conn.decoderLost ?? 'not decoded';
+    } else {
       try {
         view.block = conn.decoder.decode(raw);
       } catch (err) {
         // The http2 server refuses the connection for this too (COMPRESSION_ERROR); stop decoding it.
         conn.decoder = undefined;
+        conn.decoderLost = `not decoded: an earlier block was not valid HPACK (${(err as Error).message})`;
         view.error = (err as Error).message;
       }
     }

@@ -57,8 +57,8 @@ export class CountingH2Client {
   }
 
   /** GET `path`; resolves with the status and the whole body once the stream ends. */
-  get(path: string): Promise<{ status: number; body: string; streamId: number }> {
-    const req = this.session.request({ ':path': path });
+  get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; streamId: number }> {
+    const req = this.session.request({ ':path': path, ...headers });
     return new Promise((resolve, reject) => {
       let status = 0;
       let body = '';
