@@ -29,6 +29,8 @@ const lessonRoutes: Plugin = {
 export default defineConfig({
   root: 'web',
   plugins: [lessonRoutes],
+  // sockjs-client's sources (bundled for the sockjs lane) read Node's `global`; in a page that is globalThis.
+  define: { global: 'globalThis' },
   build: { outDir: 'dist', emptyOutDir: true, rolldownOptions: { input: pages } },
   server: {
     proxy: {
@@ -37,6 +39,8 @@ export default defineConfig({
       '/chat': { target: LAB, ws: true },
       '/stomp': { target: LAB, ws: true },
       '/inspect': { target: LAB, ws: true },
+      '/socket.io': { target: LAB, ws: true },
+      '/sockjs': { target: LAB, ws: true },
     },
   },
 });

@@ -129,6 +129,12 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   // An HTTP/2 request's socket is its stream's: its bytes are counted with the h2 figures.
   lab.laneEvents.on('delivered', (lane, socket, messages) => h2.owns(socket) ? h2.delivered(socket, lane, messages) : meter.delivered(socket, lane, messages));
   lab.laneEvents.on('received', (lane, socket, bytes) => h2.owns(socket) ? h2.received(socket, lane, bytes) : meter.received(lane, bytes, socket));
+  // A library lane (Socket.IO, SockJS) writes its own upgrade response: the meter reads it from the socket.
+  lab.laneEvents.on('upgrading', (lane, req) => {
+    if (!wireAccounting) return;
+    meter.watchLibraryUpgrade(req);
+    timeline.onUpgrade(req, lane);
+  });
   feed.onListenerFault = (err) => {
     app.log.error({ err, code: 'LAB_ERR_INTERNAL' }, 'a feed consumer threw; it is unsubscribed, the feed carries on');
   };
@@ -210,6 +216,9 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   // After @fastify/websocket's own hook, which marks the request so its socket is closed once answered.
   app.addHook('onRequest', (request, reply, done) => {
     if (request.headers.upgrade?.toLowerCase() !== 'websocket' || webSocketRoutes.has(request.routeOptions.url ?? '')) return done();
+    // A library lane (Socket.IO, SockJS) answers the upgrades under its own routes.
+    const lane = laneOfPath(request.url);
+    if (lane && TRANSPORTS[lane].wire === 'library') return done();
     const err = new LabError('LAB_ERR_NOT_FOUND', `no WebSocket endpoint at ${request.url.split('?')[0]}`);
     reply.code(err.status).header('connection', 'close').send(err.toJSON());
   });

@@ -51,6 +51,11 @@ export const DEFAULTS = {
   sseRetryMs: 2_000,
   /** WebSocket ping interval; a socket that missed the previous pong is dropped. */
   wsPingMs: 30_000,
+  /** Socket.IO (engine.io) `pingInterval` and `pingTimeout`: its own heartbeat, in both transports. */
+  socketioPingMs: 25_000,
+  socketioPingTimeoutMs: 20_000,
+  /** SockJS `disconnect_delay`: how long a session waits for a polling client's next request. */
+  sockjsDisconnectMs: 5_000,
   /**
    * A consumer whose socket buffer holds more than this stops getting writes
    * until it drains (backpressure); it catches up from the ring buffer.
@@ -133,7 +138,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     }
   }
   const positive: (keyof LabOptions)[] = [
-    'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs',
+    'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs', 'socketioPingMs', 'socketioPingTimeoutMs', 'sockjsDisconnectMs',
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes', 'maxJsonDepth',
     'feedCapacityBytes', 'writeCutOffBytes', 'slowConsumerGraceMs', 'maxLiveConnections', 'maxLiveSkipped', 'maxPublishPerSecond', 'maxPublishPerSecondPerAddress',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',

@@ -5,7 +5,7 @@
  * registry is src/transports/index.ts, the browser's web/src/transports/index.ts.
  */
 
-export const LANE_IDS = ['poll', 'longpoll', 'stream', 'sse', 'ws'] as const;
+export const LANE_IDS = ['poll', 'longpoll', 'stream', 'sse', 'ws', 'socketio', 'sockjs'] as const;
 export type LaneId = (typeof LANE_IDS)[number];
 
 export interface LaneInfo<Id extends LaneId = LaneId> {
@@ -56,6 +56,18 @@ export const LANES: { readonly [Id in LaneId]: LaneInfo<Id> } = {
     summary: 'one upgraded connection; small frames in both directions',
     holdsHttpConnection: false,
     switches: ['delayMs', 'refuseUpgrade'],
+  },
+  socketio: {
+    id: 'socketio', title: 'Socket.IO', path: '/socket.io/',
+    summary: 'the Socket.IO library: long polling first, then an upgrade to WebSocket; each message an event packet',
+    holdsHttpConnection: false,
+    switches: ['delayMs', 'refuseUpgrade'],
+  },
+  sockjs: {
+    id: 'sockjs', title: 'SockJS', path: '/sockjs/feed',
+    summary: 'the SockJS library: WebSocket, else streaming, else polling; messages in a["…"] frames',
+    holdsHttpConnection: false,
+    switches: ['delayMs', 'bufferBytes', 'refuseUpgrade'],
   },
 };
 

@@ -1,5 +1,5 @@
 /**
- * The dashboard in a real Chromium against a real lab: the five lanes run side
+ * The dashboard in a real Chromium against a real lab: every lane runs side
  * by side, lose nothing, and the numbers on the page are the server's.
  * Screenshots go to artifacts/ (git-ignored) for a person to look at.
  */
@@ -110,13 +110,13 @@ describe('dashboard in Chromium', () => {
     await lab?.close();
   });
 
-  it('runs the five lanes side by side with nothing lost, and shows the server\'s own numbers', async () => {
+  it('runs every registered lane side by side with nothing lost, and shows the server\'s own numbers', async () => {
     const page = await (await chromium()).newPage({ width: 1280, height: 720 });
     const errors = collectPageErrors(page);
     await page.goto(lab.url);
     await pageReady(page);
 
-    // All five lanes connect and receive.
+    // All the lanes connect and receive.
     await everyLane(page, `card.dataset.state === 'open' && stat(card, 'browser.received') >= 1`);
 
     // Let the run last ~10 s, on the page's own run clock.
@@ -132,7 +132,9 @@ describe('dashboard in Chromium', () => {
     // One WebSocket handshake for the whole run; short polling asks once per interval.
     expect(lanes.ws.browser.requests).toBe(1);
     expect(lanes.ws.server.requests).toBe(1);
-    expect(lanes.poll.browser.requests).toBeGreaterThanOrEqual(Math.floor(seconds / POLL_INTERVAL_S) - 1);
+    // Timers slip when the page's main thread is late (the header's "page lag"): with seven lanes on a
+    // busy 2-core machine a poll or two starts late, so the lower bound allows for two slipped intervals.
+    expect(lanes.poll.browser.requests, JSON.stringify(lanes.poll)).toBeGreaterThanOrEqual(Math.floor(seconds / POLL_INTERVAL_S) - 3);
     expect(lanes.poll.browser.requests).toBeLessThanOrEqual(Math.ceil(seconds / POLL_INTERVAL_S) + 1);
     // Held lanes: one request each; long polling one per message (at 5/s) or per wait.
     expect(lanes.stream.browser.requests).toBe(1);
@@ -406,7 +408,7 @@ describe('dashboard in Chromium', () => {
     });
     const globalBefore = await (await fetch(`${lab.url}api/stats`)).json() as StatsSnapshot;
 
-    // A second dashboard opens, runs its own five lanes on the same lab, and pushes its Reset.
+    // A second dashboard opens, runs its own lanes on the same lab, and pushes its Reset.
     const second = await browser.newPage({ width: 1280, height: 720 });
     await second.goto(lab.url);
     await pageReady(second);

@@ -35,8 +35,11 @@ const payloadOf = (running: RunningLab, seqs: number[]) =>
   running.app.lab.feed.readSince(0).messages.filter((m) => seqs.includes(m.seq)).reduce((n, m) => n + m.bytes, 0);
 const seqsIn = (text: string) => [...text.matchAll(/"seq":(\d+)/g)].map((m) => Number(m[1]));
 
-/** What each HTTP lane's client does over h2: returns the streams it used and the seqs it received. */
-const runs: Record<Exclude<LaneId, 'ws'>, (c: CountingH2Client, running: RunningLab) => Promise<{ streams: number[]; seqs: number[] }>> = {
+/**
+ * What each HTTP lane's client does over h2: returns the streams it used and the seqs it received.
+ * Not ws (an HTTP/1.1 upgrade), nor the library lanes, whose clients pick their own transports.
+ */
+const runs: Record<Exclude<LaneId, 'ws' | 'socketio' | 'sockjs'>, (c: CountingH2Client, running: RunningLab) => Promise<{ streams: number[]; seqs: number[] }>> = {
   async poll(c, running) {
     running.app.lab.feed.publish('a');
     const first = await c.get('/feed/poll?since=0');

@@ -14,8 +14,10 @@ import { longpoll } from './longpoll.ts';
 import { stream } from './stream.ts';
 import { sse } from './sse.ts';
 import { ws } from './ws.ts';
+import { socketio } from './socketio.ts';
+import { sockjsLane } from './sockjs.ts';
 
-export const TRANSPORTS: LaneRegistry = { poll, longpoll, stream, sse, ws };
+export const TRANSPORTS: LaneRegistry = { poll, longpoll, stream, sse, ws, socketio, sockjs: sockjsLane };
 
 /** The descriptors in lane order. */
 export function transports(): LaneDescriptor[] {

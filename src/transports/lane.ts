@@ -10,6 +10,7 @@
  * from outside; a lane never counts bytes and never reaches `app.lab`.
  */
 import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { LabOptions } from '../config.ts';
@@ -23,6 +24,7 @@ import type { LaneId, LaneInfo } from '../lanes.ts';
 export type LaneLimits = Readonly<Pick<LabOptions,
   | 'maxBatch' | 'writeHighWaterBytes' | 'writeCutOffBytes' | 'maxConsumerLag' | 'heartbeatMs'
   | 'longpollWaitMs' | 'maxLongpollWaitMs' | 'sseRetryMs' | 'maxWsMessageBytes' | 'wsPingMs' | 'maxJsonDepth'
+  | 'socketioPingMs' | 'socketioPingTimeoutMs' | 'sockjsDisconnectMs'
 >>;
 
 /** This lane's slots among the held connections (the per-lane cap, heartbeats, shutdown). */
@@ -36,6 +38,12 @@ export interface LaneHeld {
 export interface LaneEventMap {
   /** `lane` wrote these feed messages to a client over `socket`. */
   delivered: [lane: LaneId, socket: Socket, messages: readonly FeedMessage[]];
+  /**
+   * `lane` hands this upgrade request to a library that writes its own handshake
+   * response and frames on the socket (engine.io, SockJS), as engine.io's
+   * transports emit `headers` before writing so outside code can see them.
+   */
+  upgrading: [lane: LaneId, req: IncomingMessage];
   /** A client sent `bytes` of application data on `lane` over `socket` (e.g. a WebSocket publish). */
   received: [lane: LaneId, socket: Socket, bytes: number];
 }
@@ -57,6 +65,8 @@ export interface LaneContext<Id extends LaneId = LaneId> {
   publishWait(socket: Socket): number;
   /** Report application bytes a client sent. */
   received(socket: Socket, bytes: number): void;
+  /** Say that a library is about to answer this upgrade itself (see LaneEventMap). */
+  upgrading(req: IncomingMessage): void;
 }
 
 /** How the wire meter should follow a lane's upgraded sockets, besides counting their bytes. */
@@ -64,7 +74,9 @@ export type LaneWire =
   /** Plain HTTP exchanges only. */
   | 'http'
   /** RFC 6455 frames after the lab's own upgrade (the wire view shows frame headers). */
-  | 'websocket';
+  | 'websocket'
+  /** A library serves HTTP requests and answers its own upgrades (engine.io, SockJS). */
+  | 'library';
 
 export interface LaneDescriptor<Id extends LaneId = LaneId> extends LaneInfo<Id> {
   /**
@@ -103,6 +115,9 @@ export function laneContext<Id extends LaneId>(lane: Id, feed: Feed, options: La
     },
     received: (socket, bytes) => {
       events.emit('received', lane, socket, bytes);
+    },
+    upgrading: (req) => {
+      events.emit('upgrading', lane, req);
     },
   };
 }

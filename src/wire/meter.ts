@@ -203,6 +203,40 @@ export class WireMeter {
     }
   }
 
+  /**
+   * A library answers this upgrade itself (engine.io, SockJS) and emits no
+   * 'headers' event we could read: take its response head from the bytes it
+   * writes, up to the blank line (RFC 9112 §2.1), then follow the frames.
+   */
+  watchLibraryUpgrade(req: IncomingMessage): void {
+    const socket = req.socket as Tracked;
+    const st = socket[kState];
+    if (!st) return;
+    const write = socket.write;
+    let seen = Buffer.alloc(0);
+    socket.write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, typeof rest[0] === 'string' ? rest[0] as BufferEncoding : 'utf8') : Buffer.from(chunk as Uint8Array);
+      seen = Buffer.concat([seen, bytes]);
+      const end = seen.indexOf('\r\n\r\n', 0, 'latin1');
+      if (end !== -1) {
+        socket.write = write; // the head is complete: stop looking at writes
+        onHead(seen.toString('latin1', 0, end + 4));
+      }
+      return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as Socket['write'];
+    const onHead = (head: string) => {
+      st.resHeadCounted = true;
+      const bytes = Buffer.byteLength(head, 'latin1');
+      this.add(st, 'responseHeadBytes', bytes);
+      if (st.exchange) {
+        st.exchange.responseHead = head;
+        st.exchange.responseHeadBytes = bytes;
+        this.answered.set(st.name as LaneId, st.exchange);
+      }
+      if (head.startsWith('HTTP/1.1 101')) queueMicrotask(() => this.watchFrames(req));
+    };
+  }
+
   /** Follow the frames of an upgraded socket, so the wire view can show real frame headers. */
   watchFrames(req: IncomingMessage): void {
     const socket = req.socket as Tracked;

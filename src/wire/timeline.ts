@@ -80,9 +80,9 @@ export class Timeline {
   }
 
   /** A WebSocket handshake was answered (101): its first byte. */
-  onUpgrade(req: IncomingMessage): void {
+  onUpgrade(req: IncomingMessage, lane: LaneId = 'ws'): void {
     const id = (req.socket as Numbered)[kConn]?.id;
-    const entry = this.requests.get('ws')!.findLast((r) => r.conn === id);
+    const entry = this.requests.get(lane)!.findLast((r) => r.conn === id);
     if (entry) {
       entry.firstByte = Date.now();
       entry.status = 101;

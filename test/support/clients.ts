@@ -1,8 +1,11 @@
 /**
- * Minimal real clients for the five lanes (Node side), for integration tests.
+ * Minimal real clients for every lane (Node side), for integration tests.
  * Each keeps every message it received, in order, plus the hello it was sent.
+ * Socket.IO and SockJS are their real client libraries.
  */
 import WebSocket from 'ws';
+import { io, type Socket as IoSocket } from 'socket.io-client';
+import SockJS from 'sockjs-client';
 import { NdjsonDecoder } from '../../src/framing/ndjson.ts';
 import { SseDecoder } from '../../src/framing/sse.ts';
 import type { LaneId } from '../../src/lanes.ts';
@@ -21,7 +24,16 @@ export interface LaneClient {
   stop(): void;
 }
 
-export function startClient(lane: LaneId, base: string, since?: number, opts: { lastEventId?: number } = {}): LaneClient {
+export interface ClientOptions {
+  /** SSE: send this Last-Event-ID. */
+  lastEventId?: number;
+  /** Socket.IO: its transports, in order (default: polling, then the upgrade to websocket). */
+  socketioTransports?: ('polling' | 'websocket')[];
+  /** SockJS: the transports it may use (default: all, best first). */
+  sockjsTransports?: string[];
+}
+
+export function startClient(lane: LaneId, base: string, since?: number, opts: ClientOptions = {}): LaneClient {
   const messages: Msg[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let stopped = false;
@@ -34,7 +46,7 @@ export function startClient(lane: LaneId, base: string, since?: number, opts: { 
       return new Promise((resolve) => waiters.push({ count, resolve }));
     },
     lastSeq: () => messages.at(-1)?.seq ?? since ?? 0,
-    stop: () => { stopped = true; abort.abort(); ws?.terminate(); },
+    stop: () => { stopped = true; abort.abort(); ws?.terminate(); sio?.disconnect(); sjs?.close(); },
   };
   const push = (m: Msg) => {
     messages.push(m);
@@ -43,6 +55,8 @@ export function startClient(lane: LaneId, base: string, since?: number, opts: { 
   const onHello = (h: Hello) => { client.hello = h; markReady(); };
   const abort = new AbortController();
   let ws: WebSocket | undefined;
+  let sio: IoSocket | undefined;
+  let sjs: WebSocket | InstanceType<typeof SockJS> | undefined;
   const q = since === undefined ? '' : `?since=${since}`;
 
   const pollLoop = async (path: string, extra: string) => {
@@ -117,6 +131,27 @@ export function startClient(lane: LaneId, base: string, since?: number, opts: { 
       ws.on('error', () => {});
       break;
     }
+    case 'socketio': {
+      // auth is read again on every reconnect: resume after the last seq received.
+      sio = io(`${base}/feed`, {
+        auth: (cb) => cb(messages.length > 0 || since !== undefined ? { since: client.lastSeq() } : {}),
+        transports: opts.socketioTransports ?? ['polling', 'websocket'],
+      });
+      sio.on('hello', (h: Hello) => onHello(h));
+      sio.on('message', (m: Msg) => push(m));
+      break;
+    }
+    case 'sockjs': {
+      const s = new SockJS(`${base}/sockjs/feed${q}`, undefined, opts.sockjsTransports ? { transports: opts.sockjsTransports } : {});
+      sjs = s;
+      s.onmessage = (event: { data: string }) => {
+        const m = JSON.parse(event.data) as Msg | Hello;
+        if ('type' in m) onHello(m); else push(m);
+      };
+      break;
+    }
+    default:
+      lane satisfies never;
   }
   return client;
 }

@@ -4,13 +4,15 @@
  * Each piece is a `setupX(element)` widget that lesson pages can use alone;
  * this file only wires them together.
  *
- * URL options (for lessons and bookmarks): ?lanes=poll,ws  ?poll=500  ?wait=10000
+ * URL options (for lessons and bookmarks): ?lanes=poll,ws  ?poll=500  ?wait=10000  ?socketio=websocket  ?sockjs=xhr-polling
  * ?theme=dark  ?projector=on
  */
 import './style.css';
 import './lane-style.ts';
 import { LANE_IDS, isLaneId, type LaneId } from '../../src/lanes.ts';
 import { LaneRunner, DEFAULT_LANE_SETTINGS } from './lane-runner.ts';
+import { SOCKETIO_TRANSPORTS } from './transports/socketio.ts';
+import { SOCKJS_TRANSPORTS } from './transports/sockjs.ts';
 import { LiveStats } from './live-stats.ts';
 import { PageRun, newPageId } from './page-run.ts';
 import { tagLaneRequests } from './transports/transport.ts';
@@ -71,6 +73,11 @@ function numberParam(name: string, fallback: number, min: number, max: number): 
   return params.has(name) && Number.isFinite(value) && value >= min && value <= max ? value : fallback;
 }
 
+function choiceParam<T extends string>(name: string, choices: readonly T[]): T {
+  const value = params.get(name);
+  return choices.find((c) => c === value) ?? choices[0]!;
+}
+
 function lanesParam(): Record<LaneId, boolean> {
   const asked = params.get('lanes')?.split(',').filter(isLaneId);
   return Object.fromEntries(LANE_IDS.map((lane) => [lane, asked ? asked.includes(lane) : true])) as Record<LaneId, boolean>;
@@ -100,6 +107,9 @@ async function main(): Promise<void> {
   const settings = {
     pollIntervalMs: numberParam('poll', DEFAULT_LANE_SETTINGS.pollIntervalMs, MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS),
     longpollWaitMs: numberParam('wait', DEFAULT_LANE_SETTINGS.longpollWaitMs, 0, DEFAULTS.maxLongpollWaitMs),
+    // ?socketio=websocket  ?sockjs=xhr-polling: a library lane's transport, as its card's picker sets it.
+    socketioTransports: choiceParam('socketio', SOCKETIO_TRANSPORTS),
+    sockjsTransport: choiceParam('sockjs', SOCKJS_TRANSPORTS),
   };
   const enabled = lanesParam();
   const runners = LANE_IDS.map((lane) => new LaneRunner(lane, settings));

@@ -6,6 +6,8 @@ import { LongpollClient } from './longpoll.ts';
 import { streamClient } from './stream.ts';
 import { sseClient } from './sse.ts';
 import { WsClient } from './ws.ts';
+import { SocketioClient } from './socketio.ts';
+import { SockjsClient } from './sockjs.ts';
 
 export const CLIENTS: Record<LaneId, (ctx: ClientContext) => BenchClient> = {
   poll: (ctx) => new PollClient(ctx),
@@ -13,4 +15,6 @@ export const CLIENTS: Record<LaneId, (ctx: ClientContext) => BenchClient> = {
   stream: streamClient,
   sse: sseClient,
   ws: (ctx) => new WsClient(ctx),
+  socketio: (ctx) => new SocketioClient(ctx),
+  sockjs: (ctx) => new SockjsClient(ctx),
 };

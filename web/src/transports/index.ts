@@ -14,12 +14,18 @@ import { longpollTransport } from './longpoll.ts';
 import { streamTransport } from './stream.ts';
 import { sseTransport } from './sse.ts';
 import { wsTransport } from './ws.ts';
+import { SOCKETIO_TRANSPORTS, socketioTransport, type SocketioTransportChoice } from './socketio.ts';
+import { SOCKJS_TRANSPORTS, sockjsTransport, type SockjsTransportChoice } from './sockjs.ts';
 
 export interface LaneSettings {
   /** Short polling: time between the starts of two requests. */
   pollIntervalMs: number;
   /** Long polling: how long the server may hold a request. */
   longpollWaitMs: number;
+  /** Socket.IO: long polling first and then the upgrade (its default), or a WebSocket at once. */
+  socketioTransports?: SocketioTransportChoice;
+  /** SockJS: force one of its transports (default: `auto`, SockJS picks and falls back). */
+  sockjsTransport?: SockjsTransportChoice;
 }
 
 export type PointStyle = 'circle' | 'triangle' | 'rect' | 'rectRot' | 'crossRot' | 'star' | 'cross';
@@ -30,7 +36,7 @@ export interface BrowserLane<Id extends LaneId = LaneId> {
   readonly label: string;
   /**
    * Okabe–Ito colours (distinguishable with the common colour-vision
-   * deficiencies), a lighter one for dark backgrounds.
+   * deficiencies; yellow darkened to read on white), a lighter one for dark backgrounds.
    */
   readonly color: { readonly light: string; readonly dark: string };
   /** Chart marks, so lanes are told apart without colour too. */
@@ -38,6 +44,16 @@ export interface BrowserLane<Id extends LaneId = LaneId> {
   readonly dash: readonly number[];
   /** `settings` is read live: poll and long poll pick up a change on their next request. */
   create(options: TransportOptions, settings: LaneSettings): Transport;
+  /** What the lane holds of the browser's six HTTP/1.1 connections, when it depends on more than src/lanes.ts says. */
+  readonly connections?: string;
+  /** A lane setting the card offers as a choice (a library's transports). */
+  readonly picker?: LanePicker;
+}
+
+export interface LanePicker {
+  readonly setting: 'socketioTransports' | 'sockjsTransport';
+  readonly label: string;
+  readonly choices: readonly string[];
 }
 
 export type BrowserLaneRegistry = { readonly [Id in LaneId]: BrowserLane<Id> };
@@ -62,6 +78,18 @@ export const BROWSER_LANES: BrowserLaneRegistry = {
   ws: {
     id: 'ws', label: 'ws', color: { light: '#0072b2', dark: '#6cc4f5' }, pointStyle: 'crossRot', dash: [],
     create: (options) => wsTransport(options),
+  },
+  socketio: {
+    id: 'socketio', label: 'socket.io', color: { light: '#222222', dark: '#f2f2f2' }, pointStyle: 'star', dash: [4, 2],
+    create: (options, settings) => socketioTransport({ ...options, get websocketOnly() { return settings.socketioTransports === 'websocket'; } }),
+    connections: 'holds 1 of 6 HTTP connections while it long-polls; 0 once upgraded to a WebSocket',
+    picker: { setting: 'socketioTransports', label: 'transports', choices: SOCKETIO_TRANSPORTS },
+  },
+  sockjs: {
+    id: 'sockjs', label: 'sockjs', color: { light: '#7a6c00', dark: '#f0e442' }, pointStyle: 'cross', dash: [1, 2],
+    create: (options, settings) => sockjsTransport({ ...options, get transport() { return settings.sockjsTransport ?? 'auto'; } }),
+    connections: 'holds 1 of 6 HTTP connections when it streams or polls; 0 on a WebSocket',
+    picker: { setting: 'sockjsTransport', label: 'transport', choices: SOCKJS_TRANSPORTS },
   },
 };
 

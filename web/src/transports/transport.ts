@@ -1,6 +1,6 @@
 /**
  * What every browser transport has in common: a two-method interface and the
- * few helpers all five use. The page treats the five lanes alike through it.
+ * few helpers they all use. The page treats every lane alike through it.
  *
  *   const lane = pollTransport({ since: 42, intervalMs: 1000 });
  *   lane.start(onMessage, onEvent);   // connects, and reconnects after a drop
@@ -155,7 +155,7 @@ export function startOf(answer: PollEnvelope): number {
 }
 
 /**
- * Where a client is in the feed, and the resume rules all five lanes share:
+ * Where a client is in the feed, and the resume rules every lane shares:
  * keep the last seq and ask from it after a drop (nothing lost, nothing twice);
  * if the feed's epoch changes under us (the server restarted), start over at 0.
  */

@@ -10,6 +10,7 @@
 import { laneBadges } from '../inspectors/switch-badges.ts';
 import { showBadges } from '../inspectors/badge-view.ts';
 import { LANES } from '../../../src/lanes.ts';
+import { BROWSER_LANES } from '../transports/index.ts';
 import type { LaneRunner } from '../lane-runner.ts';
 import type { StatsSnapshot } from '../live-stats.ts';
 import type { StatsSource } from '../page-run.ts';
@@ -40,6 +41,8 @@ export const HTTP1_CONNECTIONS_PER_ORIGIN = 6;
 
 export function connectionsText(lane: LaneRunner['lane'], on: boolean): string {
   if (!on) return 'off: holds no connection';
+  const note = BROWSER_LANES[lane].connections;
+  if (note) return note;
   if (lane === 'ws') return `holds 0 of ${HTTP1_CONNECTIONS_PER_ORIGIN} HTTP connections (1 WebSocket, outside the limit)`;
   if (LANES[lane].holdsHttpConnection) return `holds 1 of ${HTTP1_CONNECTIONS_PER_ORIGIN} HTTP connections, all the time`;
   return `holds 0 of ${HTTP1_CONNECTIONS_PER_ORIGIN}; borrows 1 per request`;
@@ -49,6 +52,7 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
   const { runner, stats, onWire } = options;
   const { lane } = runner;
   const info = LANES[lane];
+  const picker = BROWSER_LANES[lane].picker;
   const agreements = { requests: new Agreement(), messages: new Agreement() };
   let snapshot: StatsSnapshot | undefined;
 
@@ -87,6 +91,7 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
     <ol class="recent detail" data-field="recent" aria-label="last messages"></ol>
     <p class="problem" data-field="problem" hidden></p>
     <footer class="lane-foot">
+      ${picker ? `<label class="lane-picker">${escapeHtml(picker.label)} <select data-field="picker">${picker.choices.map((c) => `<option value="${escapeHtml(c)}"${runner.settings[picker.setting] === c ? ' selected' : ''}>${escapeHtml(c)}</option>`).join('')}</select></label>` : ''}
       <button type="button" data-action="wire" aria-haspopup="dialog">Wire view</button>
     </footer>`;
 
@@ -106,6 +111,10 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
     agreeMessages: must<HTMLElement>(element, '[data-agreement="messages"]'),
   };
 
+  // A library lane's transport choice: the lane reconnects with it at once (and resumes).
+  element.querySelector<HTMLSelectElement>('[data-field="picker"]')?.addEventListener('change', (event) => {
+    if (picker) runner.configure({ [picker.setting]: (event.target as HTMLSelectElement).value });
+  });
   const wire = () => onWire?.(lane);
   must<HTMLButtonElement>(element, '[data-action="wire"]').addEventListener('click', wire);
   element.addEventListener('click', (event) => {
