@@ -137,7 +137,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
       hooks.onSample?.(s);
     };
     await sample();
-    await api.feed({ running: true });
+    await feedWithin(origin, { running: true }, SAMPLE_TIMEOUT_MS);
     // Sample on a schedule until the duration is up (each wait is one timer; no busy loop).
     while (Date.now() - t0 < options.durationMs) {
       hooks.signal?.throwIfAborted();
@@ -145,14 +145,21 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
       await new Promise((resolve) => setTimeout(resolve, wait));
       await sample();
     }
-    await api.feed({ running: false });
+    await feedWithin(origin, { running: false }, SAMPLE_TIMEOUT_MS);
     const end = await statsWithin(origin, SAMPLE_TIMEOUT_MS);
     const lastSeq = end.feed.head;
     await Promise.all([...runs.values()].map((run) => run.reached(lastSeq, DRAIN_TIMEOUT_MS)));
     await sample();
     const results: SoakLaneResult[] = [];
     for (const [lane, run] of runs) {
-      const r: CollectedResult = await run.stop(lastSeq);
+      let r: CollectedResult;
+      try {
+        r = await run.stop(lastSeq);
+      } catch (err) {
+        // The run happened; say which lane could not report rather than lose every figure.
+        results.push({ lane, clients: options.clients[lane]!, received: 0, missing: -1, duplicates: -1, clientsMissing: -1, reconnects: -1, errors: -1, errorSamples: [`could not collect: ${(err as Error).message}`] });
+        continue;
+      }
       results.push({
         lane, clients: r.clients, received: r.received, missing: r.missing, duplicates: r.duplicates,
         clientsMissing: r.clientsMissing, reconnects: r.reconnects, errors: r.errors, errorSamples: r.errorSamples.slice(0, 5),
@@ -189,4 +196,13 @@ async function statsWithin(origin: string, timeoutMs: number): Promise<StatsSnap
   const res = await fetch(`${origin}/api/stats`, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok) throw new Error(`GET /api/stats answered ${res.status}`);
   return await res.json() as StatsSnapshot;
+}
+
+/** POST /api/feed, waiting as long as a sample may (LabApi's 5 s is for a bench between lanes, not a server under a soak). */
+async function feedWithin(origin: string, settings: { running: boolean }, timeoutMs: number): Promise<void> {
+  const res = await fetch(`${origin}/api/feed`, {
+    method: 'POST', signal: AbortSignal.timeout(timeoutMs),
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings),
+  });
+  if (!res.ok) throw new Error(`POST /api/feed answered ${res.status}`);
 }
