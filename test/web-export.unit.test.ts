@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LaneCounter } from '../web/src/counting.ts';
-import { buildRunExport, EXPORT_FORMAT, latenciesCsv, toCsv, totalsCsv } from '../web/src/export.ts';
+import { buildRunExport, EXPORT_FORMAT, latenciesCsv, rounded, toCsv, totalsCsv } from '../web/src/export.ts';
 import type { StatsSnapshot } from '../src/api/stats.ts';
 
 function counter(seqs: number[]): LaneCounter {
@@ -50,5 +50,14 @@ describe('export', () => {
 
   it('quotes fields the RFC 4180 way', () => {
     expect(toCsv([['a,b', 'say "hi"', 'line\nbreak', 3]])).toBe('"a,b","say ""hi""","line\nbreak",3\r\n');
+  });
+
+  it('rounds the CSV figures to what was measured (3 decimals for ms, 2 for ratios); the JSON keeps every digit', () => {
+    expect(rounded(0.1 + 0.2, 3)).toBe(0.3);
+    expect(rounded(1732940000123.456789, 3)).toBe(1732940000123.457);
+    expect(rounded(100 / 3, 2)).toBe(33.33);
+    expect(rounded(undefined, 2)).toBeUndefined();
+    expect(rounded(null, 2)).toBeUndefined();
+    expect(toCsv([[rounded(2 / 3, 3), rounded(null, 3)]])).toBe('0.667,\r\n');
   });
 });

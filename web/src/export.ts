@@ -72,6 +72,20 @@ export function buildRunExport(input: ExportInput): RunExport {
   };
 }
 
+/**
+ * CSV figures are rounded to what was measured: the clocks resolve about a microsecond,
+ * so latencies and times keep 3 decimals (ms); ratios keep 2. The JSON keeps every digit.
+ */
+export const CSV_MS_DECIMALS = 3;
+export const CSV_RATIO_DECIMALS = 2;
+
+/** `n` rounded to `decimals` places (undefined and null stay empty), without float tails like 0.30000000000000004. */
+export function rounded(n: number | null | undefined, decimals: number): number | undefined {
+  if (n === null || n === undefined) return undefined;
+  const f = 10 ** decimals;
+  return Math.round(n * f) / f;
+}
+
 const TOTAL_COLUMNS = [
   'lane', 'on', 'page_requests', 'server_requests', 'page_messages', 'server_messages', 'missing', 'duplicated',
   'latency_p50_ms', 'latency_p95_ms', 'latency_max_ms', 'latency_samples',
@@ -84,9 +98,10 @@ export function totalsCsv(run: RunExport): string {
     const s = l.server;
     return [
       l.lane, l.on, l.browser.requests, s?.requests, l.browser.received, s?.messages, l.browser.missing, l.browser.duplicates,
-      l.browser.latencyMs.p50, l.browser.latencyMs.p95, l.browser.latencyMs.max, l.browser.latencyMs.count,
+      rounded(l.browser.latencyMs.p50, CSV_MS_DECIMALS), rounded(l.browser.latencyMs.p95, CSV_MS_DECIMALS),
+      rounded(l.browser.latencyMs.max, CSV_MS_DECIMALS), l.browser.latencyMs.count,
       s?.requestHeadBytes, s?.responseHeadBytes, s?.headerBytes, s?.payloadBytes, s?.framingBytes,
-      s?.bytesIn, s?.bytesOut, s?.bytesPerMessage, s?.overheadPercent,
+      s?.bytesIn, s?.bytesOut, rounded(s?.bytesPerMessage, CSV_RATIO_DECIMALS), rounded(s?.overheadPercent, CSV_RATIO_DECIMALS),
     ];
   });
   return toCsv([[...TOTAL_COLUMNS], ...rows]);
@@ -94,7 +109,9 @@ export function totalsCsv(run: RunExport): string {
 
 export function latenciesCsv(run: RunExport): string {
   const rows: unknown[][] = [['lane', 'seq', 'received_at_ms', 'latency_ms']];
-  for (const l of run.lanes) for (const [seq, at, ms] of l.latencies) rows.push([l.lane, seq, at, ms]);
+  for (const l of run.lanes) {
+    for (const [seq, at, ms] of l.latencies) rows.push([l.lane, seq, rounded(at, CSV_MS_DECIMALS), rounded(ms, CSV_MS_DECIMALS)]);
+  }
   return toCsv(rows);
 }
 

@@ -297,21 +297,28 @@ async function main(): Promise<void> {
   });
 
   // Export.
-  const exportRun = () => buildRunExport({
-    lanes: runners.map((r) => ({ lane: r.lane, on: enabled[r.lane], counter: r.counter })),
-    snapshot: stats.snapshot,
-    runMs: clock.elapsedMs(),
-    settings: { ...settings, pollIntervalMs: runnerOf('poll').settings.pollIntervalMs, longpollWaitMs: runnerOf('longpoll').settings.longpollWaitMs },
-    url: location.href,
-    userAgent: navigator.userAgent,
+  // The page's counts and the server's are taken at the same moment: when the next snapshot
+  // arrives (as the lane cards compare them), not the page's live counts beside an older snapshot.
+  const exportRun = () => new Promise<ReturnType<typeof buildRunExport>>((resolve) => {
+    const off = stats.subscribe((snapshot) => {
+      off();
+      resolve(buildRunExport({
+        lanes: runners.map((r) => ({ lane: r.lane, on: enabled[r.lane], counter: r.counter })),
+        snapshot,
+        runMs: clock.elapsedMs(),
+        settings: { ...settings, pollIntervalMs: runnerOf('poll').settings.pollIntervalMs, longpollWaitMs: runnerOf('longpoll').settings.longpollWaitMs },
+        url: location.href,
+        userAgent: navigator.userAgent,
+      }));
+    });
   });
   const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
-  must(document, '[data-action="export-json"]').addEventListener('click', () =>
-    download(`transport-lab-${stamp()}.json`, JSON.stringify(exportRun(), null, 2), 'application/json'));
-  must(document, '[data-action="export-totals"]').addEventListener('click', () =>
-    download(`transport-lab-totals-${stamp()}.csv`, totalsCsv(exportRun()), 'text/csv'));
-  must(document, '[data-action="export-latencies"]').addEventListener('click', () =>
-    download(`transport-lab-latencies-${stamp()}.csv`, latenciesCsv(exportRun()), 'text/csv'));
+  must(document, '[data-action="export-json"]').addEventListener('click', () => void exportRun().then((run) =>
+    download(`transport-lab-${stamp()}.json`, JSON.stringify(run, null, 2), 'application/json')));
+  must(document, '[data-action="export-totals"]').addEventListener('click', () => void exportRun().then((run) =>
+    download(`transport-lab-totals-${stamp()}.csv`, totalsCsv(run), 'text/csv')));
+  must(document, '[data-action="export-latencies"]').addEventListener('click', () => void exportRun().then((run) =>
+    download(`transport-lab-latencies-${stamp()}.csv`, latenciesCsv(run), 'text/csv')));
 
   // Keyboard: single keys when no field has focus; Tab reaches every control anyway.
   document.addEventListener('keydown', (event) => {
