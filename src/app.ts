@@ -10,10 +10,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Http2ServerRequest } from 'node:http2';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
-import { resolveOptions, type LabOptions } from './config.ts';
+import { LabConfigError, resolveOptions, type LabOptions } from './config.ts';
 import { LabError, rawErrorResponse } from './errors.ts';
 import { onSocketFault } from './faults.ts';
 import { jsonDepth } from './validate/json.ts';
@@ -27,6 +28,9 @@ import type { TrafficName } from './lanes.ts';
 import { Chaos } from './chaos/switches.ts';
 import { Security, guardPlugin } from './security/guard.ts';
 import { startSecondOrigin } from './security/second-origin.ts';
+import { LabAddresses } from './security/addresses.ts';
+import { TeacherAccess, TEACHER_KEY_PATTERN, generateTeacherKey } from './security/access.ts';
+import { classroomApi } from './security/classroom.ts';
 import { Timeline } from './wire/timeline.ts';
 import { isPlaygroundSocket, playgroundApi } from './inspect/playground.ts';
 import { switchesApi } from './api/switches.ts';
@@ -63,14 +67,27 @@ export interface BuildOptions extends Partial<LabOptions> {
   chatLimits?: Partial<ChatLimits>;
   /** The clock rate limits read (tests move it on instead of sleeping). */
   clock?: () => number;
+  /** The teacher key (TEACHER_KEY); a random one when not given (src/security/access.ts). */
+  teacherKey?: string;
+  /** Host names the lab answers to besides its addresses (ALLOWED_HOSTS; src/security/addresses.ts). */
+  hostNames?: string[];
+  /**
+   * Where a request comes from (default: the socket's remote address). Only for
+   * tests on a machine with no non-loopback interface to reach the lab through.
+   */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
+  /** The built pages (default web/dist/). */
+  webRoot?: string;
 }
 
 export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstance> {
   const {
     fastify: fastifyOptions, startFeed = true, serveWeb = true, wireAccounting = true,
-    allowedOrigins = [], chatLimits, clock = Date.now, ...partial
+    allowedOrigins = [], chatLimits, clock = Date.now, teacherKey = generateTeacherKey(), hostNames = [], clientAddress,
+    webRoot = WEB_ROOT, ...partial
   } = build;
   const options = resolveOptions(partial);
+  checkTeacherKey(teacherKey, options.teacherKeyMinLength);
   // Shutdown ends streams and closes WebSockets itself (preClose below); what is
   // left after that, such as a browser's pre-opened sockets that never sent a
   // request, would otherwise hold close() open until a timeout.
@@ -111,17 +128,21 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   const outlets = new Outlets(options, delivery);
   const publishLimit = new PublishLimiter(options.maxPublishPerSecond, options.maxPublishPerSecondPerAddress, clock);
   const chaos = new Chaos();
-  const security = new Security(() => {
+  const addresses = new LabAddresses(() => {
     const address = app.server.address();
-    return address && typeof address !== 'string' ? address.port : undefined;
-  }, allowedOrigins);
+    return address && typeof address !== 'string' ? address : undefined;
+  }, { hostNames });
+  const security = new Security(addresses, allowedOrigins);
+  const access = new TeacherAccess(teacherKey, addresses, clientAddress);
   const timeline = new Timeline(options.timelineKept);
   const h2 = new H2Accounting(options.h2MaxConcurrentStreams, options.maxPageViews, options.h2MaxHeaderBlockBytes);
   const lab: Lab = {
-    options, feed, producer, meter, held, chaos, security, timeline, h2,
+    options, feed, producer, meter, held, chaos, security, timeline, h2, addresses, access,
     delivery, outlets, publishLimit,
     startedAt: Date.now(),
+    webRoot,
     secondOrigin: undefined,
+    secondOriginPort: undefined,
     laneEvents: new LaneEvents(),
   };
   app.decorate('lab', lab);
@@ -222,8 +243,8 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     const err = new LabError('LAB_ERR_NOT_FOUND', `no WebSocket endpoint at ${request.url.split('?')[0]}`);
     reply.code(err.status).header('connection', 'close').send(err.toJSON());
   });
-  // Origin allowlist, version check, refused upgrades and CORS, before any route.
-  await guardPlugin(app, security, chaos, laneOfPath);
+  // Origin allowlist, version check, refused upgrades, control requests, the teacher and CORS, before any route.
+  await guardPlugin(app, { security, access, chaos, laneOf: laneOfPath });
 
   for (const lane of transports()) {
     const context = laneContext(lane.id, feed, options, held, lab.laneEvents, outlets, publishLimit);
@@ -239,13 +260,21 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await app.register(switchesApi);
   await app.register(playgroundApi);
   await app.register(inspectApi);
-  await app.register(lessonsPlugin);
+  await app.register(lessonsPlugin, { webRoot });
+  await app.register(classroomApi);
 
-  if (serveWeb && existsSync(WEB_ROOT)) {
-    await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/' });
+  if (serveWeb && pagesBuilt(webRoot)) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/' });
+    app.get('/join', { config: { traffic: 'static' } }, (_request, reply) => reply.sendFile('join.html'));
   } else if (serveWeb) {
-    app.get('/', async (_request, reply) => reply.type('text/plain')
-      .send('The dashboard is not built yet: run `npm run build:web` (npm start does it for you).\n'));
+    // Every page says why it is missing, not only the dashboard.
+    const notBuilt = async (_request: FastifyRequest, reply: FastifyReply) => reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    app.get('/', { config: { traffic: 'static' } }, notBuilt);
+    app.get('/join', { config: { traffic: 'static' } }, notBuilt);
+    app.get('/*', { config: { traffic: 'static' } }, async (request, reply) => {
+      if (request.url.split('?')[0]!.endsWith('.html')) return notBuilt(request, reply);
+      return reply.code(404).send(new LabError('LAB_ERR_NOT_FOUND', `no route for GET ${request.url.split('?')[0]} (the pages are not built: npm run build:web)`).toJSON());
+    });
   }
 
   app.addHook('preClose', async () => {
@@ -267,6 +296,17 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   return app;
 }
 
+/** Has `npm run build:web` been run (web/dist/index.html is there)? */
+export function pagesBuilt(webRoot = WEB_ROOT): boolean {
+  return existsSync(join(webRoot, 'index.html'));
+}
+
+export const NOT_BUILT_MESSAGE = 'The pages are not built yet: run `npm run build:web` (npm start does it for you), then reload.';
+const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Transport Lab: pages not built</title>
+<body style="font: 20px/1.5 system-ui, sans-serif; margin: 3em"><h1>Transport Lab</h1><p>${NOT_BUILT_MESSAGE.replace(/`([^`]+)`/g, '<code>$1</code>')}</p>
+<p lang="ko">페이지가 아직 빌드되지 않았습니다: <code>npm run build:web</code>을 실행한 뒤 새로고침하세요.</p></body></html>
+`;
+
 const secondOrigins = new WeakMap<FastifyInstance, FastifyInstance>();
 const webSocketRoutesOf = new WeakMap<FastifyInstance, ReadonlySet<string>>();
 
@@ -282,9 +322,10 @@ export function webSocketRoutes(app: FastifyInstance): string[] {
 export async function openSecondOrigin(app: FastifyInstance, port: number): Promise<string> {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the lab must be listening first');
-  const started = await startSecondOrigin(WEB_ROOT, `http://localhost:${address.port}`, port, address.address);
+  const started = await startSecondOrigin(app.lab.webRoot, address.port, port, address.address);
   secondOrigins.set(app, started.app);
   app.lab.secondOrigin = started.origin;
+  app.lab.secondOriginPort = started.port;
   return started.origin;
 }
 
@@ -334,6 +375,12 @@ function onClientError(error: Error & { code?: string }, socket: Duplex): void {
       : new LabError('LAB_ERR_BAD_REQUEST', `malformed HTTP request (${error.code ?? error.message})`);
   if (socket.writable) socket.end(rawErrorResponse(err));
   else socket.destroy();
+}
+
+/** Refuses a teacher key that is too short or cannot travel in a URL unescaped. */
+function checkTeacherKey(key: string, minLength: number): void {
+  if (key.length < minLength) throw new LabConfigError(`TEACHER_KEY must be at least ${minLength} characters (got ${key.length}); leave it unset for a random one`);
+  if (!TEACHER_KEY_PATTERN.test(key)) throw new LabConfigError('TEACHER_KEY may use only letters, digits and - . _ ~ (it travels in a URL)');
 }
 
 function toLabError(error: FastifyError | LabError): LabError {

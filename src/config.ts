@@ -114,6 +114,8 @@ export const DEFAULTS = {
   classReportMs: 1_000,
   /** After a run ends, how long the lab waits for a device's final report before it freezes its figures. */
   classSettleMs: 3_000,
+  /** The shortest teacher key accepted (TEACHER_KEY); a generated key has 24 characters. */
+  teacherKeyMinLength: 12,
 } as const;
 
 export type LabOptions = { -readonly [K in keyof typeof DEFAULTS]: number };
@@ -145,6 +147,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     'maxPageViews', 'classMaxDevices', 'classMaxMessageBytes', 'classMessageBurst', 'classMessagesPerSecond', 'classMaxRunMs', 'classReportMs',
     'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
     'h2MaxConcurrentStreams', 'h2MaxHeaderBlockBytes',
+    'teacherKeyMinLength',
   ];
   for (const key of positive) {
     if (out[key] <= 0) throw new LabConfigError(`option "${key}" must be > 0`);

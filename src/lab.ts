@@ -13,6 +13,8 @@ import type { TrafficName } from './lanes.ts';
 import type { LaneEvents } from './transports/lane.ts';
 import type { Chaos } from './chaos/switches.ts';
 import type { Security } from './security/guard.ts';
+import type { LabAddresses } from './security/addresses.ts';
+import type { TeacherAccess } from './security/access.ts';
 import type { Timeline } from './wire/timeline.ts';
 import type { H2Accounting } from './h2/accounting.ts';
 
@@ -30,12 +32,20 @@ export interface Lab {
   readonly outlets: Outlets;
   readonly chaos: Chaos;
   readonly security: Security;
+  /** Where the lab listens and the names it answers to (its own origins). */
+  readonly addresses: LabAddresses;
+  /** The teacher key, and who counts as the teacher. */
+  readonly access: TeacherAccess;
   readonly timeline: Timeline;
   /** The HTTPS/HTTP/2 listener's byte counts (src/h2/), apart from the HTTP/1.1 meter. */
   readonly h2: H2Accounting;
   readonly startedAt: number;
+  /** The built pages (web/dist/). */
+  readonly webRoot: string;
   /** Where the cross-origin page is served, when it is (e.g. http://localhost:3001). */
   secondOrigin: string | undefined;
+  /** Its port: the page's link follows the Host the lab was reached by (same name, this port). */
+  secondOriginPort: number | undefined;
   /** What the lanes report (`delivered`, `received`); the wire meter subscribes. Lanes only see their own context. */
   readonly laneEvents: LaneEvents;
 }

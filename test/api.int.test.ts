@@ -53,7 +53,7 @@ describe('stats and control API', () => {
     expect(await (await post('/api/feed/burst', { count: 25 })).json()).toEqual({ head: 25 });
     await fetch(lab.base + '/feed/poll?since=0');
     expect(lab.app.lab.meter.snapshot().poll.messages).toBe(25);
-    expect((await post('/api/reset')).status).toBe(200);
+    expect((await post('/api/reset', {})).status).toBe(200);
     expect(lab.app.lab.meter.snapshot().poll).toMatchObject({ messages: 0, requests: 0, bytesIn: 0, bytesOut: 0 });
     expect((await post('/api/feed/burst', { count: 0 })).status).toBe(400);
   });

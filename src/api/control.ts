@@ -1,6 +1,11 @@
 /**
  * Changing the run: publish a message, set the producer, burst, reset counters.
  * Bodies are validated by JSON schema at the edge; errors use the lab's codes.
+ *
+ * Who may: the producer settings, burst and reset are the teacher's
+ * (`access: 'teacher'`; src/security/access.ts). Publishing is anyone's: the
+ * lessons have students publish (the ws lane's own frames, POST /feed/messages),
+ * and it changes no setting; it is rate-limited per client instead.
  */
 import type { FastifyInstance } from 'fastify';
 import { LabError } from '../errors.ts';
@@ -31,8 +36,10 @@ export async function controlApi(app: FastifyInstance): Promise<void> {
     return { seq: message.seq, ts: message.ts };
   });
 
+  const teacher = { traffic: 'api' as const, access: 'teacher' as const };
+
   app.post<{ Body: { rate?: number; payloadBytes?: number; running?: boolean } }>('/api/feed', {
-    config: { traffic: 'api' },
+    config: teacher,
     schema: {
       body: {
         type: 'object',
@@ -56,7 +63,7 @@ export async function controlApi(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Body: { count: number } }>('/api/feed/burst', {
-    config: { traffic: 'api' },
+    config: teacher,
     schema: {
       body: {
         type: 'object',
@@ -70,7 +77,7 @@ export async function controlApi(app: FastifyInstance): Promise<void> {
     return { head: feed.head };
   });
 
-  app.post('/api/reset', { config: { traffic: 'api' } }, async () => {
+  app.post('/api/reset', { config: teacher }, async () => {
     meter.reset();
     app.lab.h2.reset();
     return { reset: true };

@@ -49,7 +49,8 @@ export interface StatsSnapshot {
   process: { pid: number; cpuUserUs: number; cpuSystemUs: number; rssBytes: number; heapUsedBytes: number };
 }
 
-export function snapshot(lab: Lab, page?: string): StatsSnapshot {
+/** `host`: the Host the asking page reached the lab by (the switches' origins follow it). */
+export function snapshot(lab: Lab, page?: string, host?: string): StatsSnapshot {
   const counters = lab.meter.snapshot();
   const lanes = {} as StatsSnapshot['lanes'];
   if (page === undefined) {
@@ -82,7 +83,7 @@ export function snapshot(lab: Lab, page?: string): StatsSnapshot {
     other,
     totals: { bytesIn, bytesOut },
     h2: h2Snapshot(lab, counters, page),
-    switches: switchesSnapshot(lab),
+    switches: switchesSnapshot(lab, host),
     delivery: lab.delivery.snapshot(),
     process: processInfo(),
   };
@@ -115,7 +116,7 @@ export type LiveJoiner = (socket: WebSocket, request: FastifyRequest) => void;
 export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoiner } = {}): Promise<void> {
   const config = { traffic: 'api' as const };
 
-  app.get<{ Querystring: { page?: string } }>('/api/stats', { config }, async (request) => snapshot(app.lab, pageParam(request.query)));
+  app.get<{ Querystring: { page?: string } }>('/api/stats', { config }, async (request) => snapshot(app.lab, pageParam(request.query), request.headers.host));
 
   app.get<{ Params: { lane: string } }>('/api/wire/:lane', { config }, async (request) => {
     const { lane } = request.params;
@@ -136,24 +137,26 @@ export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoi
     return { lane, exchange: app.lab.h2.exchange(lane) ?? null };
   });
 
-  // One timer, and one JSON string per tick and per page view, however many dashboards listen.
+  // One timer, and one JSON string per tick and per view (page, and the Host it came by: the
+  // switches' origins follow the Host), however many dashboards listen.
   // Snapshots go through the delivery layer's Outlet; a listener that is
   // blocked simply misses a snapshot (the next one supersedes it), and one
   // still blocked after `maxLiveSkipped` pushes is cut off (1013).
   const { held, outlets } = app.lab;
   const labOptions = app.lab.options;
-  const listeners = new Map<WsOutlet, { page: string | undefined; skipped: number }>();
+  const listeners = new Map<WsOutlet, { page: string | undefined; host: string | undefined; skipped: number }>();
   let timer: NodeJS.Timeout | undefined;
   const push = () => {
-    const json = new Map<string | undefined, string>();
+    const json = new Map<string, string>();
     for (const [outlet, state] of listeners) {
       if (outlet.blocked) {
         if (++state.skipped > labOptions.maxLiveSkipped) outlet.cutOff();
         continue;
       }
       state.skipped = 0;
-      let text = json.get(state.page);
-      if (text === undefined) json.set(state.page, (text = JSON.stringify(snapshot(app.lab, state.page))));
+      const view = `${state.page ?? ''} ${state.host ?? ''}`;
+      let text = json.get(view);
+      if (text === undefined) json.set(view, (text = JSON.stringify(snapshot(app.lab, state.page, state.host))));
       // Guarded per socket: one dashboard's fault closes that dashboard only (src/faults.ts).
       try {
         outlet.send(text);
@@ -175,9 +178,9 @@ export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoi
       return;
     }
     const outlet = outlets.ws(socket, request.raw.socket, 'live');
-    const state = { page, skipped: 0 };
+    const state = { page, host: request.headers.host, skipped: 0 };
     listeners.set(outlet, state);
-    outlet.send(JSON.stringify(snapshot(app.lab, page)));
+    outlet.send(JSON.stringify(snapshot(app.lab, page, state.host)));
     options.onLive?.(socket, request);
     if (!timer) timer = setInterval(push, labOptions.statsPushMs);
     const forget = () => {

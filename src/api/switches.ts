@@ -2,22 +2,25 @@
  * The switches a teacher flips: chaos per lane (delay, buffering proxy, refused
  * upgrades, drop now), the Origin allowlist and CORS, plus the request timeline.
  * All off by default; POST /api/switches/reset turns everything off again.
+ * Flipping a switch is the teacher's (`access: 'teacher'`); reading them is anyone's.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Lab } from '../lab.ts';
 import { LANE_IDS, isLaneId, type LaneId } from '../lanes.ts';
 import { LabError } from '../errors.ts';
 import { SWITCHES_FOR, type LaneSwitches } from '../chaos/switches.ts';
+import { parseHost, urlHost } from '../security/addresses.ts';
 
 export async function switchesApi(app: FastifyInstance): Promise<void> {
   const { chaos, security, timeline, options } = app.lab;
   const config = { traffic: 'api' as const };
+  const teacher = { traffic: 'api' as const, access: 'teacher' as const };
   const lane = { type: 'string', enum: [...LANE_IDS] };
 
-  app.get('/api/switches', { config }, async () => switchesSnapshot(app.lab));
+  app.get('/api/switches', { config }, async (request) => switchesSnapshot(app.lab, request.headers.host));
 
   app.post<{ Body: { lane: LaneId } & Partial<LaneSwitches> }>('/api/chaos', {
-    config,
+    config: teacher,
     schema: {
       body: {
         type: 'object', required: ['lane'], additionalProperties: false,
@@ -40,12 +43,12 @@ export async function switchesApi(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Body: { lane: LaneId } }>('/api/chaos/drop', {
-    config,
+    config: teacher,
     schema: { body: { type: 'object', required: ['lane'], additionalProperties: false, properties: { lane } } },
   }, async (request) => ({ lane: request.body.lane, dropped: chaos.drop(request.body.lane) }));
 
   app.post<{ Body: { originCheck?: boolean; cors?: boolean } }>('/api/security', {
-    config,
+    config: teacher,
     schema: {
       body: {
         type: 'object', additionalProperties: false,
@@ -54,10 +57,10 @@ export async function switchesApi(app: FastifyInstance): Promise<void> {
     },
   }, async (request) => security.set(request.body));
 
-  app.post('/api/switches/reset', { config }, async () => {
+  app.post('/api/switches/reset', { config: teacher }, async (request) => {
     chaos.reset();
     security.reset();
-    return switchesSnapshot(app.lab);
+    return switchesSnapshot(app.lab, request.headers.host);
   });
 
   app.get<{ Params: { lane: string } }>('/api/timeline/:lane', { config }, async (request) => {
@@ -67,11 +70,20 @@ export async function switchesApi(app: FastifyInstance): Promise<void> {
   });
 }
 
-export function switchesSnapshot(lab: Lab) {
+/**
+ * The switches as a page sees them. The allowed origins and the second
+ * origin's address follow the Host the page reached the lab by, so a student's
+ * device gets http://192.168.1.20:3001, not its own localhost.
+ */
+export function switchesSnapshot(lab: Lab, host?: string) {
   const { chaos, security } = lab;
+  const name = parseHost(host)?.name;
+  const secondOrigin = lab.secondOriginPort !== undefined && name !== undefined
+    ? `http://${urlHost(name)}:${lab.secondOriginPort}`
+    : lab.secondOrigin ?? null;
   return {
     chaos: chaos.snapshot(),
-    security: { ...security.switches, allowedOrigins: security.allowedOrigins },
-    secondOrigin: lab.secondOrigin ?? null,
+    security: { ...security.switches, allowedOrigins: security.allowedOrigins(host) },
+    secondOrigin,
   };
 }

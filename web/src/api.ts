@@ -5,6 +5,7 @@
 import type { LaneId } from '../../src/lanes.ts';
 import type { Exchange } from '../../src/wire/meter.ts';
 import type { StatsSnapshot } from '../../src/api/stats.ts';
+import { authHeaders } from './teacher.ts';
 
 export class LabApiError extends Error {
   constructor(readonly code: string, message: string) {
@@ -14,9 +15,12 @@ export class LabApiError extends Error {
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  // A POST is always JSON (the lab refuses anything else as a possible cross-site request).
+  const json = method === 'POST' ? JSON.stringify(body ?? {}) : undefined;
   const response = await fetch(path, {
     method,
-    ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    headers: { ...authHeaders(path), ...(json !== undefined && { 'content-type': 'application/json' }) },
+    ...(json !== undefined && { body: json }),
   });
   const answer = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
   if (!response.ok) throw new LabApiError(answer.error ?? `HTTP_${response.status}`, answer.message ?? response.statusText);

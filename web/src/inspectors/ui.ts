@@ -4,6 +4,7 @@
  * into errors the widget can show as they are.
  */
 import { toWebSocketUrl } from '../h2/protocol.ts';
+import { authHeaders } from '../teacher.ts';
 
 type Child = Node | string;
 
@@ -65,10 +66,12 @@ export class LabCallError extends Error {
 
 /** GET or POST JSON on the lab; a non-2xx answer throws its `{error, message}`. */
 export async function labCall<T>(base: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await fetch(labUrl(base, path), {
+  const url = labUrl(base, path);
+  const response = await fetch(url, {
     method,
     cache: 'no-store',
-    ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    headers: { ...authHeaders(url), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const answer = (await response.json().catch(() => ({}))) as { error?: unknown; message?: unknown };
   if (!response.ok) {

@@ -7,9 +7,10 @@
 import type { LaneId } from '../../../src/lanes.ts';
 import type { TimelineConnection, TimelineRequest } from '../../../src/wire/timeline.ts';
 import { LabApiError, setFeed, stats } from '../api.ts';
+import { authHeaders } from '../teacher.ts';
 
 async function post<T>(path: string, body: unknown): Promise<T> {
-  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(path, { method: 'POST', headers: { ...authHeaders(path), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const answer = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
   if (!response.ok) throw new LabApiError(answer.error ?? `HTTP_${response.status}`, answer.message ?? response.statusText);
   return answer as T;
@@ -35,7 +36,17 @@ export async function withFeed<T>(rate: number | undefined, task: () => Promise<
   const before = (await stats()).feed;
   const wanted = rate ?? (before.rate > 0 ? before.rate : undefined);
   const change = wanted === undefined ? undefined : before.rate !== wanted || !before.running ? wanted : undefined;
-  if (change !== undefined) await setFeed({ rate: change, running: true });
+  if (change !== undefined) {
+    try {
+      await setFeed({ rate: change, running: true });
+    } catch (err) {
+      // A student's device in a classroom may not set the feed (the teacher's):
+      // run at the teacher's rate when the feed runs, and say why otherwise.
+      if (!(err instanceof LabApiError && err.code === 'LAB_ERR_TEACHER_ONLY')) throw err;
+      if (!before.running || before.rate === 0) throw new LabApiError(err.code, 'the feed is paused and only the teacher can start it');
+      return task();
+    }
+  }
   try {
     return await task();
   } finally {
