@@ -193,7 +193,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
 
   // Every WebSocket route, so a GET without Upgrade gets 426 and an Upgrade
   // to any other path is refused before a 101 (one error shape, issue 10).
-  const webSocketRoutes = new Set<string>();
+  const webSocketRoutes = security.websocketPaths;
   webSocketRoutesOf.set(app, webSocketRoutes);
   app.addHook('onRoute', (route) => {
     if (!route.websocket) return;

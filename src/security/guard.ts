@@ -35,7 +35,7 @@ export interface SecuritySwitches {
 
 export class Security {
   readonly switches: SecuritySwitches = { originCheck: false, cors: false };
-  /** The paths of Fastify's WebSocket routes, as registered. */
+  /** The paths of Fastify's WebSocket routes, as registered (filled by buildLab's onRoute hook). */
   readonly websocketPaths = new Set<string>();
   private readonly allowed = new Set<string>();
 
@@ -144,10 +144,10 @@ export async function guardPlugin(app: FastifyInstance, { security, access, chao
     done(null, payload);
   });
 
-  // Fastify's own WebSocket routes (guardUpgrades leaves them to the hook below)
-  // and the teacher-only routes, listed as they are registered.
+  // The teacher-only routes, listed as they are registered (Fastify's WebSocket
+  // routes are listed by buildLab in security.websocketPaths; guardUpgrades leaves
+  // those to the hook below).
   app.addHook('onRoute', (route) => {
-    if ((route as { websocket?: boolean }).websocket) security.websocketPaths.add(route.url);
     if (route.config?.access === 'teacher') {
       for (const method of [route.method].flat()) if (method !== 'HEAD') access.routes.push({ method, url: route.url });
     }
