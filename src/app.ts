@@ -346,6 +346,7 @@ export async function openHttps(app: FastifyInstance, port: number, tls: TlsMate
   });
   httpsListeners.set(app, listener);
   for (const host of ['localhost', '127.0.0.1', '[::1]']) app.lab.security.allow(`https://${host}:${listener.port}`);
+  app.lab.addresses.httpsPort = listener.port;
   return listener;
 }
 

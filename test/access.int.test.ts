@@ -201,3 +201,35 @@ describe('the teacher key', () => {
     await Promise.all([a.close(), b.close()]);
   });
 });
+
+describe('over the HTTPS (HTTP/2) listener', () => {
+  it('the local teacher and the lab\'s own https origin work through :authority (no Host header in h2)', async () => {
+    const { makeSelfSigned } = await import('../src/h2/cert.ts');
+    const { openHttps } = await import('../src/app.ts');
+    const http2 = await import('node:http2');
+    const { cert, key } = await makeSelfSigned();
+    const app = await buildLab({ feedRate: 0, serveWeb: false, teacherKey: KEY });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    lab = { app, port: 0, remote: '', local: '', close: () => app.close() };
+    const https = await openHttps(app, 0, { cert, key, selfSigned: true, source: 'test', fingerprint256: '' });
+    // The lab's certificate is self-signed: accepted here, for loopback only.
+    const session = http2.connect(`https://localhost:${https.port}`, { rejectUnauthorized: false });
+    const post = (origin: string) => new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = session.request({ ':method': 'POST', ':path': '/api/feed', 'content-type': 'application/json', origin });
+      let status = 0;
+      let text = '';
+      req.setEncoding('utf8');
+      req.on('response', (h) => { status = Number(h[':status']); });
+      req.on('data', (d: string) => { text += d; });
+      req.on('end', () => resolve({ status, body: JSON.parse(text) }));
+      req.on('error', reject);
+      req.end('{"rate":4}');
+    });
+    const own = await post(`https://localhost:${https.port}`);
+    expect([own.status, own.body]).toEqual([200, expect.anything()]);
+    expect(app.lab.producer.rate).toBe(4);
+    const foreign = await post('https://evil.example');
+    expect([foreign.status, foreign.body.error]).toEqual([403, 'LAB_ERR_CROSS_SITE']);
+    session.close();
+  });
+});

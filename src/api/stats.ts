@@ -16,6 +16,7 @@ import { switchesSnapshot } from './switches.ts';
 import { guardedHandler, HandlerFault } from '../faults.ts';
 import type { Held } from '../delivery/held.ts';
 import type { WsOutlet } from '../delivery/outlet.ts';
+import { requestHost } from '../security/addresses.ts';
 
 export interface StatsSnapshot {
   /**
@@ -116,7 +117,7 @@ export type LiveJoiner = (socket: WebSocket, request: FastifyRequest) => void;
 export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoiner } = {}): Promise<void> {
   const config = { traffic: 'api' as const };
 
-  app.get<{ Querystring: { page?: string } }>('/api/stats', { config }, async (request) => snapshot(app.lab, pageParam(request.query), request.headers.host));
+  app.get<{ Querystring: { page?: string } }>('/api/stats', { config }, async (request) => snapshot(app.lab, pageParam(request.query), requestHost(request.raw)));
 
   app.get<{ Params: { lane: string } }>('/api/wire/:lane', { config }, async (request) => {
     const { lane } = request.params;
@@ -178,7 +179,7 @@ export async function statsApi(app: FastifyInstance, options: { onLive?: LiveJoi
       return;
     }
     const outlet = outlets.ws(socket, request.raw.socket, 'live');
-    const state = { page, host: request.headers.host, skipped: 0 };
+    const state = { page, host: requestHost(request.raw), skipped: 0 };
     listeners.set(outlet, state);
     outlet.send(JSON.stringify(snapshot(app.lab, page, state.host)));
     options.onLive?.(socket, request);

@@ -9,7 +9,7 @@ import type { Lab } from '../lab.ts';
 import { LANE_IDS, isLaneId, type LaneId } from '../lanes.ts';
 import { LabError } from '../errors.ts';
 import { SWITCHES_FOR, type LaneSwitches } from '../chaos/switches.ts';
-import { parseHost, urlHost } from '../security/addresses.ts';
+import { parseHost, requestHost, urlHost } from '../security/addresses.ts';
 
 export async function switchesApi(app: FastifyInstance): Promise<void> {
   const { chaos, security, timeline, options } = app.lab;
@@ -17,7 +17,7 @@ export async function switchesApi(app: FastifyInstance): Promise<void> {
   const teacher = { traffic: 'api' as const, access: 'teacher' as const };
   const lane = { type: 'string', enum: [...LANE_IDS] };
 
-  app.get('/api/switches', { config }, async (request) => switchesSnapshot(app.lab, request.headers.host));
+  app.get('/api/switches', { config }, async (request) => switchesSnapshot(app.lab, requestHost(request.raw)));
 
   app.post<{ Body: { lane: LaneId } & Partial<LaneSwitches> }>('/api/chaos', {
     config: teacher,
@@ -60,7 +60,7 @@ export async function switchesApi(app: FastifyInstance): Promise<void> {
   app.post('/api/switches/reset', { config: teacher }, async (request) => {
     chaos.reset();
     security.reset();
-    return switchesSnapshot(app.lab, request.headers.host);
+    return switchesSnapshot(app.lab, requestHost(request.raw));
   });
 
   app.get<{ Params: { lane: string } }>('/api/timeline/:lane', { config }, async (request) => {

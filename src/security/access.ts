@@ -17,7 +17,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { isLoopbackAddress, parseHost, type LabAddresses } from './addresses.ts';
+import { isLoopbackAddress, parseHost, requestHost, type LabAddresses } from './addresses.ts';
 
 export type TeacherVia = 'loopback' | 'key';
 
@@ -64,7 +64,7 @@ export class TeacherAccess {
   decide(req: IncomingMessage): AccessDecision {
     const presented = presentedKey(req);
     const keyOk = presented !== undefined && this.keyMatches(presented);
-    const host = parseHost(req.headers.host);
+    const host = parseHost(requestHost(req));
     const local = isLoopbackAddress(this.clientAddress(req)) && host !== undefined && this.addresses.isOwnName(host.name);
     const via: TeacherVia | undefined = keyOk ? 'key' : local ? 'loopback' : undefined;
     return { teacher: via !== undefined, via, wrongKey: presented !== undefined && !keyOk, local };

@@ -67,6 +67,12 @@ export function parseHost(value: string | undefined): HostHeader | undefined {
   return { name, port };
 }
 
+/** The Host of a request: the Host header, or HTTP/2's `:authority` (RFC 9113 §8.3.1). */
+export function requestHost(req: { headers: Record<string, string | string[] | undefined> }): string | undefined {
+  const value = req.headers.host ?? req.headers[':authority'];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** A host as it is written in a URL (IPv6 in brackets). */
 export function urlHost(name: string): string {
   return isIP(name) === 6 ? `[${name}]` : name;
@@ -90,6 +96,8 @@ export interface LabAddressesOptions {
 }
 
 export class LabAddresses {
+  /** The HTTPS (HTTP/2) listener's port, once it listens: its pages are the lab's own too. */
+  httpsPort: number | undefined;
   private readonly hostNames: ReadonlySet<string>;
   private readonly interfaces: () => InterfaceAddress[];
   private readonly machineName: () => string;
@@ -136,7 +144,7 @@ export class LabAddresses {
    * lab's port, localhost, and the Host's own origin when the Host is an own name.
    */
   ownOrigins(host?: string, scheme = 'http'): string[] {
-    const port = this.port;
+    const port = scheme === 'https' ? this.httpsPort : this.port;
     const out = new Set<string>();
     if (port !== undefined) {
       const names = ['localhost', '127.0.0.1', '::1', ...this.addresses().map((a) => a.address), ...this.hostNames];

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
-import { isLoopbackAddress, parseHost, urlHost, type LabAddresses } from './addresses.ts';
+import { isLoopbackAddress, parseHost, requestHost, urlHost, type LabAddresses } from './addresses.ts';
 
 export interface LabUrls {
   /** Reachable from this machine only (http://localhost:3000/). */
@@ -77,7 +77,7 @@ export async function classroomApi(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/api/join', { config }, async (request, reply): Promise<JoinInfo> => {
-    const join = joinUrls(addresses, request.headers.host);
+    const join = joinUrls(addresses, requestHost(request.raw));
     // Error correction M (~15 %): readable from the back row off a projector's glare.
     const qrSvg = await QRCode.toString(join.studentUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     reply.header('cache-control', 'no-store');

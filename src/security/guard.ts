@@ -23,7 +23,7 @@ import cors from '@fastify/cors';
 import { LabError } from '../errors.ts';
 import type { Chaos } from '../chaos/switches.ts';
 import type { LaneId } from '../lanes.ts';
-import type { LabAddresses } from './addresses.ts';
+import { requestHost, type LabAddresses } from './addresses.ts';
 import type { AccessDecision, TeacherAccess } from './access.ts';
 
 export interface SecuritySwitches {
@@ -70,7 +70,8 @@ export class Security {
 
   /** The refusal for a handshake from a foreign Origin while the allowlist is on, if it is one. */
   originRefusal(req: IncomingMessage, scheme = 'http'): LabError | undefined {
-    const { origin, host } = req.headers;
+    const { origin } = req.headers;
+    const host = requestHost(req);
     if (this.originAllowed(origin, host, scheme)) return undefined;
     return new LabError('LAB_ERR_ORIGIN_REFUSED', `Origin ${origin} is not allowed (allowlist: ${this.allowedOrigins(host, scheme).join(', ')})`);
   }
@@ -81,7 +82,8 @@ export class Security {
    * it is let through, as CSRF is an attack through a browser.
    */
   crossSiteRefusal(req: IncomingMessage, scheme = 'http'): LabError | undefined {
-    const { origin, host } = req.headers;
+    const { origin } = req.headers;
+    const host = requestHost(req);
     const site = req.headers['sec-fetch-site'];
     if (origin !== undefined && !this.addresses.isOwnOrigin(origin, host, scheme)) {
       return new LabError('LAB_ERR_CROSS_SITE', `Origin ${origin} is not this lab's own (${this.addresses.ownOrigins(host, scheme).join(', ')})`);
@@ -164,7 +166,7 @@ export async function guardPlugin(app: FastifyInstance, { security, access, chao
       }
       const lane = laneOf(request.url);
       if (lane && chaos.refusesUpgrade(lane)) return refuse(reply, new LabError('LAB_ERR_UPGRADE_REFUSED'));
-      const refusal = security.originRefusal(request.raw, request.protocol);
+      const refusal = security.originRefusal(request.raw, schemeOf(request));
       if (refusal) return refuse(reply, refusal);
       const version = request.headers['sec-websocket-version'];
       if (version !== undefined && version !== '13') {
@@ -173,7 +175,7 @@ export async function guardPlugin(app: FastifyInstance, { security, access, chao
         return refuse(reply, new LabError('LAB_ERR_WS_VERSION', `Sec-WebSocket-Version ${version} is not supported; use 13`));
       }
     } else if (!SAFE_METHODS.has(request.method)) {
-      const refusal = security.crossSiteRefusal(request.raw, request.protocol);
+      const refusal = security.crossSiteRefusal(request.raw, schemeOf(request));
       if (refusal) return refuse(reply, refusal);
     }
     if (request.routeOptions.config.access === 'teacher') {
@@ -225,6 +227,14 @@ function writeRefusal(socket: Duplex, err: LabError): void {
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'Connection: close\r\n\r\n' + body,
   );
+}
+
+/**
+ * The scheme the page used. The HTTPS listener speaks only h2 (ALPN) and hands
+ * Fastify the decrypted stream, so an HTTP/2 request is an https one.
+ */
+function schemeOf(request: FastifyRequest): string {
+  return request.raw.httpVersionMajor === 2 ? 'https' : request.protocol;
 }
 
 function pathOf(url: string | undefined): string {
