@@ -1,34 +1,38 @@
 /**
  * `npm start`: the lab on http://localhost:3000 with the feed running.
- * PORT and HOST override (HOST=0.0.0.0 to let a classroom network in).
+ * PORT and HOST override (HOST=0.0.0.0 to let a classroom network in); the
+ * environment is read and checked by env-check.ts.
  */
-import { buildLab, openHttps, openSecondOrigin } from './app.ts';
+import QRCode from 'qrcode';
+import type { FastifyInstance } from 'fastify';
+import { NOT_BUILT_MESSAGE, buildLab, openHttps, openSecondOrigin, pagesBuilt } from './app.ts';
 import { LabConfigError } from './config.ts';
+import { listenFailure, readServeEnv } from './env-check.ts';
+import { labUrls, teacherUrl } from './security/classroom.ts';
 import { relative } from 'node:path';
 import { loadTls } from './h2/cert.ts';
 
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const port = env.PORT === undefined ? 3000 : Number(env.PORT);
-  const host = env.HOST ?? '127.0.0.1';
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new LabConfigError(`PORT must be 0-65535, got "${env.PORT}"`);
-
-  // The cross-origin page (Origin/CORS lesson) is served from the next port up.
-  const secondOriginPort = env.SECOND_ORIGIN_PORT === undefined ? (port === 0 ? 0 : port + 1) : Number(env.SECOND_ORIGIN_PORT);
-  // The same lab over TLS + HTTP/2 two ports up (HTTPS_PORT=off: none).
-  const httpsPort = env.HTTPS_PORT === 'off' ? undefined
-    : env.HTTPS_PORT === undefined ? (port === 0 ? 0 : port + 2) : Number(env.HTTPS_PORT);
-  if (httpsPort !== undefined && (!Number.isInteger(httpsPort) || httpsPort < 0 || httpsPort > 65_535)) {
-    throw new LabConfigError(`HTTPS_PORT must be 0-65535 or "off", got "${env.HTTPS_PORT}"`);
-  }
+  const config = readServeEnv(env);
+  const { port, host, secondOriginPort, httpsPort } = config;
   const tls = httpsPort === undefined ? undefined : await loadTls(env);
-  const app = await buildLab({ fastify: { logger: { level: env.LOG_LEVEL ?? 'warn' } } });
-  const address = await app.listen({ port, host });
+  const app = await buildLab({
+    fastify: { logger: { level: config.logLevel } },
+    ...(config.teacherKey !== undefined && { teacherKey: config.teacherKey }),
+    hostNames: config.hostNames,
+  });
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    await app.close();
+    throw listenFailure(err as NodeJS.ErrnoException, host, port) ?? err;
+  }
   await openSecondOrigin(app, secondOriginPort).catch((err: Error) => {
     console.warn(`  (the cross-origin page could not start on port ${secondOriginPort}: ${err.message})`);
   });
-  const shown = host === '127.0.0.1' || host === '0.0.0.0' ? address.replace(/\/\/[^:/]+/, '//localhost') : address;
-  console.log(`Transport Lab is running: ${shown}`);
-  console.log(`  feed: ${app.lab.producer.rate} messages/s, ${app.lab.producer.payloadBytes}-byte payloads · stop with Ctrl+C`);
+  console.log(`Transport Lab is running · feed: ${app.lab.producer.rate} messages/s, ${app.lab.producer.payloadBytes}-byte payloads · stop with Ctrl+C`);
+  if (!pagesBuilt()) console.warn(`\n  ${NOT_BUILT_MESSAGE}`);
+  console.log(await classroomBanner(app));
   if (app.lab.secondOrigin) console.log(`  a second origin for the Origin/CORS experiment: ${app.lab.secondOrigin}`);
   if (tls && httpsPort !== undefined) {
     try {
@@ -55,6 +59,34 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * Where to open the lab, like Vite's "Local / Network" lines: a teacher URL
+ * (with the key) and a student URL for every address, and a QR code of the
+ * first student URL for the class to scan.
+ */
+export async function classroomBanner(app: FastifyInstance): Promise<string> {
+  const { local, network } = labUrls(app.lab.addresses);
+  const key = app.lab.access.key;
+  const line = (label: string, url: string) => `    ${label.padEnd(9)}${url}`;
+  const out = ['', '  Teacher (the key lets a device change the lab: keep this URL off the projector)'];
+  for (const url of local) out.push(line('Local:', teacherUrl(url, key)));
+  for (const url of network) out.push(line('Network:', teacherUrl(url, key)));
+  out.push('  Students');
+  for (const url of local) out.push(line('Local:', url));
+  for (const url of network) out.push(line('Network:', url));
+  const join = `${(local[0] ?? network[0] ?? '').replace(/\/$/, '')}/join`;
+  if (network.length === 0) {
+    out.push('    Only this machine can reach the lab. Start it with HOST=0.0.0.0 to let a classroom in.');
+  } else {
+    out.push(line('Join:', `${join}   (the QR code below, large, for the projector)`));
+    // Small mode: two rows of modules per character, so it fits a terminal.
+    const qr = await QRCode.toString(network[0]!, { type: 'terminal', small: true, errorCorrectionLevel: 'M' });
+    out.push('', ...qr.trimEnd().split('\n').map((row) => `    ${row}`), `    ${network[0]}`);
+  }
+  out.push('');
+  return out.join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
