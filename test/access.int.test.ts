@@ -233,3 +233,26 @@ describe('over the HTTPS (HTTP/2) listener', () => {
     session.close();
   });
 });
+
+describe('GET /api/join (the projector\'s join page)', () => {
+  it('gives the student URL by the address the page came by, every network URL, and its QR code as SVG', async () => {
+    lab = await startClassLab();
+    const join = (await send(lab.remote, 'GET', '/api/join')).json;
+    expect(join.studentUrl).toBe(`${lab.remote}/`);
+    expect(join.reachable).toBe(true);
+    expect(join.qrSvg).toMatch(/^<svg [^>]*viewBox/);
+    expect(join.studentUrl).not.toContain(KEY);
+    // Opened on the projector's own machine as localhost: still a URL other devices can use.
+    const local = (await send(lab.local, 'GET', '/api/join', { host: `localhost:${lab.port}`, 'x-test-local': '1' })).json;
+    if (lab.remote !== lab.local) expect(local.studentUrl).toBe(`${lab.remote}/`);
+  });
+
+  it('says no other device can reach a lab bound to loopback', async () => {
+    const app = await buildLab({ feedRate: 0, serveWeb: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    lab = { app, port, remote: '', local: `http://127.0.0.1:${port}`, close: () => app.close() };
+    const join = (await send(lab.local, 'GET', '/api/join', { host: `localhost:${port}` })).json;
+    expect([join.reachable, join.studentUrl]).toEqual([false, `http://localhost:${port}/`]);
+  });
+});
