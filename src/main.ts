@@ -21,8 +21,9 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
     ...(config.teacherKey !== undefined && { teacherKey: config.teacherKey }),
     hostNames: config.hostNames,
   });
+  let address: string;
   try {
-    await app.listen({ port, host });
+    address = await app.listen({ port, host });
   } catch (err) {
     await app.close();
     throw listenFailure(err as NodeJS.ErrnoException, host, port) ?? err;
@@ -30,7 +31,10 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   await openSecondOrigin(app, secondOriginPort).catch((err: Error) => {
     console.warn(`  (the cross-origin page could not start on port ${secondOriginPort}: ${err.message})`);
   });
-  console.log(`Transport Lab is running · feed: ${app.lab.producer.rate} messages/s, ${app.lab.producer.payloadBytes}-byte payloads · stop with Ctrl+C`);
+  const shown = host === '127.0.0.1' || host === '0.0.0.0' ? address.replace(/\/\/[^:/]+/, '//localhost') : address;
+  // Tests and scripts read the address from this first line ("running: http://…").
+  console.log(`Transport Lab is running: ${shown}`);
+  console.log(`  feed: ${app.lab.producer.rate} messages/s, ${app.lab.producer.payloadBytes}-byte payloads · stop with Ctrl+C`);
   if (!pagesBuilt()) console.warn(`\n  ${NOT_BUILT_MESSAGE}`);
   console.log(await classroomBanner(app));
   if (app.lab.secondOrigin) console.log(`  a second origin for the Origin/CORS experiment: ${app.lab.secondOrigin}`);
