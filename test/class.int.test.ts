@@ -133,7 +133,7 @@ describe('class runs', () => {
     expect(d2).toMatchObject({ lane: 'ws', requests: 1, messages: 1, clockOffsetMs: 0.2, rttMs: 0.8, latency: { p50: 4, p95: 4 } });
 
     // The teacher ends it: every device is told, and a final report freezes its figures.
-    await fetch(`${lab.base}/api/class/run/stop`, { method: 'POST' });
+    await fetch(`${lab.base}/api/class/run/stop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     await Promise.all(students.map((s) => s.next('run-end')));
     students[1]!.send(report(id, 'ws', { final: true, messages: 1, histogram }));
     await expect.poll(async () => (await classView()).run?.running).toBe(false);

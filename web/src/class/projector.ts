@@ -62,7 +62,7 @@ function main(): void {
         (err: Error & { code?: string }) => setText(message, refusal(err)));
   });
   must(form, '[data-action="stop"]').addEventListener('click', () => {
-    call('POST', '/api/class/run/stop').then(() => { setText(message, 'class run stopped'); void refresh(); },
+    call('POST', '/api/class/run/stop', {}).then(() => { setText(message, 'class run stopped'); void refresh(); },
       (err: Error & { code?: string }) => setText(message, refusal(err)));
   });
 
