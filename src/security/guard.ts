@@ -174,7 +174,9 @@ export async function guardPlugin(app: FastifyInstance, { security, access, chao
         reply.header('sec-websocket-version', '13');
         return refuse(reply, new LabError('LAB_ERR_WS_VERSION', `Sec-WebSocket-Version ${version} is not supported; use 13`));
       }
-    } else if (!SAFE_METHODS.has(request.method)) {
+    } else if (!SAFE_METHODS.has(request.method) && laneOf(request.url) === undefined) {
+      // A lane's own POSTs (engine.io and SockJS polling send text/plain) belong to
+      // its connection, not to the lab's controls.
       const refusal = security.crossSiteRefusal(request.raw, schemeOf(request));
       if (refusal) return refuse(reply, refusal);
     }
