@@ -13,7 +13,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import {
-  FeedPosition, feedUrl, isFeedMessage, isHello, nextRetryMs, RETRY_FIRST_MS, RETRY_MAX_MS, SINCE_AHEAD,
+  FeedPosition, feedUrl, isFeedMessage, isHttp2Only, isHello, nextRetryMs, RETRY_FIRST_MS, RETRY_MAX_MS, SINCE_AHEAD,
   type OnEvent, type OnMessage, type Transport, type TransportOptions,
 } from './transport.ts';
 
@@ -37,8 +37,9 @@ export function socketioTransport(options: SocketioOptions): Transport {
     let retryMs: number | undefined;
     let lastError: string | undefined;
     // The URL's path is the namespace; its query (the page tag) goes on every engine.io request.
-    const s = (socket = io(feedUrl('/feed', {}, options.base), {
-      transports: options.websocketOnly ? ['websocket'] : ['polling', 'websocket'],
+    const url = feedUrl('/feed', {}, options.base);
+    const s = (socket = io(url, {
+      transports: options.websocketOnly ? ['websocket'] : isHttp2Only(url) ? ['polling'] : ['polling', 'websocket'],
       auth: (cb) => {
         asked = position.lastSeq;
         cb(asked === undefined ? {} : { since: asked });

@@ -13,7 +13,7 @@
  */
 import SockJS from 'sockjs-client';
 import {
-  FeedPosition, feedUrl, isFeedMessage, isHello, nextRetryMs, SINCE_AHEAD,
+  FeedPosition, feedUrl, isFeedMessage, isHello, isHttp2Only, nextRetryMs, SINCE_AHEAD,
   type OnEvent, type OnMessage, type Transport, type TransportOptions,
 } from './transport.ts';
 
@@ -46,8 +46,9 @@ export function sockjsTransport(options: SockjsOptions): Transport {
     function connect(): void {
       const asked = position.lastSeq;
       const choice = options.transport;
-      const s = (socket = new SockJS(feedUrl('/sockjs/feed', { since: asked }, options.base), undefined,
-        choice === 'auto' ? {} : { transports: [choice] }));
+      const url = feedUrl('/sockjs/feed', { since: asked }, options.base);
+      const s = (socket = new SockJS(url, undefined, choice !== 'auto' ? { transports: [choice] }
+        : isHttp2Only(url) ? { transports: SOCKJS_TRANSPORTS.filter((t) => t !== 'auto' && t !== 'websocket') } : {}));
       onEvent({ type: 'request' }); // GET /info, which every connect starts with
       let startOver = false;
       // A WebSocket is one more request (the upgrade); the HTTP transports' own requests are

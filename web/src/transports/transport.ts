@@ -81,6 +81,15 @@ export function tagLaneRequests(page: string | undefined): void {
 }
 
 /** `path?since=N&...&page=P`, resolved against the lab's origin (ws: or wss: for WebSockets). */
+/**
+ * Is this URL on the lab's HTTPS port? That port speaks only HTTP/2, and the lab
+ * has no WebSocket over HTTP/2 (RFC 8441), so a library lane stays on its HTTP
+ * transports there instead of failing an upgrade on every connect.
+ */
+export function isHttp2Only(url: string): boolean {
+  return new URL(url).protocol === 'https:';
+}
+
 export function feedUrl(path: string, params: Record<string, number | undefined>, base?: string, websocket = false): string {
   const url = new URL(path, base ?? location.href);
   for (const [key, value] of Object.entries(params)) {
