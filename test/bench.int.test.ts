@@ -190,7 +190,7 @@ describe('transport-lab bench', () => {
     const run = await bench(['--url', `http://127.0.0.1:${port}`, '--json']);
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(new RegExp(`LAB_ERR_BENCH_UNREACHABLE: cannot reach the lab at http://127.0.0.1:${port} .*ECONNREFUSED`));
+    expect(run.stderr).toMatch(new RegExp(`LAB_ERR_BENCH_UNREACHABLE: cannot reach the lab at http://127.0.0.1:${port}: GET /api/stats \\(to read the counters\\) failed: ECONNREFUSED`));
   }, RUN_TIMEOUT_MS);
 
   it('exits 2 on a bad option, naming it', async () => {

@@ -3,13 +3,23 @@
  * measures an in-process server and one at --url: GET /api/stats for the
  * counters and the server's CPU and memory, POST /api/feed to pause, set and
  * run the feed. All of it is `api` traffic, never counted in a lane.
+ *
+ * The calls share one keep-alive connection. A server may close an idle
+ * keep-alive connection at any moment (RFC 9112 §9.3: "a client, server, or
+ * proxy MAY close the transport connection at any time"), and a request sent
+ * just then meets a reset. Both calls are safe to repeat (a GET, and a POST that
+ * sets absolute values), so a call that failed that way is sent once more on a
+ * new connection (RFC 9110 §9.2.2: idempotent requests may be retried).
  */
+import { Agent, request, type IncomingMessage } from 'node:http';
 import type { StatsSnapshot } from '../api/stats.ts';
 import { BenchError } from './errors.ts';
 import { errorText } from './clients/client.ts';
 
 /** How long one API call may take before the server counts as unreachable. */
 export const API_TIMEOUT_MS = 5_000;
+/** Error codes that mean the server closed a kept-alive connection as the request went out. */
+export const STALE_CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE']);
 
 export interface FeedSettings {
   rate?: number;
@@ -17,14 +27,26 @@ export interface FeedSettings {
   running?: boolean;
 }
 
+/** What a call is for, so a failure can say so ("start the feed"). */
+function purposeOf(method: string, path: string, body: unknown): string {
+  if (path === '/api/stats') return 'read the counters';
+  if (method === 'POST' && path === '/api/feed') {
+    const running = (body as FeedSettings).running;
+    return running === true ? 'start the feed' : running === false ? 'pause the feed' : 'set the feed';
+  }
+  return `${method} ${path}`;
+}
+
 export class LabApi {
-  constructor(readonly origin: string) {}
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+  constructor(readonly origin: string, private readonly timeoutMs = API_TIMEOUT_MS) {}
 
   async stats(): Promise<StatsSnapshot> {
     const body = await this.call('GET', '/api/stats');
     const stats = body as Partial<StatsSnapshot>;
     if (!stats.lanes || !stats.feed || !stats.process) {
-      throw new BenchError('LAB_ERR_BENCH_UNREACHABLE', `${this.origin} answered /api/stats, but not like a Transport Lab server`);
+      throw new BenchError('LAB_ERR_BENCH_UNREACHABLE', `${this.origin} answered GET /api/stats, but not like a Transport Lab server`);
     }
     return stats as StatsSnapshot;
   }
@@ -33,26 +55,61 @@ export class LabApi {
     return await this.call('POST', '/api/feed', settings) as Required<FeedSettings>;
   }
 
+  /** Close the kept-alive connection (the process would exit anyway: idle sockets do not hold it). */
+  close(): void {
+    this.agent.destroy();
+  }
+
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    let res: Response;
+    const what = `${method} ${path}${body === undefined ? '' : ` ${JSON.stringify(body)}`} (to ${purposeOf(method, path, body)})`;
+    let answer: { status: number; text: string };
     try {
-      res = await fetch(this.origin + path, {
-        method,
-        signal: AbortSignal.timeout(API_TIMEOUT_MS),
-        ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      });
-    } catch (err) {
-      const cause = (err as { cause?: unknown }).cause ?? err;
-      throw new BenchError('LAB_ERR_BENCH_UNREACHABLE', `cannot reach the lab at ${this.origin} (${method} ${path}: ${errorText(cause)})`);
+      answer = await this.send(method, path, body);
+    } catch (first) {
+      if (!isStaleConnection(first)) throw unreachable(this.origin, what, first);
+      try {
+        answer = await this.send(method, path, body);
+      } catch (second) {
+        throw unreachable(this.origin, what, second, `the kept-alive connection was closed under it (${errorText(first)}), and again on a new connection`);
+      }
     }
-    const text = await res.text();
-    if (!res.ok) {
-      throw new BenchError('LAB_ERR_BENCH_UNREACHABLE', `${method} ${this.origin}${path} answered ${res.status}: ${text.slice(0, 200)}`);
+    if (answer.status < 200 || answer.status >= 300) {
+      throw new BenchError('LAB_ERR_BENCH_UNREACHABLE', `${what} at ${this.origin} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
     }
     try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(answer.text) as unknown;
     } catch {
-      throw new BenchError('LAB_ERR_BENCH_UNREACHABLE', `${this.origin}${path} did not answer JSON: is it a Transport Lab server?`);
+      throw new BenchError('LAB_ERR_BENCH_UNREACHABLE', `${what} at ${this.origin} did not answer JSON: is it a Transport Lab server?`);
     }
   }
+
+  private send(method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(this.origin + path, {
+        method, agent: this.agent,
+        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      }, (res: IncomingMessage) => {
+        res.setEncoding('utf8');
+        let text = '';
+        res.on('data', (chunk: string) => { text += chunk; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', (err) => reject(Object.assign(err, { reused: req.reusedSocket })));
+      });
+      req.setTimeout(this.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer in ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', (err) => reject(Object.assign(err, { reused: req.reusedSocket })));
+      req.end(payload);
+    });
+  }
+}
+
+/** A reset on a connection kept from an earlier call: the server had closed it. */
+function isStaleConnection(err: unknown): boolean {
+  const e = err as { code?: string; reused?: boolean };
+  return e.reused === true && e.code !== undefined && STALE_CONNECTION_CODES.has(e.code);
+}
+
+function unreachable(origin: string, what: string, err: unknown, history?: string): BenchError {
+  const why = history ? `${history}: ${errorText(err)}` : errorText(err);
+  return new BenchError('LAB_ERR_BENCH_UNREACHABLE', `cannot reach the lab at ${origin}: ${what} failed: ${why}`);
 }

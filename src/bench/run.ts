@@ -171,6 +171,7 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
     };
   } finally {
     if (restore) await api.feed(restore).catch(() => {});
+    api.close();
     await app?.close();
   }
 }
