@@ -23,7 +23,8 @@ import type { TocEntry } from '../../../src/lessons/render.ts';
 import { setupDisplayToggles } from '../widgets/display.ts';
 import { must } from '../dom.ts';
 import { WIDGET_LOADERS } from './widget-loaders.ts';
-import { correctCount, isDone, LANG_KEY, progress } from './progress.ts';
+import { correctCount, isDone, progress } from './progress.ts';
+import { preferredLang, rememberLang } from '../i18n/index.ts';
 import { t } from './i18n.ts';
 
 interface LessonIndex {
@@ -61,24 +62,6 @@ function node<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTML
   return n;
 }
 
-function preferredLang(): LessonLang {
-  try {
-    const saved = localStorage.getItem(LANG_KEY);
-    if (isLessonLang(saved)) return saved;
-  } catch {
-    // storage blocked: fall back to the browser's language
-  }
-  return navigator.languages.some((l) => l.toLowerCase().startsWith('ko')) ? 'ko' : 'en';
-}
-
-function rememberLang(lang: LessonLang): void {
-  try {
-    localStorage.setItem(LANG_KEY, lang);
-  } catch {
-    // not remembered; fine
-  }
-}
-
 function setLang(lang: LessonLang): void {
   root.lang = lang;
   el.brand.textContent = `Transport Lab · ${t('lessons', lang)}`;
@@ -91,9 +74,11 @@ function setLang(lang: LessonLang): void {
 // ---------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  const [, , askedLang, slug] = location.pathname.replace(/\/+$/, '').split('/');
+  // The page's language before anything builds itself, the display toggles included.
+  root.lang = isLessonLang(askedLang) ? askedLang : preferredLang();
   setupDisplayToggles(must<HTMLElement>(document, '#display'));
   setupPrinting();
-  const [, , askedLang, slug] = location.pathname.replace(/\/+$/, '').split('/');
   const index = (await getJson<LessonIndex>('/api/lessons')).body;
   if (slug !== undefined && isLessonLang(askedLang)) {
     await showLesson(index, askedLang, slug);

@@ -9,7 +9,6 @@
 import type { PartId } from '../../../src/lessons/parts.ts';
 
 export const PROGRESS_KEY = 'transport-lab.lessons.v1';
-export const LANG_KEY = 'transport-lab.lessons.lang';
 
 export interface Guess {
   text: string;

@@ -6,6 +6,7 @@
  *   setupDisplayToggles(element, { onChange })
  */
 import type { Theme } from '../lane-colors.ts';
+import { t } from '../i18n/index.ts';
 
 const THEME_KEY = 'transport-lab.theme';
 const PROJECTOR_KEY = 'transport-lab.projector';
@@ -47,11 +48,14 @@ export function applyDisplay(display: Display): void {
 export function setupDisplayToggles(element: HTMLElement, options: { onChange?: (display: Display) => void } = {}): DisplayToggles {
   const display = initial();
   element.classList.add('display-toggles');
-  element.innerHTML = `
-    <button type="button" data-action="theme" title="Light or dark (key: d)">Dark</button>
-    <button type="button" data-action="projector" title="Large type for the back row (key: p)">Projector</button>`;
-  const themeButton = element.querySelector<HTMLButtonElement>('[data-action="theme"]')!;
-  const projectorButton = element.querySelector<HTMLButtonElement>('[data-action="projector"]')!;
+  const toggle = (action: string, text: string, title: string) => {
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: text, title });
+    button.dataset.action = action;
+    return button;
+  };
+  const themeButton = toggle('theme', t('display.dark'), t('display.darkTitle'));
+  const projectorButton = toggle('projector', t('display.projector'), t('display.projectorTitle'));
+  element.replaceChildren(themeButton, projectorButton);
 
   const update = (save: boolean) => {
     applyDisplay(display);

@@ -1,0 +1,89 @@
+/**
+ * Every word the lab's pages put on screen, in both languages, side by side.
+ *
+ * How to add a string (for everyone who touches web/):
+ *   1. Add a key here in the group of the file that shows it, named
+ *      `<group>.<what>` (e.g. 'wire.title'), with `en` and `ko`. A key without
+ *      one of the two languages does not type-check.
+ *   2. Put parameters in braces, the same ones in both languages:
+ *      { en: '{count} messages', ko: '메시지 {count}개' }.
+ *   3. In the page: `import { t } from '../i18n/index.ts'` and write
+ *      `t('wire.title')` or `t('wire.count', { count: 3 })` where the
+ *      English literal was. The language is the page's <html lang>.
+ *   4. Protocol tokens stay as they are in both languages: header names
+ *      (`Sec-WebSocket-Key`), API names (`EventSource`, `new WebSocket(…)`),
+ *      lane ids (`poll`, `ws`), close codes and code.
+ *   The Korean follows the register of the Korean lessons: plain 합니다-style
+ *   sentences, short labels, the English term in parentheses on first use when
+ *   a student will meet it in DevTools or an RFC.
+ * test/i18n-messages.unit.test.ts checks every entry (both languages, no empty
+ * string, the same {params}); test/i18n.browser.test.ts fails when a Korean
+ * page shows one of the `en` strings.
+ */
+export type Lang = 'en' | 'ko';
+
+export const LANGS: readonly Lang[] = ['en', 'ko'];
+
+export const MESSAGES = {
+  // ----- the language switch and the display toggles (every page)
+  'lang.label': { en: 'Language', ko: '언어' },
+  'lang.en': { en: 'English', ko: 'English' },
+  'lang.ko': { en: '한국어', ko: '한국어' },
+  'display.dark': { en: 'Dark', ko: '어둡게' },
+  'display.darkTitle': { en: 'Light or dark (key: d)', ko: '밝게 또는 어둡게 (단축키: d)' },
+  'display.projector': { en: 'Projector', ko: '프로젝터' },
+  'display.projectorTitle': { en: 'Large type for the back row (key: p)', ko: '뒷줄에서도 보이는 큰 글씨 (단축키: p)' },
+
+  // ----- lesson pages (web/src/lessons/page.ts, predict-measure.ts, self-check.ts)
+  'lesson.lessons': { en: 'Lessons', ko: '레슨' },
+  'lesson.dashboard': { en: 'Dashboard', ko: '대시보드' },
+  'lesson.contents': { en: 'Contents', ko: '목차' },
+  'lesson.allLessons': { en: 'All lessons', ko: '레슨 목록' },
+  'lesson.previous': { en: 'Previous', ko: '이전' },
+  'lesson.next': { en: 'Next', ko: '다음' },
+  'lesson.minutes': { en: 'min', ko: '분' },
+  'lesson.lessonN': { en: 'Lesson', ko: '레슨' },
+  'lesson.printAnswers': { en: 'Print with answers and teacher notes', ko: '정답·교사용 노트까지 인쇄' },
+  'lesson.teacherKit': { en: "Teacher's kit: student sheets, answer keys with measured ranges, 45-minute plans, glossary (A4)", ko: '교사용 키트: 학생 활동지, 측정 범위가 담긴 정답과 해설, 45분 수업 계획, 용어집(A4)' },
+  'lesson.loading': { en: 'Loading the lesson…', ko: '레슨을 불러오는 중…' },
+  'lesson.notFound': { en: 'There is no such lesson. Pick one from the list.', ko: '그런 레슨은 없습니다. 목록에서 골라 주세요.' },
+  'lesson.failed': { en: 'The lesson could not be loaded', ko: '레슨을 불러오지 못했습니다' },
+  'lesson.problems': { en: 'Problems in this lesson (for its author):', ko: '이 레슨의 문제 (작성자용):' },
+  'lesson.missingWidget': { en: 'This widget is not available in this build of the lab', ko: '이 버전의 랩에는 이 위젯이 없습니다' },
+  'lesson.progressParts': { en: 'parts read', ko: '읽은 부분' },
+  'lesson.progressCheck': { en: 'self-check', ko: '스스로 점검' },
+  'lesson.progressDone': { en: 'done', ko: '완료' },
+  'lesson.continueAt': { en: 'continue at', ko: '이어서 보기' },
+  'lesson.resetProgress': { en: 'Forget my progress', ko: '진행 기록 지우기' },
+  'lesson.noLessons': { en: 'No lessons yet.', ko: '아직 레슨이 없습니다.' },
+  'lesson.syllabusNote': {
+    en: 'Each lesson: predict a number, run the experiment on the live lab, read the real bytes, check yourself.',
+    ko: '각 레슨에서는 숫자를 먼저 예측하고, 살아 있는 랩에서 실험을 돌려 실제 바이트를 읽고, 스스로 점검합니다.',
+  },
+  // predict-measure
+  'lesson.yourGuess': { en: 'Your guess', ko: '내 예측' },
+  'lesson.lockAndRun': { en: 'Lock in and run', ko: '예측 확정하고 실행' },
+  'lesson.writeGuessFirst': { en: 'Write your guess first: predict, then measure.', ko: '먼저 예측을 적으세요. 예측하고, 그다음 측정합니다.' },
+  'lesson.notANumber': { en: 'Write a number (a unit is fine: 0.5 s, 300 B).', ko: '숫자를 적으세요 (단위를 붙여도 됩니다: 0.5 s, 300 B).' },
+  'lesson.wrongUnit': { en: 'That unit does not fit this measurement.', ko: '이 측정값에 맞지 않는 단위입니다.' },
+  'lesson.measuring': { en: 'Measuring on the lab…', ko: '랩에서 측정하는 중…' },
+  'lesson.guessed': { en: 'you guessed', ko: '예측' },
+  'lesson.measured': { en: 'measured', ko: '측정' },
+  'lesson.ratio': { en: 'guess ÷ measured', ko: '예측 ÷ 측정' },
+  'lesson.verdictExact': { en: 'Exactly right.', ko: '정확히 맞았습니다.' },
+  'lesson.verdictClose': { en: 'Close: within 25 %.', ko: '근접: 25 % 이내.' },
+  'lesson.verdictBallpark': { en: 'The right ballpark: within a factor of 2.', ko: '같은 자릿수: 2배 이내.' },
+  'lesson.verdictOff': { en: 'Off by more than a factor of 2: read on, then try again.', ko: '2배 넘게 빗나갔습니다. 설명을 읽고 다시 해 보세요.' },
+  'lesson.measureFailed': { en: 'The measurement failed', ko: '측정에 실패했습니다' },
+  'lesson.runAgain': { en: 'Run again', ko: '다시 실행' },
+  // self-check
+  'lesson.check': { en: 'Check', ko: '확인' },
+  'lesson.correct': { en: 'Correct.', ko: '정답입니다.' },
+  'lesson.incorrect': { en: 'Not quite.', ko: '아쉽지만 틀렸습니다.' },
+  'lesson.pickOne': { en: 'Pick an answer first.', ko: '먼저 답을 고르세요.' },
+  'lesson.typeAnswer': { en: 'Your answer', ko: '내 답' },
+  'lesson.theAnswer': { en: 'The answer', ko: '정답' },
+  'lesson.score': { en: 'correct', ko: '정답' },
+} satisfies Record<string, Record<Lang, string>>;
+
+export type MessageKey = keyof typeof MESSAGES;
