@@ -44,6 +44,7 @@ import { chatPlugin } from './chat/plugin.ts';
 import type { ChatLimits } from './chat/limits.ts';
 import { stompPlugin } from './stomp/server.ts';
 import { lessonsPlugin } from './lessons/plugin.ts';
+import { socketExchangeApi } from './lessons/socket-exchange.ts';
 import { H2Accounting } from './h2/accounting.ts';
 import { listenHttps, type HttpsListener } from './h2/server.ts';
 import type { TlsMaterial } from './h2/cert.ts';
@@ -261,6 +262,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await app.register(playgroundApi);
   await app.register(inspectApi);
   await app.register(lessonsPlugin, { webRoot });
+  await app.register(socketExchangeApi);
   await app.register(classroomApi);
 
   if (serveWeb && pagesBuilt(webRoot)) {

@@ -85,6 +85,10 @@ export const DEFAULTS = {
   playgroundMaxRequestBytes: 4 * 1024,
   playgroundMaxResponseBytes: 16 * 1024,
   playgroundWaitMs: 1_000,
+  /** Lesson 1's socket exchange (GET /api/lessons/socket-exchange): the longest message, exchanges at once, how long one may take. */
+  socketDemoMaxMessageBytes: 256,
+  socketDemoMaxConcurrent: 4,
+  socketDemoWaitMs: 2_000,
   /** Frame inspector: the largest message it echoes (past 65,535 bytes, for the 64-bit length form), frames kept, connections at once. */
   inspectMaxMessageBytes: 128 * 1024,
   inspectFramesKept: 64,
@@ -144,6 +148,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes', 'maxJsonDepth',
     'feedCapacityBytes', 'writeCutOffBytes', 'slowConsumerGraceMs', 'maxLiveConnections', 'maxLiveSkipped', 'maxPublishPerSecond', 'maxPublishPerSecondPerAddress',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
+    'socketDemoMaxMessageBytes', 'socketDemoMaxConcurrent', 'socketDemoWaitMs',
     'maxPageViews', 'classMaxDevices', 'classMaxMessageBytes', 'classMessageBurst', 'classMessagesPerSecond', 'classMaxRunMs', 'classReportMs',
     'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
     'h2MaxConcurrentStreams', 'h2MaxHeaderBlockBytes',

@@ -28,6 +28,7 @@ export const ERRORS = {
   LAB_ERR_CONTENT_TYPE: { status: 415, close: 1003, message: 'state-changing requests must be Content-Type: application/json' },
   LAB_ERR_WS_VERSION: { status: 426, close: 1002, message: 'only Sec-WebSocket-Version: 13 is supported (RFC 6455 §4.4)' },
   LAB_ERR_PLAYGROUND_TARGET: { status: 400, close: 1008, message: 'the playground only sends `GET <a WebSocket endpoint of this lab> HTTP/1.1`' },
+  LAB_ERR_SOCKET_DEMO_BUSY: { status: 503, close: 1013, message: 'too many socket exchanges at once (socketDemoMaxConcurrent); retry later' },
   LAB_ERR_PAGE_INVALID: { status: 400, close: 1008, message: '`page` must be 1-64 letters, digits, "-" or "_"' },
   LAB_ERR_INSPECT_COMMAND: { status: 400, close: 1008, message: 'inspector command refused (close code 1000 or 3000-4999, reason <= 123 bytes, ping data <= 125 bytes of UTF-8)' },
   LAB_ERR_UPGRADE_REQUIRED: { status: 426, close: 1002, message: 'this path is a WebSocket endpoint: send the opening handshake (RFC 6455 §4.1)' },

@@ -191,6 +191,38 @@ describe('lesson 5\'s experiments', () => {
   });
 });
 
+describe('lesson 1\'s socket calls', () => {
+  it.each(LESSON_LANGS)('runs one TCP exchange on the lab and lists its calls in order, beside their C names (%s)', async (lang) => {
+    const { page, errors } = await open(`lessons/${lang}/01-http-and-sockets`);
+    const block = page.locator('predict-measure[for="socket-calls"][value="requestBytes"]');
+    await block.locator('input').fill('16 B');
+    await block.locator('button').click();
+    await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('#socket-calls')?.getAttribute('data-state') ?? ''));
+    expect(await page.getAttribute('#socket-calls', 'data-state')).toBe('done');
+    const m = JSON.parse((await page.getAttribute('#socket-calls', 'data-measured'))!) as Record<string, number>;
+    // 안녕하세요 and a newline: 5 × 3 bytes of UTF-8 and 1; the reply adds "echo: ".
+    expect(m).toMatchObject({ requestBytes: 16, replyBytes: 22, serverSockets: 2 });
+    const rows = await page.$$eval('#socket-calls tbody tr', (trs) => trs.map((tr) => ({
+      side: (tr as HTMLElement).dataset.side, step: (tr as HTMLElement).dataset.step, bytes: (tr as HTMLElement).dataset.bytes,
+      c: tr.querySelector('td.c code')!.textContent, what: tr.querySelector('td.what')!.textContent!,
+    })));
+    expect(rows).toHaveLength(m.calls!);
+    const index = (side: string, step: string) => rows.findIndex((r) => r.side === side && r.step === step);
+    expect(rows[0]).toMatchObject({ side: 'server', step: 'listen', c: 'socket() bind() listen()' });
+    expect(index('client', 'connect')).toBeLessThan(index('server', 'accept'));
+    expect(index('client', 'write')).toBeLessThan(index('server', 'read'));
+    expect(index('server', 'write')).toBeLessThan(index('client', 'read'));
+    expect(rows[index('client', 'write')]).toMatchObject({ c: 'write()', bytes: '16' });
+    expect(rows[index('client', 'read')]).toMatchObject({ c: 'read()', bytes: '22' });
+    // The page's words are the lesson's language; the text that crossed the wire is as it was.
+    expect(rows[index('server', 'accept')]!.what).toMatch(lang === 'ko' ? /새 소켓/ : /a new socket/);
+    expect(rows[index('server', 'read')]!.what).toContain('안녕하세요');
+    expect(await block.getAttribute('data-verdict')).toBe('exact');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('the café (lesson 2)', () => {
   it('a synchronous wait freezes the page\'s clock; an asynchronous one does not, and buzzer 4 rings first', { timeout: EXPERIMENT_TIMEOUT_MS }, async () => {
     const { page, errors } = await open('lessons/ko/02-sync-and-async');

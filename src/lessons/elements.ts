@@ -59,6 +59,12 @@ export const WIDGETS: Record<string, WidgetSpec> = {
     attributes: { id: ID },
     measures: ['lost', 'duplicates', 'reconnectMs', 'lastEventId', 'received'],
   },
+  // The socket API, live (lesson 1): one TCP exchange on node:net, call by call.
+  'socket-calls': {
+    module: 'lessons',
+    attributes: { id: ID, message: TEXT },
+    measures: ['calls', 'requestBytes', 'replyBytes', 'serverSockets', 'connectMs', 'totalMs'],
+  },
   'connection-limit': {
     module: 'lessons',
     attributes: { id: ID, streams: /^([1-9]|1[0-2])$/ },

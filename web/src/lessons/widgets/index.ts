@@ -12,3 +12,4 @@ import './fallback-run.ts';
 import './origin-probe.ts';
 import './scale-projection.ts';
 import './h2-header-probe.ts';
+import './socket-calls.ts';

@@ -1,6 +1,6 @@
 /**
  * Styles for the WebSocket lesson widgets (ws-frame-probe, ws-lifecycle,
- * chat-delivery), added to the page once. They build on the lesson page's
+ * chat-delivery) and lesson 1's socket-calls, added to the page once. They build on the lesson page's
  * custom properties and on its shared widget classes (web/src/lessons/lessons.css:
  * .lesson-widget, .widget-controls, .run-figures); only what those lack is here.
  */
@@ -18,6 +18,14 @@ const CSS = `
 .life-log td:nth-child(4) { overflow-wrap: anywhere; }
 .life-log tr[data-kind="call"] td:nth-child(2) { font-weight: 600; }
 .life-log tr[data-kind="close"] td, .life-log tr[data-kind="error"] td { color: var(--bad); }
+.socket-log td.c code { font-weight: 600; white-space: nowrap; }
+.socket-log td.c code.node { font-weight: 400; font-size: 0.78rem; color: var(--muted); white-space: normal; overflow-wrap: anywhere; }
+.socket-figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(14em, 1fr)); gap: 4px 16px; margin: 6px 0; }
+.socket-figures div { display: flex; justify-content: space-between; gap: 8px; border-bottom: 1px solid var(--grid); }
+.socket-figures dt { color: var(--muted); }
+.socket-figures dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
+.socket-log tr[data-side="server"] td.side { color: var(--lane-sse, var(--muted)); }
+.socket-log tr[data-side="client"] td.side { color: var(--lane-ws, var(--muted)); }
 .delivery-people { display: grid; grid-template-columns: repeat(auto-fit, minmax(11em, 1fr)); gap: 8px; margin: 6px 0; }
 .delivery-person { border: 1px solid var(--grid); border-radius: 6px; padding: 4px 8px; background: var(--bg); min-width: 0; }
 .delivery-person h4 { margin: 0 0 2px; font-size: 1rem; }
