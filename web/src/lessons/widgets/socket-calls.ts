@@ -18,43 +18,18 @@ import type { SocketCall, SocketExchange, SocketStep } from '../../../../src/les
 import { LabCallError } from '../../inspectors/ui.ts';
 import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
+import { fill } from '../../i18n/index.ts';
+import { LANGS, MESSAGES } from '../../i18n/messages.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 import { addProbeStyles, setColumnHeads } from './probe-style.ts';
 
 const DEFAULT_MESSAGE = '안녕하세요';
+const PREFIX = 'socketCalls.';
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Run one TCP exchange', running: 'running…', failed: 'The exchange failed',
-    done: 'Done: three sockets, one conversation, all closed.',
-    time: 'ms', side: 'side', c: 'C call (and the Node call or event)', bytes: 'bytes', what: 'what happened',
-    client: 'client', server: 'server',
-    listen: 'the listening socket on {local} (port 0: the system picked a free one)',
-    connect: 'the client socket asks {remote} for a connection (TCP SYN)',
-    accept: 'a new socket for this client ({local} ↔ {remote}); the listening socket keeps listening',
-    connected: 'connect() returns: connected from {local}, the TCP handshake is done',
-    write: 'wrote “{data}”', read: 'read “{data}”',
-    end: 'FIN: nothing more to send', eof: 'the other side sent FIN: read() returns 0',
-    close: 'this connection’s socket is closed', closeListener: 'the listening socket {local} is closed',
-    requestBytes: 'request, written by the client', replyBytes: 'reply, written by the server', calls: 'calls and events',
-    serverSockets: 'sockets on the server side', connectMs: 'connect() to connected', totalMs: 'whole exchange',
-  },
-  ko: {
-    run: 'TCP 교환 한 번 실행', running: '실행 중…', failed: '교환에 실패했습니다',
-    done: '완료: 소켓 세 개, 대화 한 번, 모두 닫혔습니다.',
-    time: 'ms', side: '쪽', c: 'C 호출 (그리고 Node 호출이나 이벤트)', bytes: '바이트', what: '일어난 일',
-    client: '클라이언트', server: '서버',
-    listen: '{local}에서 기다리는 리스닝 소켓 (포트 0: 시스템이 빈 포트를 골랐습니다)',
-    connect: '클라이언트 소켓이 {remote}에 연결을 요청합니다 (TCP SYN)',
-    accept: '이 클라이언트를 위한 새 소켓 ({local} ↔ {remote}). 리스닝 소켓은 계속 기다립니다',
-    connected: 'connect()가 돌아옴: {local}에서 연결됨, TCP 핸드셰이크 완료',
-    write: '“{data}” 씀', read: '“{data}” 읽음',
-    end: 'FIN: 더 보낼 것이 없습니다', eof: '상대가 FIN을 보냄: read()가 0을 돌려줍니다',
-    close: '이 연결의 소켓이 닫혔습니다', closeListener: '리스닝 소켓 {local}이 닫혔습니다',
-    requestBytes: '요청 (클라이언트가 씀)', replyBytes: '응답 (서버가 씀)', calls: '호출과 이벤트',
-    serverSockets: '서버 쪽 소켓 수', connectMs: 'connect()부터 연결까지', totalMs: '교환 전체',
-  },
-};
+/** The widget's words, from the message catalogue (its `socketCalls.*` keys), in each language. */
+const WORDS = Object.fromEntries(LANGS.map((lang) => [lang, Object.fromEntries(
+  Object.entries(MESSAGES).filter(([key]) => key.startsWith(PREFIX)).map(([key, text]) => [key.slice(PREFIX.length), text[lang]]),
+)])) as Record<LessonLang, Record<string, string>>;
 
 export class SocketCallsElement extends MeasuredWidget {
   protected readonly dictionary = WORDS;
@@ -119,10 +94,7 @@ export class SocketCallsElement extends MeasuredWidget {
     const tr = document.createElement('tr');
     tr.dataset.side = call.side;
     tr.dataset.step = call.step;
-    const what = w[call.step]!
-      .replace('{local}', call.local ?? '')
-      .replace('{remote}', call.remote ?? '')
-      .replace('{data}', (call.data ?? '').replace(/\n/g, '\\n'));
+    const what = fill(w[call.step]!, { local: call.local ?? '', remote: call.remote ?? '', data: (call.data ?? '').replace(/\n/g, '\\n') });
     const cells: [string, string][] = [
       [formatNumber(call.atMs, 3), 'num'],
       [w[call.side]!, 'side'],
