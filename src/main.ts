@@ -12,6 +12,9 @@ import { labUrls, teacherUrl } from './security/classroom.ts';
 import { relative } from 'node:path';
 import { loadTls } from './h2/cert.ts';
 
+/** How long past `shutdownGraceMs` a stopping lab may take before it exits regardless. */
+export const SHUTDOWN_EXTRA_MS = 5_000;
+
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = readServeEnv(env);
   const { port, host, secondOriginPort, httpsPort } = config;
@@ -56,6 +59,13 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
     if (closing) return;
     closing = true;
     console.log(`\n${signal}: closing WebSockets (1001) and ending streams…`);
+    // A client that keeps reconnecting, or a peer that never finishes a TLS
+    // close, must not keep a stopped lab alive: past the grace period, exit anyway.
+    const limitMs = app.lab.options.shutdownGraceMs + SHUTDOWN_EXTRA_MS;
+    setTimeout(() => {
+      console.error(`${signal}: the lab did not close within ${limitMs} ms; exiting anyway`);
+      process.exit(1);
+    }, limitMs).unref();
     app.close().then(() => process.exit(0), (err) => {
       console.error(err);
       process.exit(1);

@@ -234,6 +234,26 @@ describe('one error shape everywhere', () => {
     }
   });
 
+  it('regression: a handshake with no, two or a malformed Host gets 400, not 101 (RFC 6455 §4.2.1)', async () => {
+    const rest = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+    // One Fastify route and one library path (engine.io listens for upgrades itself).
+    for (const path of ['/feed/ws', '/socket.io/?EIO=4&transport=websocket']) {
+      for (const host of ['', 'Host: \r\n', 'Host: exa mple\r\n', 'Host: lab\r\nHost: evil\r\n', 'Host: [::1\r\n', 'Host: lab:99999\r\n']) {
+        const raw = await RawClient.open(lab.port);
+        raw.write(`GET ${path} HTTP/1.1\r\n${host}${rest}`);
+        await raw.closed;
+        const text = raw.received.toString('latin1');
+        expect([path, host, text.split('\r\n')[0]]).toEqual([path, host, 'HTTP/1.1 400 Bad Request']);
+        expect(JSON.parse(text.slice(headEnd(raw.received)))).toMatchObject({ error: 'LAB_ERR_BAD_REQUEST' });
+      }
+    }
+    const raw = await RawClient.open(lab.port);
+    raw.write(`GET /feed/ws HTTP/1.1\r\nHost: lab:${lab.port}\r\n${rest}`);
+    await raw.untilText('\r\n\r\n');
+    expect(raw.received.toString('latin1').split('\r\n')[0]).toBe('HTTP/1.1 101 Switching Protocols');
+    raw.socket.destroy();
+  });
+
   it('regression: a malformed request line gets 400 in the lab shape, not Fastify\'s own', async () => {
     const raw = await RawClient.open(lab.port);
     raw.write('GET /feed/poll HTTP/1.1 junk\r\nHost: lab\r\n\r\n');

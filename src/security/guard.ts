@@ -16,14 +16,14 @@
  * - CORS (the switch) opens the feed lanes' reads to other origins, never a
  *   control endpoint: a foreign preflight for those gets no allow headers.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { LabError } from '../errors.ts';
 import type { Chaos } from '../chaos/switches.ts';
 import type { LaneId } from '../lanes.ts';
-import { requestHost, type LabAddresses } from './addresses.ts';
+import { parseHost, requestHost, type LabAddresses } from './addresses.ts';
 import type { AccessDecision, TeacherAccess } from './access.ts';
 
 export interface SecuritySwitches {
@@ -207,6 +207,11 @@ export function guardUpgrades(server: Server, security: Security, routedByFastif
   server.emit = function guardedEmit(this: Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'upgrade') {
       const [req, socket] = args as [IncomingMessage, Duplex];
+      const badHost = isWebSocketUpgrade(req) ? hostRefusal(req) : undefined;
+      if (badHost) {
+        writeRefusal(socket, badHost);
+        return true;
+      }
       if (isWebSocketUpgrade(req) && !routedByFastify(req)) {
         const refusal = security.originRefusal(req);
         if (refusal) {
@@ -219,12 +224,26 @@ export function guardUpgrades(server: Server, security: Security, routedByFastif
   } as typeof server.emit;
 }
 
+/**
+ * RFC 6455 §4.2.1: a handshake must carry a Host naming the server's authority,
+ * and one that does not "MUST" get an error such as 400 instead of a 101; RFC 9112
+ * §3.2 says the same of a missing, repeated or malformed Host. Node checks this
+ * for plain requests but hands an upgrade to its listeners as it came.
+ */
+export function hostRefusal(req: IncomingMessage): LabError | undefined {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'host') count++;
+  if (count !== 1) return new LabError('LAB_ERR_BAD_REQUEST', `a WebSocket handshake needs exactly one Host header (got ${count}; RFC 6455 §4.1, RFC 9112 §3.2)`);
+  if (!parseHost(req.headers.host)) return new LabError('LAB_ERR_BAD_REQUEST', 'the Host header is not a host name or address with an optional port (RFC 9112 §3.2)');
+  return undefined;
+}
+
 /** A refusal written straight to the socket, in the lab's error shape. */
 function writeRefusal(socket: Duplex, err: LabError): void {
   const body = JSON.stringify(err.toJSON());
   socket.on('error', () => undefined);
   socket.end(
-    `HTTP/1.1 ${err.status} ${err.status === 403 ? 'Forbidden' : 'Refused'}\r\n` +
+    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Refused'}\r\n` +
     'Content-Type: application/json; charset=utf-8\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'Connection: close\r\n\r\n' + body,
