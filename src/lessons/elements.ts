@@ -67,8 +67,8 @@ export const WIDGETS: Record<string, WidgetSpec> = {
   },
   'connection-limit': {
     module: 'lessons',
-    attributes: { id: ID, streams: /^([1-9]|1[0-2])$/ },
-    measures: ['streams', 'opened', 'stalled', 'serverHeld'],
+    attributes: { id: ID, streams: /^([1-9]|1[0-2])$/, release: FLAG },
+    measures: ['streams', 'opened', 'stalled', 'serverHeld', 'openedAfterClose'],
   },
   // WebSocket frames, the browser API and the chat's delivery modes (lessons 7-9).
   'ws-frame-probe': {

@@ -34,6 +34,7 @@ import { setupDisplayToggles } from './widgets/display.ts';
 import { setupProtocolCompare } from './widgets/protocol-compare.ts';
 import { setupH2Banner } from './widgets/h2-banner.ts';
 import { discoverPorts, pageProtocol } from './h2/protocol.ts';
+import { ConnectionLimitElement } from './lessons/widgets/connection-limit.ts';
 import { DEFAULTS } from '../../src/config.ts';
 import './inspectors/chaos-panel.ts';
 import { securityBadges } from './inspectors/switch-badges.ts';
@@ -141,6 +142,25 @@ async function main(): Promise<void> {
   compare.setAttribute('aria-label', 'HTTP/1.1 and HTTP/2');
   must<HTMLElement>(document, '#charts').after(compare);
   setupProtocolCompare(compare, stats);
+
+  // The seven-streams experiment: this page's lanes hold some of HTTP/1.1's six connections
+  // (and would queue behind the held streams), so they pause for the run and resume after it.
+  must<ConnectionLimitElement>(document, '#limit connection-limit').prepare = async () => {
+    const paused = runners.filter((r) => r.running);
+    for (const runner of paused) runner.stop();
+    for (const card of cards) card.render();
+    charts?.mark('lanes paused: seven SSE streams');
+    // Until the server has seen the lanes' held requests end, so its count of held SSE
+    // responses before the run is the other tabs' alone.
+    const deadline = performance.now() + RESET_SETTLE_MAX_MS;
+    let raw = await stats.nextRaw();
+    while (paused.some((r) => (stats.relative(raw, r.lane)?.held ?? 0) > 0) && performance.now() < deadline) raw = await stats.nextRaw();
+    return () => {
+      for (const runner of paused) if (running && enabled[runner.lane]) runner.start(from());
+      for (const card of cards) card.render();
+      charts?.mark('lanes resumed');
+    };
+  };
 
   const controls = setupControls(must<HTMLElement>(document, '#controls'), {
     initial: {

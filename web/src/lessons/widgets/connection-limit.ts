@@ -1,50 +1,82 @@
 /**
  * <connection-limit id="six" streams="7"></connection-limit>
+ * <connection-limit id="seven" streams="7" release></connection-limit>
  *
  * The six-connection limit, live. The page opens `streams` EventSources to
  * the lab's SSE lane at once. Over HTTP/1.1 a browser keeps at most six
  * connections per origin, and each held response keeps one busy: the first
- * six streams say hello, the seventh waits with no error at all. The server's
- * count of held SSE responses comes over /api/live, a WebSocket, which is
- * outside the six (an HTTP request would wait in the same queue).
+ * six streams say hello, the seventh waits with no error at all. Over HTTP/2
+ * (the https port) they are streams on one connection, up to the server's
+ * SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 §5.1.2), and all say hello at once.
+ * The server's count of held SSE responses comes over /api/live, a WebSocket,
+ * which is outside the six (an HTTP request would wait in the same queue).
+ *
+ * With `release`, the first stream is then closed, and the widget waits for
+ * the others: over HTTP/1.1 the seventh says hello only now, on the connection
+ * that was freed. The order of events is written to `data-events`
+ * (`open:1 … open:6 close:1 open:7`), each stream's time to its first event to
+ * its box (`data-first-event-ms`).
  *
  * Measures: streams, opened, stalled, serverHeld (most SSE responses the
- * server held at once during the run, minus those held before it).
- * Everything is closed at the end; nothing else on the page can reach the lab
- * over HTTP while the six are held, so the run is short.
+ * server held at once during the run, minus those held before it), and with
+ * `release` openedAfterClose. Everything is closed at the end; nothing else on
+ * the page can reach the lab over HTTP/1.1 while the six are held, so the run
+ * is short. A page with HTTP traffic of its own (the dashboard's lanes) sets
+ * `prepare` to pause it for the run.
  */
 import { LiveStats } from '../../live-stats.ts';
+import { pageProtocol } from '../../h2/protocol.ts';
 import { HTTP1_CONNECTIONS_PER_ORIGIN } from '../../widgets/lane-card.ts';
-import { delay, type Measurement } from '../measurable.ts';
+import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 
-/** How long the streams are held open before the widget counts and closes them. */
+/**
+ * The streams are counted once every one is open, or once none has opened for this long
+ * (over HTTP/1.1 the seventh never will while the six are held).
+ */
 export const HOLD_MS = 3_000;
+/** With `release`: how long the waiting streams get to open after the first one is closed. */
+export const RELEASE_WAIT_MS = 5_000;
 const DEFAULT_STREAMS = 7;
 
 const WORDS: Record<LessonLang, Record<string, string>> = {
   en: {
     run: 'Open {n} SSE streams at once', stream: 'stream', open: 'open after', waiting: 'waiting: no free connection, and no error',
     opened: 'streams that opened', stalled: 'streams left waiting', held: 'SSE responses the server held at once',
-    done: 'Closed them all.', running: 'holding the streams for {s} s…', limit: 'The browser\'s limit: {n} HTTP/1.1 connections per origin.',
+    done: 'Closed them all.', running: 'holding the streams (until none has opened for {s} s)…', limit: 'The browser\'s limit: {n} HTTP/1.1 connections per origin.',
+    releasing: 'closing stream 1; do the others open now?', closed: 'closed by the page at', afterClose: 'after stream 1 closed',
+    limitH2: 'This page speaks HTTP/2: every stream shares one connection, up to the server\'s SETTINGS_MAX_CONCURRENT_STREAMS{n}.',
+    openedAfterClose: 'streams that opened once stream 1 closed',
   },
   ko: {
     run: 'SSE 스트림 {n}개 한꺼번에 열기', stream: '스트림', open: '열림', waiting: '대기 중: 빈 연결이 없고, 오류도 없음',
     opened: '열린 스트림', stalled: '기다리기만 한 스트림', held: '서버가 동시에 붙잡고 있던 SSE 응답',
-    done: '모두 닫았습니다.', running: '{s}초 동안 스트림을 붙잡는 중…', limit: '브라우저 한도: 출처(origin)당 HTTP/1.1 연결 {n}개.',
+    done: '모두 닫았습니다.', running: '스트림을 붙잡는 중 ({s}초 동안 새로 열리는 것이 없을 때까지)…', limit: '브라우저 한도: 출처(origin)당 HTTP/1.1 연결 {n}개.',
+    releasing: '스트림 1을 닫는 중: 나머지가 이제 열릴까요?', closed: '페이지가 닫은 시각', afterClose: '스트림 1이 닫힌 뒤',
+    limitH2: '이 페이지는 HTTP/2로 통신합니다: 모든 스트림이 연결 하나를 함께 쓰며, 서버의 SETTINGS_MAX_CONCURRENT_STREAMS{n}까지 열 수 있습니다.',
+    openedAfterClose: '스트림 1이 닫힌 뒤에 열린 스트림',
   },
 };
 
 export class ConnectionLimitElement extends MeasuredWidget {
   protected readonly dictionary = WORDS;
+  /**
+   * Run before the streams open; returns what undoes it, run after they are all closed.
+   * The dashboard pauses its own lanes here: they hold some of the six connections.
+   */
+  prepare: (() => Promise<() => void>) | undefined;
   private boxes!: HTMLOListElement;
   private figures!: HTMLElement;
 
   get streams(): number {
     const n = Number(this.getAttribute('streams'));
     return Number.isInteger(n) && n >= 1 && n <= 12 ? n : DEFAULT_STREAMS;
+  }
+
+  get release(): boolean {
+    return this.hasAttribute('release');
   }
 
   protected build(): void {
@@ -54,9 +86,16 @@ export class ConnectionLimitElement extends MeasuredWidget {
       <ol class="stream-boxes"></ol>
       <dl class="limit-figures" data-field="figures"></dl>`);
     this.button.textContent = this.words.run!.replace('{n}', String(this.streams));
-    this.querySelector('.detail')!.textContent = this.words.limit!.replace('{n}', String(HTTP1_CONNECTIONS_PER_ORIGIN));
+    this.showLimit();
     this.boxes = this.querySelector('.stream-boxes')!;
     this.figures = this.querySelector('[data-field="figures"]')!;
+  }
+
+  /** The limit that applies to this page: six connections over HTTP/1.1, the server's stream limit over HTTP/2. */
+  private showLimit(maxStreams?: number): void {
+    this.querySelector('.detail')!.textContent = pageProtocol() === 'h2'
+      ? this.words.limitH2!.replace('{n}', maxStreams ? ` (${maxStreams})` : '')
+      : this.words.limit!.replace('{n}', String(HTTP1_CONNECTIONS_PER_ORIGIN));
   }
 
   protected override failureText(err: Error): string {
@@ -67,15 +106,23 @@ export class ConnectionLimitElement extends MeasuredWidget {
     const w = this.words;
     const n = this.streams;
     this.figures.replaceChildren();
+    delete this.dataset.events;
+    const resume = await this.prepare?.();
     // A stats channel of its own, opened before the streams: it is a WebSocket, outside the six.
     const live = new LiveStats();
     live.connect();
     const sources: EventSource[] = [];
     try {
-      const baseline = (await live.first()).lanes.sse.held;
+      const start = await live.first();
+      this.showLimit(start.h2?.connection.maxConcurrentStreams);
+      const baseline = start.lanes.sse.held;
       let maxHeld = baseline;
       const off = live.subscribe((s) => { maxHeld = Math.max(maxHeld, s.lanes.sse.held); });
       const openedAt: (number | undefined)[] = new Array(n).fill(undefined);
+      // What happened, in order: `open:i` at a stream's first event, `close:i` when the page closes one.
+      const events: string[] = [];
+      let closedAt: number | undefined;
+      let onOpen = () => {};
       const t0 = performance.now();
       this.boxes.replaceChildren(...Array.from({ length: n }, (_, i) => {
         const li = document.createElement('li');
@@ -90,31 +137,68 @@ export class ConnectionLimitElement extends MeasuredWidget {
         sources.push(es);
         es.addEventListener('hello', () => {
           if (openedAt[i] !== undefined) return;
-          openedAt[i] = performance.now() - t0;
+          const ms = (openedAt[i] = performance.now() - t0);
+          events.push(`open:${i + 1}`);
           const li = this.boxes.children[i] as HTMLElement;
           li.dataset.state = 'open';
-          li.textContent = `${w.stream} ${i + 1}: ${w.open} ${formatNumber(openedAt[i]!, 0)} ms`;
+          li.dataset.firstEventMs = ms.toFixed(1);
+          li.textContent = `${w.stream} ${i + 1}: ${w.open} ${formatNumber(ms, 0)} ms${closedAt !== undefined ? ` (${w.afterClose})` : ''}`;
+          onOpen();
         });
       }
-      await delay(HOLD_MS);
+      const openCount = () => openedAt.filter((t) => t !== undefined).length;
+      // Hold until every stream is open, or until none has opened for HOLD_MS.
+      await new Promise<void>((resolve) => {
+        let timer: ReturnType<typeof setTimeout>;
+        const settle = () => {
+          clearTimeout(timer);
+          if (openCount() === n) resolve();
+          else timer = setTimeout(resolve, HOLD_MS);
+        };
+        onOpen = settle;
+        settle();
+      }).finally(() => { onOpen = () => {}; });
       // Read the server's count once more over the WebSocket before anything closes.
       await new Promise<void>((resolve) => {
         const stop = live.subscribe(() => { stop(); resolve(); });
       });
       off();
-      const opened = openedAt.filter((t) => t !== undefined).length;
+      const opened = openCount();
       const measurement: Measurement = { streams: n, opened, stalled: n - opened, serverHeld: maxHeld - baseline };
+      if (this.release) {
+        // Free one: over HTTP/1.1 its connection goes to the stream that waited for it.
+        this.showStatus(w.releasing!);
+        sources[0]!.close();
+        closedAt = performance.now() - t0;
+        events.push('close:1');
+        const first = this.boxes.children[0] as HTMLElement;
+        first.dataset.state = 'closed';
+        first.textContent = `${first.textContent}; ${w.closed} ${formatNumber(closedAt, 0)} ms`;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, RELEASE_WAIT_MS);
+          onOpen = () => {
+            if (openCount() < n) return;
+            clearTimeout(timer);
+            resolve();
+          };
+          onOpen();
+        }).finally(() => { onOpen = () => {}; });
+        measurement.openedAfterClose = openCount() - opened;
+      }
+      this.dataset.events = events.join(' ');
       this.renderFigures(measurement);
       return measurement;
     } finally {
       for (const es of sources) es.close();
       live.close();
+      resume?.();
     }
   }
 
   private renderFigures(m: Measurement): void {
     const w = this.words;
     const rows: [string, string][] = [['opened', w.opened!], ['stalled', w.stalled!], ['serverHeld', w.held!]];
+    if (m.openedAfterClose !== undefined) rows.push(['openedAfterClose', w.openedAfterClose!]);
     showFigures(this.figures, m, rows.map(([name, label]) => [name, label, formatNumber(m[name]!, 0)] as const));
   }
 }
