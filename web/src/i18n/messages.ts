@@ -112,6 +112,25 @@ export const MESSAGES = {
   'socketCalls.serverSockets': { en: 'sockets on the server side', ko: '서버 쪽 소켓 수' },
   'socketCalls.connectMs': { en: 'connect() to connected', ko: 'connect()부터 연결까지' },
   'socketCalls.totalMs': { en: 'whole exchange', ko: '교환 전체' },
+
+  // ----- the seven-SSE-streams experiment (web/src/lessons/widgets/connection-limit.ts; lessons 5 and 14, the dashboard)
+  'connectionLimit.run': { en: 'Open {n} SSE streams at once', ko: 'SSE 스트림 {n}개 한꺼번에 열기' },
+  'connectionLimit.stream': { en: 'stream', ko: '스트림' },
+  'connectionLimit.open': { en: 'open after', ko: '열림' },
+  'connectionLimit.waiting': { en: 'waiting: no free connection, and no error', ko: '대기 중: 빈 연결이 없고, 오류도 없음' },
+  'connectionLimit.opened': { en: 'streams that opened', ko: '열린 스트림' },
+  'connectionLimit.stalled': { en: 'streams left waiting', ko: '기다리기만 한 스트림' },
+  'connectionLimit.held': { en: 'SSE responses the server held at once', ko: '서버가 동시에 붙잡고 있던 SSE 응답' },
+  'connectionLimit.done': { en: 'Closed them all.', ko: '모두 닫았습니다.' },
+  'connectionLimit.running': { en: 'holding the streams (until none has opened for {s} s)…', ko: '스트림을 붙잡는 중 ({s}초 동안 새로 열리는 것이 없을 때까지)…' },
+  'connectionLimit.limit': { en: 'The browser\'s limit: {n} HTTP/1.1 connections per origin.', ko: '브라우저 한도: 출처(origin)당 HTTP/1.1 연결 {n}개.' },
+  'connectionLimit.releasing': { en: 'closing stream 1; do the others open now?', ko: '스트림 1을 닫는 중: 나머지가 이제 열릴까요?' },
+  'connectionLimit.closed': { en: 'closed by the page at', ko: '페이지가 닫은 시각' },
+  'connectionLimit.afterClose': { en: 'after stream 1 closed', ko: '스트림 1이 닫힌 뒤' },
+  'connectionLimit.limitH2': { en: 'This page speaks HTTP/2: every stream shares one connection, up to the server\'s SETTINGS_MAX_CONCURRENT_STREAMS{n}.', ko: '이 페이지는 HTTP/2로 통신합니다: 모든 스트림이 연결 하나를 함께 쓰며, 서버의 SETTINGS_MAX_CONCURRENT_STREAMS{n}까지 열 수 있습니다.' },
+  'connectionLimit.openedAfterClose': { en: 'streams that opened once stream 1 closed', ko: '스트림 1이 닫힌 뒤에 열린 스트림' },
+  'connectionLimit.panel': { en: 'Experiment: seven SSE streams from this page (six connections over HTTP/1.1, streams over HTTP/2)', ko: '실험: 이 페이지에서 SSE 스트림 일곱 개 (HTTP/1.1에서는 연결 여섯 개, HTTP/2에서는 스트림)' },
+  'connectionLimit.panelNote': { en: 'Opens seven EventSources to <code>/feed/sse</code> at once, waits, then closes the first. The page\'s lanes pause for the run (they hold some of the six connections) and resume after it. Run it here and on the other protocol\'s port.', ko: '<code>/feed/sse</code>로 EventSource 일곱 개를 한꺼번에 열고, 기다린 뒤, 첫 번째를 닫습니다. 이 페이지의 레인은 실험 동안 멈췄다가(여섯 연결 중 일부를 붙잡고 있으므로) 끝나면 다시 돕니다. 여기서 한 번, 다른 프로토콜의 포트에서 한 번 실행해 보세요.' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -30,6 +30,7 @@ import { HTTP1_CONNECTIONS_PER_ORIGIN } from '../../widgets/lane-card.ts';
 import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
+import { LANGS, MESSAGES } from '../../i18n/messages.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 
 /**
@@ -41,24 +42,12 @@ export const HOLD_MS = 3_000;
 export const RELEASE_WAIT_MS = 5_000;
 const DEFAULT_STREAMS = 7;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Open {n} SSE streams at once', stream: 'stream', open: 'open after', waiting: 'waiting: no free connection, and no error',
-    opened: 'streams that opened', stalled: 'streams left waiting', held: 'SSE responses the server held at once',
-    done: 'Closed them all.', running: 'holding the streams (until none has opened for {s} s)…', limit: 'The browser\'s limit: {n} HTTP/1.1 connections per origin.',
-    releasing: 'closing stream 1; do the others open now?', closed: 'closed by the page at', afterClose: 'after stream 1 closed',
-    limitH2: 'This page speaks HTTP/2: every stream shares one connection, up to the server\'s SETTINGS_MAX_CONCURRENT_STREAMS{n}.',
-    openedAfterClose: 'streams that opened once stream 1 closed',
-  },
-  ko: {
-    run: 'SSE 스트림 {n}개 한꺼번에 열기', stream: '스트림', open: '열림', waiting: '대기 중: 빈 연결이 없고, 오류도 없음',
-    opened: '열린 스트림', stalled: '기다리기만 한 스트림', held: '서버가 동시에 붙잡고 있던 SSE 응답',
-    done: '모두 닫았습니다.', running: '스트림을 붙잡는 중 ({s}초 동안 새로 열리는 것이 없을 때까지)…', limit: '브라우저 한도: 출처(origin)당 HTTP/1.1 연결 {n}개.',
-    releasing: '스트림 1을 닫는 중: 나머지가 이제 열릴까요?', closed: '페이지가 닫은 시각', afterClose: '스트림 1이 닫힌 뒤',
-    limitH2: '이 페이지는 HTTP/2로 통신합니다: 모든 스트림이 연결 하나를 함께 쓰며, 서버의 SETTINGS_MAX_CONCURRENT_STREAMS{n}까지 열 수 있습니다.',
-    openedAfterClose: '스트림 1이 닫힌 뒤에 열린 스트림',
-  },
-};
+const PREFIX = 'connectionLimit.';
+
+/** The widget's words, from the message catalogue (its `connectionLimit.*` keys), in each language. */
+const WORDS = Object.fromEntries(LANGS.map((lang) => [lang, Object.fromEntries(
+  Object.entries(MESSAGES).filter(([key]) => key.startsWith(PREFIX)).map(([key, text]) => [key.slice(PREFIX.length), text[lang]]),
+)])) as Record<LessonLang, Record<string, string>>;
 
 export class ConnectionLimitElement extends MeasuredWidget {
   protected readonly dictionary = WORDS;
