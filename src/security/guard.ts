@@ -156,7 +156,15 @@ export async function guardPlugin(app: FastifyInstance, { security, access, chao
   });
   guardUpgrades(app.server, security, (req) => security.websocketPaths.has(pathOf(req.url)));
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // A callback hook, not an async one: it runs on every request of every lane,
+  // and an async hook costs a promise each time.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const refusal = checkRequest(request, reply);
+    if (refusal) refuse(reply, refusal);
+    else done();
+  });
+
+  function checkRequest(request: FastifyRequest, reply: FastifyReply): LabError | undefined {
     if (isWebSocketUpgrade(request.raw)) {
       // permessage-deflate only where a lesson asks for it; everywhere else the
       // offer is dropped before ws sees it, so frames stay byte-for-byte plain.
@@ -165,26 +173,27 @@ export async function guardPlugin(app: FastifyInstance, { security, access, chao
         delete request.raw.headers['sec-websocket-extensions'];
       }
       const lane = laneOf(request.url);
-      if (lane && chaos.refusesUpgrade(lane)) return refuse(reply, new LabError('LAB_ERR_UPGRADE_REFUSED'));
+      if (lane && chaos.refusesUpgrade(lane)) return new LabError('LAB_ERR_UPGRADE_REFUSED');
       const refusal = security.originRefusal(request.raw, schemeOf(request));
-      if (refusal) return refuse(reply, refusal);
+      if (refusal) return refusal;
       const version = request.headers['sec-websocket-version'];
       if (version !== undefined && version !== '13') {
         // RFC 6455 §4.4: answer 426 and name the versions this server speaks.
         reply.header('sec-websocket-version', '13');
-        return refuse(reply, new LabError('LAB_ERR_WS_VERSION', `Sec-WebSocket-Version ${version} is not supported; use 13`));
+        return new LabError('LAB_ERR_WS_VERSION', `Sec-WebSocket-Version ${version} is not supported; use 13`);
       }
     } else if (!SAFE_METHODS.has(request.method) && laneOf(request.url) === undefined) {
       // A lane's own POSTs (engine.io and SockJS polling send text/plain) belong to
       // its connection, not to the lab's controls.
       const refusal = security.crossSiteRefusal(request.raw, schemeOf(request));
-      if (refusal) return refuse(reply, refusal);
+      if (refusal) return refusal;
     }
     if (request.routeOptions.config.access === 'teacher') {
       const decision = access.decide(request.raw);
-      if (!decision.teacher) return refuse(reply, teacherOnly(decision));
+      if (!decision.teacher) return teacherOnly(decision);
     }
-  });
+    return undefined;
+  }
 }
 
 /** A read of a feed lane (or the preflight for one): the only thing the CORS switch opens. */
