@@ -131,6 +131,21 @@ export const MESSAGES = {
   'connectionLimit.openedAfterClose': { en: 'streams that opened once stream 1 closed', ko: '스트림 1이 닫힌 뒤에 열린 스트림' },
   'connectionLimit.panel': { en: 'Experiment: seven SSE streams from this page (six connections over HTTP/1.1, streams over HTTP/2)', ko: '실험: 이 페이지에서 SSE 스트림 일곱 개 (HTTP/1.1에서는 연결 여섯 개, HTTP/2에서는 스트림)' },
   'connectionLimit.panelNote': { en: 'Opens seven EventSources to <code>/feed/sse</code> at once, waits, then closes the first. The page\'s lanes pause for the run (they hold some of the six connections) and resume after it. Run it here and on the other protocol\'s port.', ko: '<code>/feed/sse</code>로 EventSource 일곱 개를 한꺼번에 열고, 기다린 뒤, 첫 번째를 닫습니다. 이 페이지의 레인은 실험 동안 멈췄다가(여섯 연결 중 일부를 붙잡고 있으므로) 끝나면 다시 돕니다. 여기서 한 번, 다른 프로토콜의 포트에서 한 번 실행해 보세요.' },
+  // ----- pages that need a WebSocket, opened over https (web/src/h2/websocket-notice.ts)
+  'h2Notice.lead': { en: 'WebSocket needs the HTTP/1.1 port.', ko: 'WebSocket은 HTTP/1.1 포트가 필요합니다.' },
+  'h2Notice.open': { en: 'Open', ko: '여기서 여세요:' },
+  'h2Notice.openHttp': { en: 'Open this page on the lab\'s http:// address.', ko: '이 페이지를 랩의 http:// 주소로 여세요.' },
+  'h2Notice.why': { en: 'This page came over https, where the lab speaks only HTTP/2 and has no WebSocket over HTTP/2 (RFC 8441); a browser blocks ws:// from an https page (mixed content).', ko: '이 페이지는 https로 열렸고, 랩은 그 포트에서 HTTP/2만 쓰며 HTTP/2 위의 WebSocket(RFC 8441)은 없습니다. 또 브라우저는 https 페이지에서 ws:// 연결을 막습니다(혼합 콘텐츠).' },
+  'h2Notice.note': { en: 'What uses a WebSocket on this page will not connect here.', ko: '이 페이지에서 WebSocket을 쓰는 부분은 여기서 연결되지 않습니다.' },
+  'h2Notice.chat': { en: 'Here the chat runs over SSE (events) and POSTs (commands) instead, each person a few streams of one HTTP/2 connection.', ko: '여기서는 채팅이 대신 SSE(이벤트)와 POST(명령)로 돌아갑니다. 사람마다 HTTP/2 연결 하나의 스트림 몇 개를 씁니다.' },
+  'h2Notice.stomp': { en: 'STOMP here is STOMP over WebSocket only, so it cannot connect on this page.', ko: '이 STOMP는 WebSocket 위에서만 돌아가므로 이 페이지에서는 연결할 수 없습니다.' },
+  'h2Notice.inspect': { en: 'The inspectors that open a WebSocket from this page (the handshake, the frames, the WebSocket steps of the fallback chain and of the Origin demo) will not connect here; the others work.', ko: '이 페이지에서 WebSocket을 여는 인스펙터(핸드셰이크, 프레임, 대체 체인과 Origin 데모의 WebSocket 단계)는 여기서 연결되지 않습니다. 나머지는 됩니다.' },
+  'h2Notice.refused': { en: 'not over https: use the HTTP/1.1 port (see the notice above)', ko: 'https에서는 안 됨: HTTP/1.1 포트를 쓰세요 (위 안내 참고)' },
+  // ----- a lane card's connection line on a page opened over https (web/src/widgets/lane-card.ts)
+  'laneCard.h2Holds': { en: 'holds 1 stream of the page\'s one HTTP/2 connection, all the time', ko: '페이지의 HTTP/2 연결 하나에서 스트림 1개를 늘 붙잡음' },
+  'laneCard.h2Borrows': { en: 'opens 1 stream per request on the page\'s one HTTP/2 connection', ko: '요청마다 페이지의 HTTP/2 연결 하나에 스트림 1개를 엶' },
+  'laneCard.h2Library': { en: 'HTTP transports only here: 1 stream at a time on the page\'s one HTTP/2 connection (no WebSocket over https)', ko: '여기서는 HTTP 전송만: 페이지의 HTTP/2 연결 하나에서 한 번에 스트림 1개 (https에서는 WebSocket 없음)' },
+  'laneCard.h2Ws': { en: '1 WebSocket on an HTTP/1.1 connection of its own, to the http port (no WebSocket over HTTP/2 here)', ko: 'http 포트로 가는 자기만의 HTTP/1.1 연결 위 WebSocket 1개 (여기에는 HTTP/2 위 WebSocket이 없음)' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -6,6 +6,11 @@ import '../style.css';
 import '../lane-style.ts';
 import './index.ts';
 import { setupDisplayToggles } from '../widgets/display.ts';
+import { showHttp1Notice } from '../h2/websocket-notice.ts';
+import { t } from '../i18n/index.ts';
+
+// Over https (HTTP/2 only) the WebSocket inspectors cannot connect: say so, and where they can.
+void showHttp1Notice(document.querySelector('main'), t('h2Notice.inspect'));
 
 const tools = document.querySelector<HTMLElement>('#display');
 if (tools) {

@@ -12,6 +12,11 @@ import { DELIVERY_MODES } from '../../../src/chat/protocol.ts';
 import type { StatsSnapshot } from '../../../src/api/stats.ts';
 import { addWidgetStyles } from './chat-style.ts';
 import './chat-client.ts';
+import { showHttp1Notice, webSocketsHere } from '../h2/websocket-notice.ts';
+import { t } from '../i18n/index.ts';
+
+/** Over https, how often the chat's byte count is asked for (GET /api/stats). */
+const COST_POLL_MS = 1_000;
 
 const DEFAULT_NICKS = ['유재석', '강호동', '신동엽'];
 
@@ -33,7 +38,9 @@ export class ChatTrioElement extends HTMLElement {
     const query = new URLSearchParams(location.search);
     const nicks = (query.get('nicks') ?? this.getAttribute('nicks') ?? DEFAULT_NICKS.join(','))
       .split(',').map((n) => n.trim()).filter(Boolean);
-    const transport = query.get('transport') ?? this.getAttribute('transport') ?? 'ws';
+    const asked = query.get('transport') ?? this.getAttribute('transport') ?? 'ws';
+    // Over https (HTTP/2 only, no RFC 8441) there is no WebSocket: the same chat over SSE and POSTs.
+    const transport = asked === 'ws' && !webSocketsHere() ? 'sse' : asked;
     // Over HTTP/1.1 each long-polling or SSE person holds one of the browser's six
     // connections to the lab; past four, their POSTs would queue behind them and the
     // page would seem to hang (the lab's dashboard teaches that on purpose, not here).
@@ -72,6 +79,7 @@ export class ChatTrioElement extends HTMLElement {
       people.append(client);
     }
     this.append(legend, cost, people);
+    void showHttp1Notice(this, t('h2Notice.chat'));
     this.watchCost(cost, base ?? undefined);
   }
 
@@ -82,19 +90,37 @@ export class ChatTrioElement extends HTMLElement {
 
   /** The lab's own count of the chat's bytes (every chat route and socket, both directions). */
   private watchCost(out: HTMLElement, base: string | undefined): void {
-    const url = new URL('/api/live', base ?? location.href);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = (this.live = new WebSocket(url));
-    ws.onmessage = (e: MessageEvent<string>) => {
-      const chat = (JSON.parse(e.data) as StatsSnapshot).other.chat;
+    const show = (snapshot: StatsSnapshot) => {
+      // Over https the chat's bytes are HTTP/2 frames, counted apart (`h2.other.chat`).
+      const chat = webSocketsHere() ? snapshot.other.chat : snapshot.h2.other.chat;
       const text = `Chat traffic (lab's wire meter): ${chat.bytesIn.toLocaleString()} B in, ${chat.bytesOut.toLocaleString()} B out, ` +
         `${chat.requests} HTTP requests (a WebSocket counts one, its upgrade), ${chat.open} sockets open`;
       if (out.textContent !== text) out.textContent = text;
       out.dataset.bytes = String(chat.bytesIn + chat.bytesOut);
     };
+    if (!webSocketsHere()) return this.pollCost(show, base);
+    const url = new URL('/api/live', base ?? location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = (this.live = new WebSocket(url));
+    ws.onmessage = (e: MessageEvent<string>) => show(JSON.parse(e.data) as StatsSnapshot);
     ws.onclose = () => {
       if (!this.stopped) out.textContent = 'Chat traffic: the lab is not reachable.';
     };
+  }
+
+  /** Without a WebSocket: ask GET /api/stats once a second (a stream of the page's HTTP/2 connection). */
+  private pollCost(show: (snapshot: StatsSnapshot) => void, base: string | undefined): void {
+    const ask = async () => {
+      if (this.stopped) return;
+      try {
+        const response = await fetch(new URL('/api/stats', base ?? location.href));
+        if (response.ok) show((await response.json()) as StatsSnapshot);
+      } catch {
+        // the lab is away for a moment: ask again
+      }
+      if (!this.stopped) setTimeout(() => void ask(), COST_POLL_MS);
+    };
+    void ask();
   }
 }
 

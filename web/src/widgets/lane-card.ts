@@ -11,6 +11,8 @@ import { laneBadges } from '../inspectors/switch-badges.ts';
 import { showBadges } from '../inspectors/badge-view.ts';
 import { LANES } from '../../../src/lanes.ts';
 import { BROWSER_LANES } from '../transports/index.ts';
+import { pageProtocol, type PageProtocol } from '../h2/protocol.ts';
+import { t } from '../i18n/index.ts';
 import type { LaneRunner } from '../lane-runner.ts';
 import type { StatsSnapshot } from '../live-stats.ts';
 import type { StatsSource } from '../page-run.ts';
@@ -39,8 +41,14 @@ const STATE_TEXT = { off: 'off', connecting: 'connecting…', open: 'receiving',
 /** The browser's HTTP/1.1 connections per origin (Chromium, Firefox, Safari all use six). */
 export const HTTP1_CONNECTIONS_PER_ORIGIN = 6;
 
-export function connectionsText(lane: LaneRunner['lane'], on: boolean): string {
+export function connectionsText(lane: LaneRunner['lane'], on: boolean, protocol: PageProtocol = pageProtocol()): string {
   if (!on) return 'off: holds no connection';
+  // Over HTTP/2 there is no six: every HTTP lane is streams on the page's one connection (RFC 9113 §5).
+  if (protocol === 'h2') {
+    if (lane === 'ws') return t('laneCard.h2Ws');
+    if (BROWSER_LANES[lane].picker) return t('laneCard.h2Library'); // Socket.IO, SockJS: their HTTP transports (transport.ts isHttp2Only)
+    return t(LANES[lane].holdsHttpConnection ? 'laneCard.h2Holds' : 'laneCard.h2Borrows');
+  }
   const note = BROWSER_LANES[lane].connections;
   if (note) return note;
   if (lane === 'ws') return `holds 0 of ${HTTP1_CONNECTIONS_PER_ORIGIN} HTTP connections (1 WebSocket, outside the limit)`;

@@ -22,6 +22,8 @@ import { Client, type StompSubscription } from '@stomp/stompjs';
 import { encodeFrameHeader, toHex } from '../../../src/framing/ws-frame.ts';
 import type { StatsSnapshot } from '../../../src/api/stats.ts';
 import { addWidgetStyles } from './chat-style.ts';
+import { showHttp1Notice, webSocketsHere } from '../h2/websocket-notice.ts';
+import { t } from '../i18n/index.ts';
 
 const MAX_ROWS = 200;
 const encoder = new TextEncoder();
@@ -64,6 +66,7 @@ export class StompFramesElement extends HTMLElement {
     addWidgetStyles();
     this.classList.add('stomp-frames');
     this.build();
+    void showHttp1Notice(this, t('h2Notice.stomp'));
     this.watchCost();
   }
 
@@ -74,6 +77,7 @@ export class StompFramesElement extends HTMLElement {
 
   connect(): void {
     if (this.client?.active) return;
+    if (!webSocketsHere()) return this.setStatus('closed', t('h2Notice.refused'));
     const url = this.labUrl('/stomp', true);
     this.setStatus('connecting', `connecting to ${url}…`);
     const client = (this.client = new Client({
@@ -181,6 +185,10 @@ export class StompFramesElement extends HTMLElement {
     const out = Object.assign(document.createElement('p'), { className: 'stomp-cost', textContent: 'STOMP traffic: waiting for the lab…' });
     out.setAttribute('role', 'status');
     this.insertBefore(out, this.querySelector('.stomp-scroll'));
+    if (!webSocketsHere()) {
+      out.textContent = `STOMP traffic: ${t('h2Notice.refused')}`;
+      return;
+    }
     const ws = (this.live = new WebSocket(this.labUrl('/api/live', true)));
     ws.onmessage = (e: MessageEvent<string>) => {
       const stomp = (JSON.parse(e.data) as StatsSnapshot).other.stomp;

@@ -1,0 +1,86 @@
+/**
+ * The pages that need a WebSocket, opened over the https port in a real
+ * Chromium. That port speaks only HTTP/2 and the lab has no WebSocket over
+ * HTTP/2 (RFC 8441), and a browser blocks ws:// from an https page: each page
+ * says so, links to itself on the HTTP/1.1 port, loads with no console error,
+ * and uses the HTTP carriers it has (the chat runs over SSE). On the dashboard
+ * over https the lane cards speak of streams on one connection, not of the six.
+ *
+ * Regression: over https the chat and STOMP pages opened wss:// to the h2-only
+ * port and failed on every load (ERR_SSL_PROTOCOL_ERROR in the console).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openHttps } from '../src/app.ts';
+import { makeSelfSigned } from '../src/h2/cert.ts';
+import type { HttpsListener } from '../src/h2/server.ts';
+import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+
+let lab: WebLab;
+let https: HttpsListener;
+let browser: Chromium;
+
+beforeAll(async () => {
+  lab = await startWebLab({ feedRate: 5 });
+  const { cert, key } = await makeSelfSigned();
+  https = await openHttps(lab.app, 0, { cert, key, selfSigned: true, source: 'test', fingerprint256: '' });
+  // The certificate is self-signed: ignored here, in the test only.
+  browser = await launchChromium({ args: ['--ignore-certificate-errors'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await lab?.close();
+});
+
+describe('pages that need a WebSocket, over https', () => {
+  it.each(['/chat.html', '/stomp.html', '/inspect.html'])('%s loads with no console error and says where WebSockets work', async (path) => {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${https.url}${path}`);
+    const notice = page.locator('[data-field="h2-notice"]');
+    await notice.locator('a').waitFor();
+    expect(await notice.textContent()).toContain('WebSocket needs the HTTP/1.1 port');
+    // The link is this page on the http port.
+    expect(await notice.locator('a').getAttribute('href')).toBe(`http://localhost:${lab.port}${path}`);
+    if (path === '/chat.html') {
+      // Three people, each joined over SSE: the chat's HTTP carrier works over HTTP/2.
+      await page.waitForFunction(() => [...document.querySelectorAll('chat-client')].filter((c) => c.getAttribute('data-state') === 'joined').length === 3);
+      expect(await page.locator('chat-client').first().locator('text=joined over sse').count()).toBe(1);
+      expect(lab.app.lab.h2.snapshot().other.chat.requests).toBeGreaterThan(0);
+    }
+    if (path === '/stomp.html') {
+      // Connect says why it does not, instead of failing a wss:// handshake.
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      expect(await page.locator('stomp-frames').getAttribute('data-state')).toBe('closed');
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the same pages over http show no notice', async () => {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    // Other names: the https test's people may still be leaving (their SSE sessions end on the server's time).
+    await page.goto(`${lab.url}chat.html?nicks=Ann,Bob,Cy`);
+    await page.waitForFunction(() => [...document.querySelectorAll('chat-client')].filter((c) => c.getAttribute('data-state') === 'joined').length === 3);
+    expect(await page.locator('chat-client').first().locator('text=joined over ws').count()).toBe(1);
+    expect(await page.locator('[data-field="h2-notice"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the dashboard\'s lane cards over https count streams of one connection, not connections of six', async () => {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${https.url}/`);
+    await page.waitForSelector('html[data-ready="true"][data-protocol="h2"]');
+    const lines = await page.$$eval('.lane-card [data-field="connections"]', (els) => els.map((e) => [e.closest<HTMLElement>('.lane-card')!.dataset.lane, e.textContent] as const));
+    expect(lines).toHaveLength(7);
+    for (const [lane, text] of lines) {
+      expect(text, lane).not.toMatch(/of 6/);
+      expect(text, lane).toMatch(lane === 'ws' ? /HTTP\/1\.1 connection of its own/ : /stream/);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
