@@ -57,6 +57,14 @@ export const DEFAULTS = {
   /** SockJS `disconnect_delay`: how long a session waits for a polling client's next request. */
   sockjsDisconnectMs: 5_000,
   /**
+   * The Socket.IO lesson namespace /lesson (src/transports/socketio-lesson.ts): clients at once,
+   * the longest `text` one event may carry (UTF-8 bytes), and events per second per client
+   * (a burst of one second's worth); beyond each, a `lesson-error` in the lab's shape.
+   */
+  socketioLessonMaxClients: 200,
+  socketioLessonMaxTextBytes: 512,
+  socketioLessonEventsPerSecond: 10,
+  /**
    * A consumer whose socket buffer holds more than this stops getting writes
    * until it drains (backpressure); it catches up from the ring buffer.
    */
@@ -145,6 +153,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
   }
   const positive: (keyof LabOptions)[] = [
     'feedCapacity', 'maxBatch', 'maxHeldPerLane', 'heartbeatMs', 'wsPingMs', 'socketioPingMs', 'socketioPingTimeoutMs', 'sockjsDisconnectMs',
+    'socketioLessonMaxClients', 'socketioLessonMaxTextBytes', 'socketioLessonEventsPerSecond',
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes', 'maxJsonDepth',
     'feedCapacityBytes', 'writeCutOffBytes', 'slowConsumerGraceMs', 'maxLiveConnections', 'maxLiveSkipped', 'maxPublishPerSecond', 'maxPublishPerSecondPerAddress',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',

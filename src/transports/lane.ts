@@ -25,6 +25,7 @@ export type LaneLimits = Readonly<Pick<LabOptions,
   | 'maxBatch' | 'writeHighWaterBytes' | 'writeCutOffBytes' | 'maxConsumerLag' | 'heartbeatMs'
   | 'longpollWaitMs' | 'maxLongpollWaitMs' | 'sseRetryMs' | 'maxWsMessageBytes' | 'wsPingMs' | 'maxJsonDepth'
   | 'socketioPingMs' | 'socketioPingTimeoutMs' | 'sockjsDisconnectMs'
+  | 'socketioLessonMaxClients' | 'socketioLessonMaxTextBytes' | 'socketioLessonEventsPerSecond'
 >>;
 
 /** This lane's slots among the held connections (the per-lane cap, heartbeats, shutdown). */

@@ -36,6 +36,7 @@ import type { FeedMessage } from '../feed/feed.ts';
 import type { Held } from '../delivery/held.ts';
 import type { LaneContext, LaneDescriptor } from './lane.ts';
 import { handOver, upgradeHeads } from './library.ts';
+import { lessonNamespace } from './socketio-lesson.ts';
 
 export const NAMESPACE = '/feed';
 /** The room of clients that are up to date: each live message is one broadcast to it. */
@@ -62,6 +63,7 @@ async function socketioLane(app: FastifyInstance, lane: LaneContext<'socketio'>)
   const io = new SocketIO({ serveClient: false });
   io.bind(engine);
   const nsp = io.of(NAMESPACE);
+  lessonNamespace(io, limits); // lessons 8 and 9: emit, acks, broadcast (./socketio-lesson.ts)
 
   // The messages that may still sit in a client's write buffer, by seq, so a flushed packet can be named.
   const recent = new Map<number, FeedMessage>();
