@@ -4,6 +4,7 @@
  *
  *   npx tsx src/h2/compare.ts five-updates            # the 2017 table: five updates, one subscriber per lane
  *   npx tsx src/h2/compare.ts side-by-side --seconds 30   # the default feed, one client per lane, per protocol
+ *   npx tsx src/h2/compare.ts lanes --seconds 30          # every lane on one dashboard, HTTP/1.1 (issue 11's closing note)
  *
  * Each starts a lab in this process (HTTP port + HTTPS/h2 port), opens the
  * dashboard in a headless Chromium over http:// and over https:// (the lab's
@@ -16,6 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLab, openHttps } from '../app.ts';
+import { DEFAULTS } from '../config.ts';
 import { LANE_IDS, type LaneId } from '../lanes.ts';
 import type { Counters } from '../wire/meter.ts';
 import { makeSelfSigned } from './cert.ts';
@@ -129,12 +131,56 @@ export async function sideBySide(seconds: number): Promise<string> {
   }));
 }
 
+/** A lane's figures from the dashboard's own card: what the page counted (`data-value` of `data-stat="browser.…"`). */
+interface PageFigures { requests: number; received: number; missing: number; duplicates: number; latencyP50: number; latencyP95: number }
+
+/**
+ * Every lane on one HTTP/1.1 dashboard (one Chromium client per lane, the
+ * library lanes on their default transports) for `seconds` at the default
+ * feed: per lane, the server's requests, header bytes and framing bytes per
+ * message (GET /api/stats, counted from the lab's start, so each lane's
+ * set-up is included), and the page's own latency p50/p95.
+ */
+export async function allLanes(seconds: number): Promise<string> {
+  return withLab(DEFAULTS.feedRate, (urls) => withBrowser(async (open) => {
+    const page = await open(urls.h1);
+    await page.waitForFunction((lanes) => lanes.every((l) => {
+      const card = document.querySelector<HTMLElement>(`article[data-lane="${l}"]`);
+      return card?.dataset.state === 'open' && Number(card.querySelector<HTMLElement>('[data-stat="browser.received"]')?.dataset.value) >= 1;
+    }), [...LANE_IDS], { timeout: 30_000 });
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const stats = (await (await fetch(`${urls.h1}api/stats`)).json()) as { lanes: Record<LaneId, Counters> };
+    // A string, not a function: tsx would wrap a named inner function in a helper the page does not have.
+    const figures = await page.evaluate(`Object.fromEntries(${JSON.stringify(LANE_IDS)}.map((l) => [l, Object.fromEntries(
+      ['requests', 'received', 'missing', 'duplicates', 'latencyP50', 'latencyP95'].map((name) => [name,
+        Number(document.querySelector('article[data-lane="' + l + '"] [data-stat="browser.' + name + '"]')?.dataset.value)]))]))`) as Record<LaneId, PageFigures>;
+    const measuredMs = Date.now() - started;
+    await page.close();
+    const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+    const rows = LANE_IDS.map((lane) => {
+      const c = stats.lanes[lane];
+      const p = figures[lane];
+      return `| ${lane} | ${c.requests} | ${p.requests} | ${c.messages} | ${p.received} | ${p.missing}/${p.duplicates} | ${c.headerBytes} | ${f(c.headerBytes / c.messages)} | ${f(c.framingBytes / c.messages)} | ${f((c.bytesIn + c.bytesOut) / c.messages)} | ${f(p.latencyP50)} | ${f(p.latencyP95)} |`;
+    });
+    return [
+      `${seconds} s (${(measuredMs / 1000).toFixed(1)} s measured) at the default feed (${DEFAULTS.feedRate} messages/s, ${DEFAULTS.feedPayloadBytes}-byte payloads), one HTTP/1.1 dashboard in Chromium running all ${LANE_IDS.length} lanes (one client per lane, each library on its default transports), after every lane had its first message. Server figures from GET /api/stats, counted from the lab's start (each lane's set-up included); latency from the page (p50/p95 since the page opened).`,
+      '',
+      '| lane | requests (server) | requests (page) | messages (server) | messages (page) | missing/dup. | header B | header B / msg | framing B / msg | wire B / msg | latency p50 ms | latency p95 ms |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...rows,
+    ].join('\n');
+  }));
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [what, flag, value] = process.argv.slice(2);
   const seconds = flag === '--seconds' ? Number(value) : 30;
-  const run = what === 'five-updates' ? fiveUpdates() : what === 'side-by-side' && seconds > 0 ? sideBySide(seconds) : undefined;
+  const run = what === 'five-updates' ? fiveUpdates()
+    : what === 'side-by-side' && seconds > 0 ? sideBySide(seconds)
+      : what === 'lanes' && seconds > 0 ? allLanes(seconds) : undefined;
   if (!run) {
-    process.stderr.write('usage: tsx src/h2/compare.ts five-updates | side-by-side [--seconds 30]\n');
+    process.stderr.write('usage: tsx src/h2/compare.ts five-updates | side-by-side [--seconds 30] | lanes [--seconds 30]\n');
     process.exit(2);
   }
   run.then((text) => process.stdout.write(`${text}\n`), (err: Error) => {
