@@ -86,6 +86,20 @@ export const WIDGETS: Record<string, WidgetSpec> = {
     attributes: { id: ID, nicks: TEXT },
     measures: ['allReceived', 'selfReceived', 'othersReceived', 'roomReceived', 'allRecipients', 'presenceJoins', 'welcomeMembers', 'leaveSeenBy'],
   },
+  // The Socket.IO client API and its emits, on the real library (lessons 8 and 9).
+  'socketio-api': {
+    module: 'lessons',
+    attributes: { id: ID, rate: NUMBER },
+    measures: [
+      'connectMs', 'upgraded', 'upgradeMs', 'pingIntervalMs', 'openPacketBytes', 'framingBytesPerMessage',
+      'onCalls', 'offCalls', 'onceCalls', 'messagesDuringOnce', 'listenersAfterRemoveAll', 'echoMs', 'ackReached',
+    ],
+  },
+  'socketio-emit': {
+    module: 'lessons',
+    attributes: { id: ID, nicks: TEXT },
+    measures: ['selfReceived', 'othersReceived', 'allReceived', 'senderGotOthers', 'selfReached', 'othersReached', 'allReached'],
+  },
   // STOMP, the fallback chain, the Origin check and the projection at scale (lessons 10-13).
   'stomp-session': {
     module: 'lessons',

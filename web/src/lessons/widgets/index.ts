@@ -7,6 +7,8 @@ import './connection-limit.ts';
 import './ws-frame-probe.ts';
 import './ws-lifecycle.ts';
 import './chat-delivery.ts';
+import './socketio-api.ts';
+import './socketio-emit.ts';
 import './stomp-session.ts';
 import './fallback-run.ts';
 import './origin-probe.ts';

@@ -1,0 +1,84 @@
+/**
+ * The Socket.IO lesson widgets in Chromium against a real lab: lesson 8's
+ * client API on the real socket.io-client (the handshake, the upgrade and the
+ * event packets in its log, `off` and `once` counted), lesson 9's three emits
+ * on three real connections, and lesson 11's fallback run with the real
+ * libraries beside the lab's chain while the WebSocket upgrade is refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+
+const FEED_RATE = 5;
+const RUN_TIMEOUT_MS = 60_000;
+
+let lab: WebLab;
+let browser: Chromium;
+
+beforeAll(async () => {
+  lab = await startWebLab({ feedRate: FEED_RATE });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await lab?.close();
+});
+
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ width: 1280, height: 900 });
+  const errors = collectPageErrors(page);
+  await page.goto(lab.url + path);
+  await page.waitForFunction(() => document.documentElement.dataset.ready !== undefined);
+  return { page, errors };
+}
+
+/** Click a widget's run button and wait for it to finish; its measurement. */
+async function run(page: Page, id: string): Promise<Record<string, number>> {
+  await page.locator(`#${id} button[data-action]`).click();
+  await page.waitForFunction((i) => ['done', 'error'].includes(document.getElementById(i)?.dataset.state ?? ''), id, { timeout: RUN_TIMEOUT_MS });
+  const state = await page.getAttribute(`#${id}`, 'data-state');
+  expect(state, (await page.textContent(`#${id} [data-field="status"]`)) ?? '').toBe('done');
+  return JSON.parse((await page.getAttribute(`#${id}`, 'data-measured'))!) as Record<string, number>;
+}
+
+describe('lesson 8: the Socket.IO client API on the real library', () => {
+  it('connects, upgrades, runs on/off/once/removeAllListeners and an acked emit, and logs the packets as they crossed', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const { page, errors } = await open('lessons/en/08-websocket-api');
+    const m = await run(page, 'sio');
+    expect(m.upgraded).toBe(1);
+    expect(m.upgradeMs).toBeGreaterThanOrEqual(m.connectMs!);
+    expect(m.pingIntervalMs).toBe(lab.app.lab.options.socketioPingMs);
+    // `42/feed,["message",` + `]` around the message JSON.
+    expect(m.framingBytesPerMessage).toBe('42/feed,["message",]'.length);
+    expect(m.onCalls).toBe(2);
+    expect(m.offCalls).toBe(0);
+    expect(m.onceCalls).toBe(1);
+    expect(m.messagesDuringOnce).toBeGreaterThanOrEqual(3);
+    expect(m.listenersAfterRemoveAll).toBe(0);
+    expect(m.ackReached).toBe(1);
+    // The log holds the packets themselves: the open packet, the namespace CONNECT, the probe and the upgrade.
+    const packets = await page.$$eval('#sio tr[data-packet]', (rows) => rows.map((r) => `${(r as HTMLElement).dataset.kind} ${(r as HTMLElement).dataset.packet} ${r.querySelector('td:nth-child(4) code')?.textContent}`));
+    expect(packets.find((p) => p.startsWith('in open '))).toMatch(/^in open 0\{"sid":"[^"]+","upgrades":\["websocket"\]/);
+    expect(packets).toContain('out CONNECT /feed 40/feed,');
+    expect(packets.find((p) => p.startsWith('in CONNECT /feed '))).toMatch(/40\/feed,\{"sid":"/);
+    expect(packets).toContain('out ping probe 2probe');
+    expect(packets).toContain('in pong probe 3probe');
+    expect(packets).toContain('out upgrade 5');
+    expect(packets.some((p) => /^out EVENT \/lesson echo #\d+ 42\/lesson,\d+\["echo",/.test(p))).toBe(true);
+    expect(packets.some((p) => /^in ACK \/lesson #\d+ 43\/lesson,\d+\[\{"reached":1\}\]/.test(p))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('lesson 9: socket.emit, socket.broadcast.emit and io.emit', () => {
+  it('reach the sender, the two others, and all three; the acks count the clients reached', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const { page, errors } = await open('lessons/ko/09-chat-delivery');
+    const m = await run(page, 'emits');
+    expect(m).toMatchObject({ selfReceived: 1, othersReceived: 2, allReceived: 3, senderGotOthers: 0, selfReached: 1, othersReached: 2, allReached: 3 });
+    expect(await page.$$eval('#emits tr[data-to="others"] td', (tds) => tds.slice(2, 5).map((td) => td.textContent))).toEqual(['·', '●', '●']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
