@@ -82,3 +82,26 @@ describe('lesson 9: socket.emit, socket.broadcast.emit and io.emit', () => {
     await page.close();
   });
 });
+
+describe('lesson 11: the real libraries\' own fallback beside the lab\'s chain', () => {
+  it('with upgrades refused, Socket.IO stays on long polling and SockJS falls back to xhr-streaming; each cost is the wire meter\'s for its own connections; the switches are put back', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const { page, errors } = await open('lessons/en/11-fallbacks');
+    const m = await run(page, 'libs');
+    expect(m.landed).toBe(2); // ws refused, then SSE
+    expect(m.socketioUpgraded).toBe(0);
+    expect(m.sockjsAttempts).toBe(2);
+    expect(m.sockjsLanded).toBe(2); // xhr-streaming
+    expect(await page.getAttribute('#libs tr[data-client="socketio"]', 'data-transport')).toBe('polling');
+    expect(await page.getAttribute('#libs tr[data-client="sockjs"]', 'data-transport')).toBe('xhr-streaming');
+    expect(await page.textContent('#libs tr[data-client="socketio"] td:nth-child(2)')).toMatch(/^polling ✓ \d+ ms → websocket \(upgrade\) ✗ \d+ ms$/);
+    // Long polling pays a request per answer; streaming and SSE hold one response.
+    expect(m.socketioRequests).toBeGreaterThan(m.sockjsRequests!);
+    expect(m.sockjsRequests).toBeGreaterThanOrEqual(3); // /info, the refused upgrade, xhr_streaming
+    expect(m.labRequests).toBe(2); // the refused upgrade, the SSE stream
+    for (const client of ['lab', 'socketio', 'sockjs']) expect(m[`${client}BytesPerMessage`]).toBeGreaterThan(0);
+    expect(Object.values(lab.app.lab.chaos.snapshot()).every((s) => !s.refuseUpgrade)).toBe(true);
+    // The refused upgrades are the experiment: the browser reports each one.
+    expect(errors.filter((e) => !/403|WebSocket/.test(e))).toEqual([]);
+    await page.close();
+  });
+});

@@ -108,8 +108,14 @@ export const WIDGETS: Record<string, WidgetSpec> = {
   },
   'fallback-run': {
     module: 'lessons',
-    attributes: { id: ID, block: /^(ws|ws,sse)$/, timeout: INT, rate: NUMBER },
-    measures: ['attempts', 'landed', 'failedMs', 'connectMs', 'firstMessageMs'],
+    attributes: { id: ID, block: /^(ws|ws,sse)$/, timeout: INT, rate: NUMBER, libraries: FLAG },
+    measures: [
+      'attempts', 'landed', 'failedMs', 'connectMs', 'firstMessageMs',
+      // With `libraries`: the real libraries beside the chain, and what each client cost.
+      'labRequests', 'labHeaderBytes', 'labBytesPerMessage',
+      'socketioRequests', 'socketioHeaderBytes', 'socketioBytesPerMessage', 'socketioUpgraded', 'socketioFirstMessageMs',
+      'sockjsRequests', 'sockjsHeaderBytes', 'sockjsBytesPerMessage', 'sockjsAttempts', 'sockjsLanded', 'sockjsFirstMessageMs',
+    ],
   },
   'origin-probe': {
     module: 'lessons',

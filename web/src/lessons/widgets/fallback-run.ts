@@ -13,11 +13,23 @@
  * afterwards. They act on the lab, not on this page: every client of the lab
  * meets the same hostile network for those seconds.
  *
+ * With `libraries`, the real libraries run beside the chain on the same
+ * hostile network (the upgrade is then refused on the `socketio` and `sockjs`
+ * lanes too): socket.io-client starts on long polling and its upgrade probe
+ * fails, so it stays there; sockjs-client tries its WebSocket, then falls back
+ * to xhr-streaming. All three run for LIBRARY_WINDOW_MS after the last first
+ * message, and what each cost (requests, header bytes, bytes per message) is
+ * read from the lab's wire meter for its own connections (`?page=`).
+ *
  * Attributes: `block` (ws | ws,sse; none: a clean network), `timeout` (ms an
  * attempt may take to connect, default the client's ATTEMPT_TIMEOUT_MS),
- * `rate` (feed messages/s during the run, restored afterwards).
+ * `rate` (feed messages/s during the run, restored afterwards), `libraries`.
  * Measures: attempts, landed (1 = ws … 4 = poll, the place in the chain),
- * failedMs (time spent on attempts that failed), connectMs, firstMessageMs.
+ * failedMs (time spent on attempts that failed), connectMs, firstMessageMs;
+ * with `libraries`, per client (lab = the chain, socketio, sockjs): <client>Requests,
+ * <client>HeaderBytes, <client>BytesPerMessage, and socketioUpgraded (1 or 0),
+ * socketioFirstMessageMs, sockjsAttempts, sockjsLanded (1 = websocket, 2 = xhr-streaming,
+ * 3 = eventsource, 4 = xhr-polling, 0 = another), sockjsFirstMessageMs.
  */
 import { LANES, type LaneId } from '../../../../src/lanes.ts';
 import { autoTransport, ATTEMPT_TIMEOUT_MS, FALLBACK_ORDER, type Attempt, type AutoClient } from '../../transports/auto.ts';
@@ -28,11 +40,18 @@ import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
+import { libraryCost, LIBRARIES, startLibraryFallback, type LibraryCost, type LibraryRun } from '../../inspectors/library-fallback.ts';
+import { tagLaneRequests } from '../../transports/transport.ts';
+import { SOCKJS_TRANSPORTS } from '../../transports/sockjs.ts';
 
 /** What the SSE switch holds back: far more than a hello and a few messages, so none get through. */
 const SSE_PROXY_BUFFER_BYTES = 64 * 1024;
 /** After the last attempt has had its time, how long to wait for the first message before giving up. */
 const FIRST_MESSAGE_GRACE_MS = 5_000;
+/** With `libraries`: how long every client keeps receiving after the last one's first message, so their costs cover the same stretch. */
+const LIBRARY_WINDOW_MS = 4_000;
+/** How long a library may take to its first message (SockJS's own transport timeout is 5 s or more). */
+const LIBRARY_FIRST_MESSAGE_MS = 12_000;
 
 const WORDS: Record<LessonLang, Record<string, string>> = {
   en: {
@@ -44,6 +63,8 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
     firstMessageMs: 'from Connect to the first message',
     gaveUp: 'every transport failed', noMessage: 'connected, but no message came', failedRun: 'The run failed',
     shared: 'These switches act on the lab: for this run every client of the lab met the same network.',
+    client: 'client', tried: 'tried, in order', landedOn: 'landed on', first: 'first message', requests: 'requests', headers: 'header bytes', perMessage: 'bytes / message',
+    chain: 'the lab\'s chain (auto)', socketio: 'socket.io-client', sockjs: 'sockjs-client', noLibraryMessage: 'no message from {lib}',
   },
   ko: {
     run: '연결 (자동 선택)', running: '연결하는 중…', done: '완료. 랩의 스위치는 원래대로 돌려놓았습니다',
@@ -54,6 +75,8 @@ const WORDS: Record<LessonLang, Record<string, string>> = {
     firstMessageMs: '연결 버튼부터 첫 메시지까지',
     gaveUp: '모든 전송 방식이 실패했습니다', noMessage: '연결은 됐지만 메시지가 오지 않았습니다', failedRun: '실행에 실패했습니다',
     shared: '이 스위치는 랩 전체에 작용합니다. 실행하는 동안 랩의 모든 클라이언트가 같은 네트워크를 겪었습니다.',
+    client: '클라이언트', tried: '시도한 순서', landedOn: '최종 선택', first: '첫 메시지', requests: '요청', headers: '헤더 바이트', perMessage: '메시지당 바이트',
+    chain: '랩의 체인 (auto)', socketio: 'socket.io-client', sockjs: 'sockjs-client', noLibraryMessage: '{lib}에서 메시지가 오지 않았습니다',
   },
 };
 
@@ -61,6 +84,11 @@ export class FallbackRunElement extends MeasuredWidget {
   protected readonly dictionary = WORDS;
   private rows!: HTMLTableSectionElement;
   private figures!: HTMLElement;
+  private libraryRows: HTMLTableSectionElement | undefined;
+
+  private get withLibraries(): boolean {
+    return this.hasAttribute('libraries');
+  }
 
   private get blocked(): LaneId[] {
     return (this.getAttribute('block') ?? '').split(',').filter((l): l is LaneId => l === 'ws' || l === 'sse');
@@ -77,7 +105,8 @@ export class FallbackRunElement extends MeasuredWidget {
       <p class="widget-head"><span class="swatch" aria-hidden="true"></span><strong></strong> <span class="widget-settings"></span></p>
       ${controls()}
       <table class="run-figures"><thead><tr><th scope="col">${w.n}</th><th scope="col">${w.transport}</th><th scope="col">${w.outcome}</th><th scope="col">${w.took}</th><th scope="col">${w.why}</th></tr></thead><tbody></tbody></table>
-      <dl class="exchange-figures" data-field="figures"></dl>`);
+      <dl class="exchange-figures" data-field="figures"></dl>
+      ${this.withLibraries ? `<table class="run-figures library-fallback" hidden><thead><tr><th scope="col">${w.client}</th><th scope="col">${w.tried}</th><th scope="col">${w.landedOn}</th><th scope="col">${w.first}</th><th scope="col">${w.requests}</th><th scope="col">${w.headers}</th><th scope="col">${w.perMessage}</th></tr></thead><tbody></tbody></table>` : ''}`);
     const network = this.blocked.length === 0 ? w.clean! : [
       this.blocked.includes('ws') ? w.refused! : '',
       this.blocked.includes('sse') ? w.buffered! : '',
@@ -90,6 +119,7 @@ export class FallbackRunElement extends MeasuredWidget {
     this.rows = this.querySelector('tbody')!;
     this.rows.parentElement!.hidden = true; // no empty table before the first attempt
     this.figures = this.querySelector('[data-field="figures"]')!;
+    this.libraryRows = this.querySelector<HTMLTableElement>('.library-fallback')?.tBodies[0];
   }
 
   protected override schedule(task: () => Promise<Measurement>): Promise<Measurement> {
@@ -113,6 +143,9 @@ export class FallbackRunElement extends MeasuredWidget {
     this.figures.replaceChildren();
     let client: AutoClient | undefined;
     let before: SwitchesSnapshot['chaos'] | undefined;
+    const libraries: LibraryRun[] = [];
+    const chainPage = `fallback-chain-${Math.random().toString(36).slice(2, 10)}`;
+    this.libraryRows?.replaceChildren();
     try {
       before = (await labCall<SwitchesSnapshot>(location.href, 'GET', '/api/switches')).chaos;
       // #region hostile-network
@@ -121,6 +154,12 @@ export class FallbackRunElement extends MeasuredWidget {
       if (this.blocked.includes('ws')) await setChaos('ws', { refuseUpgrade: true });
       if (this.blocked.includes('sse')) await setChaos('sse', { bufferBytes: SSE_PROXY_BUFFER_BYTES });
       // #endregion
+      if (this.withLibraries) {
+        // The same proxy stands in front of the libraries' lanes; the chain's lane requests carry their own page id.
+        if (this.blocked.includes('ws')) await Promise.all(LIBRARIES.map((lane) => setChaos(lane, { refuseUpgrade: true })));
+        tagLaneRequests(chainPage);
+        for (const library of LIBRARIES) libraries.push(startLibraryFallback(library, location.href, (run) => this.showLibrary(run)));
+      }
       const result = await new Promise<{ attempts: readonly Attempt[]; connectMs: number; firstMessageMs: number; lane: LaneId }>((resolve, reject) => {
         let connectMs: number | undefined;
         const deadline = setTimeout(() => reject(new Error(connectMs === undefined ? w.gaveUp! : w.noMessage!)),
@@ -140,6 +179,7 @@ export class FallbackRunElement extends MeasuredWidget {
         });
         client.start();
       });
+      const costs = this.withLibraries ? await this.runLibraries(libraries, client!, chainPage, result.lane, result.firstMessageMs) : undefined;
       client?.stop();
       const failed = result.attempts.filter((a) => a.outcome === 'failed' || a.outcome === 'timed out');
       const measurement: Measurement = {
@@ -148,19 +188,110 @@ export class FallbackRunElement extends MeasuredWidget {
         failedMs: Math.round(failed.reduce((sum, a) => sum + (a.durationMs ?? 0), 0)),
         connectMs: Math.round(result.connectMs),
         firstMessageMs: Math.round(result.firstMessageMs),
+        ...costs,
       };
       this.renderFigures(measurement, result.lane);
       this.dataset.lane = result.lane;
       return measurement;
     } finally {
       client?.stop();
+      for (const run of libraries) run.stop();
+      if (this.withLibraries) tagLaneRequests(undefined);
       if (before) {
         await Promise.all([
           setChaos('ws', { refuseUpgrade: before.ws.refuseUpgrade }),
           setChaos('sse', { bufferBytes: before.sse.bufferBytes }),
+          ...(this.withLibraries ? LIBRARIES.map((lane) => setChaos(lane, { refuseUpgrade: before![lane].refuseUpgrade })) : []),
         ]).catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * Wait for each library's first message, let all three clients receive for
+   * the same stretch, stop them, and read what the wire meter counted for each.
+   */
+  private async runLibraries(runs: LibraryRun[], chain: AutoClient, chainPage: string, chainLane: LaneId, chainFirstMs: number): Promise<Measurement> {
+    const w = this.words;
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        const missing = runs.find((r) => r.firstMessageMs === undefined);
+        if (!missing) return resolve();
+        if (performance.now() - started > LIBRARY_FIRST_MESSAGE_MS) return reject(new Error(w.noLibraryMessage!.replace('{lib}', w[missing.library]!)));
+        setTimeout(check, 100);
+      };
+      check();
+    });
+    await new Promise((resolve) => setTimeout(resolve, LIBRARY_WINDOW_MS));
+    chain.stop();
+    for (const run of runs) run.stop();
+    const base = location.href;
+    const [chainCost, ...libraryCosts] = await Promise.all([
+      chainCostOf(base, chainPage),
+      ...runs.map((run) => libraryCost(base, run.library, run.page)),
+    ]);
+    const perMessage = (c: LibraryCost) => (c.messages > 0 ? c.bytes / c.messages : 0);
+    const m: Measurement = {
+      labRequests: chainCost.requests, labHeaderBytes: chainCost.headerBytes, labBytesPerMessage: perMessage(chainCost),
+    };
+    runs.forEach((run, i) => {
+      const c = libraryCosts[i]!;
+      m[`${run.library}Requests`] = c.requests;
+      m[`${run.library}HeaderBytes`] = c.headerBytes;
+      m[`${run.library}BytesPerMessage`] = perMessage(c);
+      m[`${run.library}FirstMessageMs`] = Math.round(run.firstMessageMs ?? 0);
+      if (run.library === 'socketio') m.socketioUpgraded = run.transport === 'websocket' ? 1 : 0;
+      if (run.library === 'sockjs') {
+        m.sockjsAttempts = run.attempts.length;
+        m.sockjsLanded = Math.max(0, (SOCKJS_TRANSPORTS as readonly string[]).indexOf(run.transport ?? ''));
+      }
+      this.showLibrary(run, c);
+    });
+    this.showChainCost(chainLane, chainFirstMs, chainCost);
+    return m;
+  }
+
+  private libraryRow(key: string): HTMLTableRowElement {
+    const body = this.libraryRows!;
+    body.parentElement!.hidden = false;
+    let row = body.querySelector<HTMLTableRowElement>(`tr[data-client="${key}"]`);
+    if (!row) {
+      row = body.insertRow();
+      row.dataset.client = key;
+      for (let i = 0; i < 7; i++) row.insertCell();
+      row.cells[0]!.textContent = this.words[key] ?? key;
+      row.cells[1]!.style.textAlign = 'left';
+    }
+    return row;
+  }
+
+  private showLibrary(run: LibraryRun, cost?: LibraryCost): void {
+    if (!this.libraryRows) return;
+    const row = this.libraryRow(run.library);
+    const mark = { trying: '…', connected: '✓', failed: '✗' } as const;
+    row.cells[1]!.textContent = run.attempts.map((a) => `${a.transport} ${mark[a.outcome]}${a.durationMs === undefined ? '' : ` ${formatNumber(a.durationMs, 0)} ms`}`).join(' → ');
+    row.cells[1]!.title = run.attempts.map((a) => `${a.transport}: ${a.outcome}${a.reason ? ` (${a.reason})` : ''}`).join('\n');
+    row.cells[2]!.textContent = run.transport ?? '';
+    row.dataset.transport = run.transport ?? '';
+    row.cells[3]!.textContent = run.firstMessageMs === undefined ? '' : `${formatNumber(run.firstMessageMs, 0)} ms`;
+    if (cost) this.showCost(row, cost);
+  }
+
+  private showChainCost(lane: LaneId, firstMs: number, cost: LibraryCost): void {
+    const row = this.libraryRow('chain');
+    row.cells[1]!.textContent = FALLBACK_ORDER.slice(0, FALLBACK_ORDER.indexOf(lane) + 1).join(' → ');
+    row.cells[2]!.textContent = lane;
+    row.cells[3]!.textContent = `${formatNumber(firstMs, 0)} ms`;
+    row.dataset.transport = lane;
+    this.libraryRows!.prepend(row);
+    this.showCost(row, cost);
+  }
+
+  private showCost(row: HTMLTableRowElement, c: LibraryCost): void {
+    row.cells[4]!.textContent = formatNumber(c.requests, 0);
+    row.cells[5]!.textContent = formatNumber(c.headerBytes, 0);
+    row.cells[6]!.textContent = c.messages > 0 ? formatNumber(c.bytes / c.messages, 1) : '–';
   }
 
   private showAttempt(attempt: Attempt, index: number): void {
@@ -191,6 +322,15 @@ export class FallbackRunElement extends MeasuredWidget {
     ];
     showFigures(this.figures, m, rows);
   }
+}
+
+/** The chain's cost: every lane its attempts used, for its own page id. */
+async function chainCostOf(base: string, page: string): Promise<LibraryCost> {
+  const costs = await Promise.all(FALLBACK_ORDER.map((lane) => libraryCost(base, lane, page)));
+  return costs.reduce((sum, c) => ({
+    requests: sum.requests + c.requests, headerBytes: sum.headerBytes + c.headerBytes, framingBytes: sum.framingBytes + c.framingBytes,
+    bytes: sum.bytes + c.bytes, messages: sum.messages + c.messages,
+  }));
 }
 
 if (!customElements.get('fallback-run')) customElements.define('fallback-run', FallbackRunElement);
