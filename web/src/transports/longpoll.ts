@@ -9,7 +9,7 @@
  * the held request occupies one of the browser's six connections per origin.
  */
 import {
-  FeedPosition, feedUrl, isAbort, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
+  FeedPosition, feedUrl, fetchFeed, isAbort, nextRetryMs, retryDelay,
   startOf, type OnEvent, type OnMessage, type PollEnvelope, type Transport, type TransportOptions,
 } from './transport.ts';
 
@@ -37,15 +37,8 @@ export function longpollTransport(options: LongPollOptions): Transport {
       onEvent({ type: 'request' });
       try {
         const url = feedUrl('/feed/longpoll', { since: asked, wait: options.waitMs }, options.base);
-        const response = await fetch(url, { signal: controller.signal });
-        if (!response.ok) {
-          const error = await readLabError(response);
-          if (error.code === SINCE_AHEAD) {
-            position.startOver();
-            return again(0);
-          }
-          throw Object.assign(new Error(`${error.code}: ${error.message}`), { response });
-        }
+        const response = await fetchFeed(url, controller.signal, position);
+        if (response === 'start over') return again(0);
         const answer = (await response.json()) as PollEnvelope;
         if (!position.enter(answer.epoch, asked, startOf(answer), onEvent)) return again(0);
         onEvent({ type: 'open' });
@@ -55,8 +48,7 @@ export function longpollTransport(options: LongPollOptions): Transport {
       } catch (err) {
         if (isAbort(err)) return; // stop() was called
         retryMs = nextRetryMs(retryMs);
-        const response = (err as { response?: Response }).response;
-        const wait = response?.status === 503 ? retryAfterMs(response, retryMs) : retryMs;
+        const wait = retryDelay(err, retryMs);
         onEvent({ type: 'retry', reason: (err as Error).message, retryInMs: wait });
         again(wait);
       }

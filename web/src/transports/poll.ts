@@ -8,7 +8,7 @@
  * next ask, so latency is up to one interval.
  */
 import {
-  FeedPosition, feedUrl, isAbort, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
+  FeedPosition, feedUrl, fetchFeed, isAbort, nextRetryMs, retryDelay,
   startOf, type OnEvent, type OnMessage, type PollEnvelope, type Transport, type TransportOptions,
 } from './transport.ts';
 
@@ -36,15 +36,8 @@ export function pollTransport(options: PollOptions): Transport {
       const asked = position.lastSeq;
       onEvent({ type: 'request' });
       try {
-        const response = await fetch(feedUrl('/feed/poll', { since: asked }, options.base), { signal: controller.signal });
-        if (!response.ok) {
-          const error = await readLabError(response);
-          if (error.code === SINCE_AHEAD) {
-            position.startOver();
-            return again(0);
-          }
-          throw Object.assign(new Error(`${error.code}: ${error.message}`), { response });
-        }
+        const response = await fetchFeed(feedUrl('/feed/poll', { since: asked }, options.base), controller.signal, position);
+        if (response === 'start over') return again(0);
         const answer = (await response.json()) as PollEnvelope;
         if (!position.enter(answer.epoch, asked, startOf(answer), onEvent)) return again(0);
         onEvent({ type: 'open' });
@@ -56,8 +49,7 @@ export function pollTransport(options: PollOptions): Transport {
       } catch (err) {
         if (isAbort(err)) return; // stop() was called
         retryMs = nextRetryMs(retryMs);
-        const response = (err as { response?: Response }).response;
-        const wait = response?.status === 503 ? retryAfterMs(response, retryMs) : retryMs;
+        const wait = retryDelay(err, retryMs);
         onEvent({ type: 'retry', reason: (err as Error).message, retryInMs: wait });
         again(wait);
       }

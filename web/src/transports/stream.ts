@@ -12,7 +12,7 @@
  */
 import { NdjsonDecoder } from '../../../src/framing/ndjson.ts';
 import {
-  FeedPosition, feedUrl, isAbort, isFeedMessage, isHello, nextRetryMs, readLabError, retryAfterMs, SINCE_AHEAD,
+  FeedPosition, feedUrl, fetchFeed, isAbort, isFeedMessage, isHello, nextRetryMs, retryDelay,
   type OnEvent, type OnMessage, type Transport, type TransportOptions,
 } from './transport.ts';
 
@@ -34,15 +34,8 @@ export function streamTransport(options: TransportOptions = {}): Transport {
       const asked = position.lastSeq;
       onEvent({ type: 'request' });
       try {
-        const response = await fetch(feedUrl('/feed/stream', { since: asked }, options.base), { signal: controller.signal });
-        if (!response.ok || !response.body) {
-          const error = await readLabError(response);
-          if (error.code === SINCE_AHEAD) {
-            position.startOver();
-            return again(0);
-          }
-          throw Object.assign(new Error(`${error.code}: ${error.message}`), { response });
-        }
+        const response = await fetchFeed(feedUrl('/feed/stream', { since: asked }, options.base), controller.signal, position);
+        if (response === 'start over') return again(0);
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         const lines = new NdjsonDecoder(); // keeps a half line until the rest arrives
         for (;;) {
@@ -68,8 +61,7 @@ export function streamTransport(options: TransportOptions = {}): Transport {
       } catch (err) {
         if (isAbort(err) || controller.signal.aborted) return; // stop() was called
         retryMs = nextRetryMs(retryMs);
-        const response = (err as { response?: Response }).response;
-        const wait = response?.status === 503 ? retryAfterMs(response, retryMs) : retryMs;
+        const wait = retryDelay(err, retryMs);
         onEvent({ type: 'retry', reason: (err as Error).message, retryInMs: wait });
         again(wait); // resume after lastSeq: nothing lost, nothing twice
       }

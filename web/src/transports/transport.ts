@@ -121,6 +121,28 @@ export function retryAfterMs(response: Response, fallback: number): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : fallback;
 }
 
+/**
+ * GET one of the feed's HTTP lanes. A refusal throws, carrying its response so
+ * the retry can read Retry-After; a `since` ahead of the server's head (it
+ * restarted) answers 'start over' after moving the position back to 0.
+ */
+export async function fetchFeed(url: string, signal: AbortSignal, position: FeedPosition): Promise<Response & { body: ReadableStream<Uint8Array> } | 'start over'> {
+  const response = await fetch(url, { signal });
+  if (response.ok && response.body) return response as Response & { body: ReadableStream<Uint8Array> };
+  const error = await readLabError(response);
+  if (error.code === SINCE_AHEAD) {
+    position.startOver();
+    return 'start over';
+  }
+  throw Object.assign(new Error(`${error.code}: ${error.message}`), { response });
+}
+
+/** The wait after a failed request: a 503's Retry-After (a cap was reached), else our own backoff. */
+export function retryDelay(err: unknown, backoffMs: number): number {
+  const response = (err as { response?: Response }).response;
+  return response?.status === 503 ? retryAfterMs(response, backoffMs) : backoffMs;
+}
+
 export function isAbort(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';
 }
