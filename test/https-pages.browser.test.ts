@@ -84,3 +84,29 @@ describe('pages that need a WebSocket, over https', () => {
     await page.close();
   });
 });
+
+describe('lesson 14\'s header probe', () => {
+  // Regression: its kit ranges were recorded "unmeasured" (the run did not finish over https).
+  it('finishes on both ports, and a repeated poll\'s head is smaller over HTTP/2 than over HTTP/1.1', async () => {
+    const run = async (base: string) => {
+      const page = await browser.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(`${base}/lessons/en/14-http2`);
+      await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+      const m = await page.evaluate(() => (document.getElementById('heads') as HTMLElement & { run(): Promise<Record<string, number>> }).run());
+      expect(await page.getAttribute('#heads', 'data-state')).toBe('done');
+      expect(errors).toEqual([]);
+      await page.close();
+      return m;
+    };
+    const h1 = await run(`http://localhost:${lab.port}`);
+    const h2 = await run(https.url);
+    expect(h1).toMatchObject({ protocol: 1, requests: 5 });
+    expect(h2).toMatchObject({ protocol: 2, requests: 5 });
+    // HTTP/1.1 repeats every header: the first and the fifth head are the same size, to the byte.
+    expect(h1.lastHeaderBytes).toBe(h1.firstHeaderBytes);
+    // HPACK: the fifth head is table references and the :path literal, a fraction of the text head.
+    expect(h2.lastHeaderBytes! * 4).toBeLessThan(h1.lastHeaderBytes!);
+    expect(h2.otherProtocolHeaderBytesPerRequest).toBe(h1.headerBytesPerRequest);
+  });
+});

@@ -30,6 +30,11 @@ const UPDATES = 5;
 const UPDATE_EVERY_MS = 1_000;
 /** A lane that cannot run over HTTP/2 here (RFC 8441 is not implemented). */
 const HTTP1_ONLY: ReadonlySet<LaneId> = new Set(['ws']);
+/** What the two library lanes carry on each port (web/src/transports/transport.ts isHttp2Only). */
+const LIBRARY_NOTE = 'socketio and sockjs run their library defaults over HTTP/1.1 (a few HTTP requests, then a WebSocket), ' +
+  'and their HTTP transports only over HTTP/2 (Socket.IO long polling; SockJS xhr-streaming first), since the https port has no WebSocket.';
+/** The counts are the lab's own, from the real sockets: exact whatever the machine's load; only the requests per second move with it. */
+const EXACT_NOTE = 'Bytes are counted from the real sockets (HTTP/2 frames inside TLS): exact whatever the load; a loaded machine changes how many requests a polling lane makes, not what each one costs.';
 
 type Protocol = 'h1' | 'h2';
 
@@ -99,6 +104,9 @@ export async function fiveUpdates(): Promise<string> {
     '| lane | HTTP/1.1 bytes | HTTP/1.1 | HTTP/2 bytes | HTTP/2 |',
     '|---|---:|---|---:|---|',
     ...rows,
+    '',
+    LIBRARY_NOTE,
+    EXACT_NOTE,
   ].join('\n');
 }
 
@@ -127,6 +135,8 @@ export async function sideBySide(seconds: number): Promise<string> {
       ...rows,
       '',
       `HTTP/2 connection frames: ${two.connection.bytesIn + two.connection.bytesOut} B; TLS overhead: ${two.tls.overheadBytes} B (handshakes ${two.tls.handshakeBytes} B) on ${two.tls.plaintextIn + two.tls.plaintextOut} B of HTTP/2.`,
+      LIBRARY_NOTE,
+      EXACT_NOTE,
     ].join('\n');
   }));
 }
