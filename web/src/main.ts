@@ -25,7 +25,7 @@ import { formatDuration, formatMs } from './format.ts';
 import { PageLag } from './page-lag.ts';
 import { must, setStat, setText } from './dom.ts';
 import { onTick } from './ticker.ts';
-import { setupLaneCard, type LaneCard } from './widgets/lane-card.ts';
+import { setupLaneCard, setupLaneColumns, type LaneCard } from './widgets/lane-card.ts';
 import { setupCharts } from './widgets/charts.ts';
 import { setupControls, DEFAULT_BURST, MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS } from './widgets/controls.ts';
 import { setupWireView } from './widgets/wire-view.ts';
@@ -129,6 +129,9 @@ async function main(): Promise<void> {
   };
 
   const lanesEl = must<HTMLElement>(document, '#lanes');
+  const columns = document.createElement('div');
+  lanesEl.append(columns);
+  setupLaneColumns(columns);
   const cards: LaneCard[] = runners.map((runner) => {
     const el = document.createElement('article');
     lanesEl.append(el);

@@ -50,6 +50,8 @@ export interface Charts {
 type Series = Record<LaneId, Point[]>;
 
 const projectorOn = () => document.documentElement.dataset.projector === 'on';
+/** The charts' type size: the page's own on the projector, small otherwise. */
+const chartFontPx = () => (projectorOn() ? Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize)) : 12);
 
 /** The lane's colour in the current theme; thicker lines and points in projector mode. */
 function styleDataset(dataset: ChartDataset<'line', Point[]>, lane: LaneId): ChartDataset<'line', Point[]> {
@@ -67,6 +69,28 @@ const emptySeries = (): Series => Object.fromEntries(LANE_IDS.map((lane) => [lan
 
 function keep(points: Point[], max: number): void {
   if (points.length > max) points.splice(0, points.length - max);
+}
+
+/**
+ * Writes on the figure the axis titles' type size and whether each title fits beside its
+ * axis (a title longer than its axis is drawn past the canvas's edge and cut), for the
+ * projector's browser test.
+ */
+function showAxisTitles(chart: Chart<'line', Point[]>, figure: HTMLElement): void {
+  const font = Chart.defaults.font;
+  const ctx = chart.ctx;
+  ctx.save();
+  ctx.font = `${font.size}px ${font.family}`;
+  const fits = (['x', 'y'] as const).every((id) => {
+    const scale = chart.scales[id];
+    const title = chart.options.scales?.[id]?.title;
+    if (!scale || !title || !('text' in title)) return true;
+    const length = id === 'x' ? scale.width : scale.height;
+    return ctx.measureText(String(title.text)).width <= length;
+  });
+  ctx.restore();
+  figure.dataset.titlePx = String(font.size);
+  figure.dataset.titlesFit = String(fits);
 }
 
 export function setupCharts(element: HTMLElement, options: ChartsOptions): Charts {
@@ -222,6 +246,7 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
     const figure = chart.canvas.closest('figure')!;
     figure.dataset.points = String(points);
     figure.dataset.markers = String(markers.length);
+    showAxisTitles(chart, figure);
   }
 
   function draw(): void {
@@ -232,7 +257,9 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
     const style = getComputedStyle(document.documentElement);
     const fg = style.getPropertyValue('--fg').trim() || '#000';
     const grid = style.getPropertyValue('--grid').trim() || '#ddd';
-    Chart.defaults.font.size = projectorOn() ? 17 : 12;
+    // On the projector the charts' type follows the page's, which grows with the screen (style.css).
+    const font = chartFontPx();
+    Chart.defaults.font.size = font;
     Chart.defaults.color = fg;
     for (const chart of all) {
       chart.data.datasets.forEach((dataset, i) => styleDataset(dataset, LANE_IDS[i]!));
@@ -242,12 +269,21 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
         scale.ticks = { ...scale.ticks, color: fg };
         if ('title' in scale && scale.title) scale.title.color = fg;
       }
-      chart.options.plugins!.legend!.labels!.color = fg;
+      const legend = chart.options.plugins!.legend!.labels!;
+      legend.color = fg;
+      // The legend's symbols at the size of a letter, not of the line: on the projector the
+      // default (the font's height) leaves the plot little room.
+      legend.boxHeight = legend.boxWidth = Math.round(font * 0.55);
       chart.update('none');
     }
   }
 
   restyle();
+  // The projector's type size depends on the window's width: follow it when the window changes.
+  const onResize = () => {
+    if (Chart.defaults.font.size !== chartFontPx()) restyle();
+  };
+  addEventListener('resize', onResize);
   // Collect on each tick; each chart then draws in its own turn of the tick's animation
   // frames (ticker.ts), so three charts never make one long task together.
   const stops = [onTick(collect), ...all.map((chart) => onTick(() => drawChart(chart)))];
@@ -267,6 +303,7 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
     destroy() {
       stopTicking();
       unsubscribe?.();
+      removeEventListener('resize', onResize);
       for (const chart of all) chart.destroy();
     },
   };

@@ -56,6 +56,25 @@ export function connectionsText(lane: LaneRunner['lane'], on: boolean, protocol:
   return `holds 0 of ${HTTP1_CONNECTIONS_PER_ORIGIN}; borrows 1 per request`;
 }
 
+/**
+ * The column titles of the lane cards when they are laid out as the rows of one table
+ * (projector mode, style.css): one title per figure a card shows there, in the card's order.
+ * Only a picture of the titles: each card keeps its own labels for screen readers.
+ */
+export function setupLaneColumns(element: HTMLElement): void {
+  element.classList.add('lane-columns');
+  element.setAttribute('aria-hidden', 'true');
+  element.innerHTML = `
+    <span class="lane-col">lane</span>
+    <span class="pair">requests<small>page · server</small></span>
+    <span class="pair">messages<small>page · server</small></span>
+    <span>missing<small>/ dup.</small></span>
+    <span>latency<small>p50</small></span>
+    <span>latency<small>p95</small></span>
+    <span>header<small>bytes</small></span>
+    <span>bytes<small>/ msg</small></span>`;
+}
+
 export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): LaneCard {
   const { runner, stats, onWire } = options;
   const { lane } = runner;
@@ -156,6 +175,7 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
     setData(element, 'state', runner.state);
     setData(element, 'epoch', c.epoch ?? '');
     setData(element, 'startSeq', c.startSeq === undefined ? '' : String(c.startSeq));
+    setData(element, 'lastSeq', c.lastSeq === undefined ? '' : String(c.lastSeq));
     setText(cells.state, STATE_TEXT[runner.state]);
     setText(cells.connections, connectionsText(lane, runner.running));
     setText(cells.problem, runner.lastProblem ?? '');
