@@ -6,7 +6,8 @@
  * removed, as one distribution over every device.
  *
  * It reads GET /api/class once a second. Starting and reading a run are the
- * teacher's: from another device the page needs the teacher URL's key.
+ * teacher's: from another device the page needs the teacher URL's key, which
+ * teacher.ts takes out of the address bar (the projector never shows it) and sends.
  */
 import '../style.css';
 import '../lane-style.ts';
@@ -15,17 +16,12 @@ import type { ClassLaneTotals, ClassView } from '../../../src/class/protocol.ts'
 import { formatBytesPerMessage, formatCount, formatDuration, formatMs } from '../format.ts';
 import { escapeHtml, must, setData, setStat, setText } from '../dom.ts';
 import { setupDisplayToggles } from '../widgets/display.ts';
+import { authHeaders, fetchAccess, readOnlyReason } from '../teacher.ts';
 
 /** How often the projector asks for the class's figures. */
 export const CLASS_POLL_MS = 1_000;
 /** The lanes a new run offers ticked: the issue's half long polling, half WebSocket. */
 const DEFAULT_LANES: LaneId[] = ['longpoll', 'ws'];
-
-/** The teacher key from the teacher URL (`?teacher=`), sent as `Authorization: Bearer` (no cookie, so no CSRF). */
-function authHeaders(_path: string): Record<string, string> {
-  const key = new URLSearchParams(location.search).get('teacher');
-  return key ? { authorization: `Bearer ${key}` } : {};
-}
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
@@ -51,6 +47,15 @@ function main(): void {
     label.innerHTML = `<input type="checkbox" name="lane" value="${lane}"${DEFAULT_LANES.includes(lane) ? ' checked' : ''}> <span class="swatch" aria-hidden="true"></span>${escapeHtml(lane)}`;
     lanesField.append(label);
   }
+
+  // From a device without the key the controls are read-only: say why, rather than let Start fail.
+  fetchAccess().then((access) => {
+    root.dataset.teacher = String(access.teacher);
+    const reason = readOnlyReason(access);
+    if (!reason) return;
+    for (const button of form.querySelectorAll('button')) button.disabled = true;
+    setText(message, `${reason.en} · ${reason.ko}`);
+  }, () => undefined);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
