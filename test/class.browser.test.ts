@@ -5,8 +5,9 @@
  * Screenshots go to artifacts/ for a person to look at.
  */
 import { mkdir } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ClassView } from '../src/class/protocol.ts';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, collectPageErrors, startWebLab, type WebLab } from './support/chromium.ts';
@@ -47,7 +48,12 @@ describe('class runs in Chromium', () => {
     const teacherContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const projector = await teacherContext.newPage();
     const projectorErrors = collectPageErrors(projector);
-    await projector.goto(`${lab.url}class.html`);
+    // By the teacher URL, as from another device: the page takes the key out of the address bar
+    // (the projector never shows it) and sends it on every control request (teacher.ts).
+    const key = lab.app.lab.access.key;
+    await projector.goto(`${lab.url}class.html?teacher=${key}`);
+    await projector.waitForFunction(() => document.documentElement.dataset.teacher === 'true');
+    expect(projector.url()).not.toContain('teacher=');
     const students = [
       await studentPage({ width: 1280, height: 720 }),
       await studentPage({ width: 1280, height: 720 }),
@@ -65,7 +71,9 @@ describe('class runs in Chromium', () => {
 
     // The teacher starts it: half long polling, half WebSocket (the defaults), RUN_SECONDS long.
     await projector.fill('input[name="seconds"]', String(RUN_SECONDS));
+    const started = projector.waitForRequest((r) => r.url().endsWith('/api/class/run') && r.method() === 'POST');
     await projector.click('[data-action="start"]');
+    expect((await started).headers().authorization).toBe(`Bearer ${key}`);
     for (const { page } of students) await page.waitForSelector('#class-run[data-state="running"]');
     const lanesOf = await Promise.all(students.map(({ page }) => page.evaluate(() => document.documentElement.dataset.classRun)));
     expect(lanesOf).toEqual(['longpoll', 'ws', 'longpoll']);
@@ -124,6 +132,85 @@ describe('class runs in Chromium', () => {
     for (const { page } of students) await page.context().close();
     await teacherContext.close();
   }, 240_000);
+
+  it('a phone that sleeps in a class run (offline, its connections cut) resumes from its last seq: counted as a resume, nothing lost', async () => {
+    // Every socket the phone opens, so the test can cut them all as a sleeping phone's network does.
+    const sockets = new Set<Socket>();
+    const track = (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    };
+    lab.app.server.on('connection', track);
+    try {
+      const { page: phone, errors } = await studentPage({ width: 390, height: 844 }, PHONE_UA);
+      for (const lane of ['ws', 'longpoll'] as const) {
+        const started = await fetch(`${lab.url}api/class/run`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lanes: [lane], durationMs: 60_000 }),
+        });
+        expect(started.status, lane).toBe(200);
+        await phone.waitForSelector(`html[data-class-run="${lane}"] #class-run[data-state="running"]`);
+        // Its lane running for the class (not the lanes it ran before, still closing).
+        await phone.waitForFunction((lane) => {
+          const card = document.querySelector<HTMLElement>(`.lane-card[data-lane="${lane}"][data-state="open"]`);
+          return Number(card?.querySelector<HTMLElement>('[data-stat="browser.received"]')?.dataset.value) >= 10 &&
+            [...document.querySelectorAll<HTMLElement>('.lane-card')].every((c) => c === card || c.dataset.state === 'off');
+        }, lane);
+        const resumesBefore = await phone.$eval('[data-stat="class.resumes"]', (el) => Number((el as HTMLElement).dataset.value));
+
+        // Asleep: the phone is off the network, its sockets die, and the feed goes on without it.
+        // (Chromium freezes only a hidden page, and a headless page is never hidden: the network is what we can take away.)
+        await phone.context().setOffline(true);
+        const cut = sockets.size;
+        for (const socket of sockets) socket.destroy();
+        const asleepFrom = lab.app.lab.feed.head;
+        await new Promise<void>((resolve) => {
+          const off = lab.app.lab.feed.subscribe((m) => {
+            if (m.seq >= asleepFrom + 2 * FEED_RATE) off(), resolve();
+          });
+        });
+        const awakeAt = lab.app.lab.feed.head;
+        await phone.context().setOffline(false);
+
+        // Awake: the lane reconnects from the last seq it had, so every message published while
+        // it slept arrives, once; the device counts a resume and the lab hears it in its report.
+        await phone.waitForFunction(([before, head]) => {
+          const stat = (name: string) => Number(document.querySelector<HTMLElement>(`[data-stat="class.${name}"]`)?.dataset.value);
+          const card = document.querySelector<HTMLElement>(`.lane-card[data-lane="${document.documentElement.dataset.classRun}"]`);
+          return stat('resumes') > before && card?.dataset.state === 'open' &&
+            Number(card.querySelector<HTMLElement>('[data-stat="browser.received"]')?.dataset.value) > 0 &&
+            Number(card.dataset.lastSeq ?? 0) >= head;
+        }, [resumesBefore, awakeAt] as const, { timeout: 30_000 }).catch(async (err: Error) => {
+          const state = await phone.evaluate(() => ({
+            run: document.documentElement.dataset.classRun,
+            strip: Object.fromEntries([...document.querySelectorAll<HTMLElement>('#class-run [data-stat]')].map((el) => [el.dataset.stat, el.dataset.value])),
+            cards: [...document.querySelectorAll<HTMLElement>('.lane-card')].map((c) => `${c.dataset.lane}:${c.dataset.state}:${c.dataset.lastSeq}`),
+            live: document.querySelector('[data-field="live"]')?.textContent,
+          }));
+          throw new Error(`${lane} did not resume (awake at seq ${awakeAt}): ${JSON.stringify(state)}`, { cause: err });
+        });
+        const figures = await phone.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('#class-run [data-stat]')]
+          .map((el) => [el.dataset.stat!.slice('class.'.length), Number(el.dataset.value)])));
+        expect(cut, lane).toBeGreaterThan(0);
+        expect(figures, lane).toMatchObject({ missing: 0 });
+        // The lab hears it in the device's next report (every reportMs).
+        const device = await vi.waitFor(async () => {
+          const view = await (await fetch(`${lab.url}api/class`)).json() as ClassView;
+          const d = view.devices.find((x) => x.lane === lane && x.connected);
+          expect(d?.resumes).toBeGreaterThan(resumesBefore);
+          return d!;
+        }, { timeout: 15_000, interval: 100 });
+        expect(device.missing, lane).toBe(0);
+        await fetch(`${lab.url}api/class/run/stop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        await phone.waitForSelector('#class-run[data-state="done"]');
+      }
+      await phone.screenshot({ path: `${ARTIFACTS}class-student-phone-after-sleep-390.png` });
+      // Dead sockets make the browser log failed connections; the page itself must not throw.
+      expect(errors.filter((e) => e.startsWith('page:'))).toEqual([]);
+      await phone.context().close();
+    } finally {
+      lab.app.server.off('connection', track);
+    }
+  }, 120_000);
 
   it('a page\'s clock estimate settles within 5 ms of the truth (0, one machine) once a round trip is quick', async () => {
     const { page, errors } = await studentPage({ width: 1280, height: 720 });

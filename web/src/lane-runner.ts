@@ -65,8 +65,9 @@ export class LaneRunner {
   private onEvent(event: TransportEvent): void {
     switch (event.type) {
       case 'request':
+        // Counted even after stop(): a library's goodbye (Socket.IO's disconnect POST) is a request
+        // the server counts too. But it does not bring a stopped lane back to "connecting".
         this.counter.onRequest();
-        if (this.state === 'off') this.state = 'connecting';
         break;
       case 'open':
         this.counter.onOpen();

@@ -6,8 +6,8 @@
  * offset removed. At the end it stops the lane, sends a final report, and goes back
  * to the lanes it ran before.
  *
- * A phone that sleeps loses its sockets. When the page is shown again the lane is
- * restarted at once from its last seq (counted as a resume), and the live channel
+ * A phone that sleeps loses its sockets. When the page is shown again or thawed
+ * the lane is restarted at once from its last seq (counted as a resume), and the live channel
  * joins again as the same device; the lab re-sends the run if it is still going.
  *
  *   setupStudentRun(element, { live, page, clock, host })
@@ -153,14 +153,21 @@ export function setupStudentRun(element: HTMLElement, options: StudentRunOptions
   }
   onTick(render);
 
-  // A phone that slept: its sockets may be dead without a close. Restart the lane from its last seq.
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState !== 'visible' || !current || current.ended) return;
+  // A phone that slept: its sockets may be dead without a close, or the browser may quietly retry
+  // a request that died on a kept-alive connection. Restart the lane from its last seq, as a resume.
+  const wake = () => {
+    if (!current || current.ended) return;
     const runner = host.runnerOf(current.run.lane);
     runner.counter.onInterrupted();
     runner.stop();
     runner.start();
+  };
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') wake();
   });
+  // Chrome freezes a background tab (on Android, a sleeping phone's) and fires `resume` when it
+  // thaws it (Page Lifecycle API), with no visibilitychange if the page stayed the front tab.
+  document.addEventListener('resume', wake);
 
   return { device };
 }
