@@ -146,6 +146,19 @@ export const MESSAGES = {
   'laneCard.h2Borrows': { en: 'opens 1 stream per request on the page\'s one HTTP/2 connection', ko: '요청마다 페이지의 HTTP/2 연결 하나에 스트림 1개를 엶' },
   'laneCard.h2Library': { en: 'HTTP transports only here: 1 stream at a time on the page\'s one HTTP/2 connection (no WebSocket over https)', ko: '여기서는 HTTP 전송만: 페이지의 HTTP/2 연결 하나에서 한 번에 스트림 1개 (https에서는 WebSocket 없음)' },
   'laneCard.h2Ws': { en: '1 WebSocket on an HTTP/1.1 connection of its own, to the http port (no WebSocket over HTTP/2 here)', ko: 'http 포트로 가는 자기만의 HTTP/1.1 연결 위 WebSocket 1개 (여기에는 HTTP/2 위 WebSocket이 없음)' },
+
+  // ----- the lane table's column titles in projector mode (web/src/widgets/lane-card.ts)
+  'laneColumns.lane': { en: 'lane', ko: '레인' },
+  'laneColumns.requests': { en: 'requests', ko: '요청' },
+  'laneColumns.messages': { en: 'messages', ko: '메시지' },
+  'laneColumns.pageServer': { en: 'page · server', ko: '페이지 · 서버' },
+  'laneColumns.missing': { en: 'missing', ko: '누락' },
+  'laneColumns.missingSub': { en: '/ dup.', ko: '/ 중복' },
+  'laneColumns.latency': { en: 'latency', ko: '지연' },
+  'laneColumns.headerBytes': { en: 'header', ko: '헤더' },
+  'laneColumns.headerBytesSub': { en: 'bytes', ko: '바이트' },
+  'laneColumns.bytesPerMessage': { en: 'bytes', ko: '메시지당' },
+  'laneColumns.bytesPerMessageSub': { en: '/ msg', ko: '바이트' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -12,7 +12,7 @@ import { showBadges } from '../inspectors/badge-view.ts';
 import { LANES } from '../../../src/lanes.ts';
 import { BROWSER_LANES } from '../transports/index.ts';
 import { pageProtocol, type PageProtocol } from '../h2/protocol.ts';
-import { t } from '../i18n/index.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
 import type { LaneRunner } from '../lane-runner.ts';
 import type { StatsSnapshot } from '../live-stats.ts';
 import type { StatsSource } from '../page-run.ts';
@@ -64,15 +64,16 @@ export function connectionsText(lane: LaneRunner['lane'], on: boolean, protocol:
 export function setupLaneColumns(element: HTMLElement): void {
   element.classList.add('lane-columns');
   element.setAttribute('aria-hidden', 'true');
-  element.innerHTML = `
-    <span class="lane-col">lane</span>
-    <span class="pair">requests<small>page · server</small></span>
-    <span class="pair">messages<small>page · server</small></span>
-    <span>missing<small>/ dup.</small></span>
-    <span>latency<small>p50</small></span>
-    <span>latency<small>p95</small></span>
-    <span>header<small>bytes</small></span>
-    <span>bytes<small>/ msg</small></span>`;
+  const title = (key: MessageKey, sub: MessageKey, pair = false) =>
+    `<span${pair ? ' class="pair"' : ''}>${escapeHtml(t(key))}<small>${escapeHtml(t(sub))}</small></span>`;
+  element.innerHTML = `<span class="lane-col">${escapeHtml(t('laneColumns.lane'))}</span>` +
+    title('laneColumns.requests', 'laneColumns.pageServer', true) +
+    title('laneColumns.messages', 'laneColumns.pageServer', true) +
+    title('laneColumns.missing', 'laneColumns.missingSub') +
+    `<span>${escapeHtml(t('laneColumns.latency'))}<small>p50</small></span>` +
+    `<span>${escapeHtml(t('laneColumns.latency'))}<small>p95</small></span>` +
+    title('laneColumns.headerBytes', 'laneColumns.headerBytesSub') +
+    title('laneColumns.bytesPerMessage', 'laneColumns.bytesPerMessageSub');
 }
 
 export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): LaneCard {
