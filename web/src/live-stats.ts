@@ -8,6 +8,7 @@
  */
 import type { StatsSnapshot } from '../../src/api/stats.ts';
 import { discoverPorts, lanesForThisPage, portsKnown, toWebSocketUrl } from './h2/protocol.ts';
+import { SnapshotListeners, type SnapshotListener } from './snapshots.ts';
 
 export type { StatsSnapshot };
 export type LiveState = 'connecting' | 'open' | 'closed';
@@ -15,7 +16,6 @@ export type LiveState = 'connecting' | 'open' | 'closed';
 /** Reconnect delay after the stats channel drops. */
 export const LIVE_RETRY_MS = 1_000;
 
-type Listener = (snapshot: StatsSnapshot) => void;
 /** Anything else the channel carries: objects with a `type` (the class messages, src/class/protocol.ts). */
 type MessageListener = (message: { type: string } & Record<string, unknown>) => void;
 
@@ -26,7 +26,7 @@ export class LiveStats {
   received = 0;
   private socket: WebSocket | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new SnapshotListeners();
   private readonly messageListeners = new Set<MessageListener>();
   private readonly openListeners = new Set<() => void>();
 
@@ -56,7 +56,7 @@ export class LiveStats {
       }
       this.snapshot = lanesForThisPage(message as StatsSnapshot);
       this.received++;
-      for (const listener of this.listeners) listener(this.snapshot);
+      this.listeners.emit(this.snapshot);
     };
     ws.onclose = () => {
       if (this.socket !== ws) return;
@@ -95,20 +95,13 @@ export class LiveStats {
   }
 
   /** Call `listener` with every snapshot from now on; returns the unsubscribe function. */
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  subscribe(listener: SnapshotListener): () => void {
+    return this.listeners.subscribe(listener);
   }
 
   /** The current snapshot, or the first one to arrive. */
   first(): Promise<StatsSnapshot> {
-    if (this.snapshot) return Promise.resolve(this.snapshot);
-    return new Promise((resolve) => {
-      const off = this.subscribe((s) => {
-        off();
-        resolve(s);
-      });
-    });
+    return this.listeners.first(this.snapshot);
   }
 }
 

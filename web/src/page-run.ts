@@ -19,15 +19,15 @@
  */
 import { LANE_IDS, type LaneId } from '../../src/lanes.ts';
 import type { LiveState, LiveStats, StatsSnapshot } from './live-stats.ts';
+import { SnapshotListeners, type SnapshotListener } from './snapshots.ts';
 
 type LaneCounters = StatsSnapshot['lanes'][LaneId];
-type Listener = (snapshot: StatsSnapshot) => void;
 
 /** What the dashboard's widgets read: the LiveStats surface, so either can be passed. */
 export interface StatsSource {
   readonly snapshot: StatsSnapshot | undefined;
   readonly state: LiveState;
-  subscribe(listener: Listener): () => void;
+  subscribe(listener: SnapshotListener): () => void;
   first(): Promise<StatsSnapshot>;
 }
 
@@ -50,7 +50,7 @@ export class PageRun implements StatsSource {
   private baseline: Record<LaneId, LaneCounters> | undefined;
   private epoch: string | undefined;
   private held = false;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new SnapshotListeners();
 
   constructor(private readonly live: LiveStats, readonly id: string) {
     live.subscribe((s) => this.onSnapshot(s));
@@ -61,19 +61,12 @@ export class PageRun implements StatsSource {
     return this.live.state;
   }
 
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  subscribe(listener: SnapshotListener): () => void {
+    return this.listeners.subscribe(listener);
   }
 
   first(): Promise<StatsSnapshot> {
-    if (this.snapshot) return Promise.resolve(this.snapshot);
-    return new Promise((resolve) => {
-      const off = this.subscribe((s) => {
-        off();
-        resolve(s);
-      });
-    });
+    return this.listeners.first(this.snapshot);
   }
 
   /** The raw snapshot after the next one arrives: counters settled after something the page just did. */
@@ -126,7 +119,7 @@ export class PageRun implements StatsSource {
     const lanes = {} as StatsSnapshot['lanes'];
     for (const lane of LANE_IDS) lanes[lane] = since(raw.lanes[lane], this.baseline?.[lane]);
     this.snapshot = { ...raw, lanes };
-    for (const listener of this.listeners) listener(this.snapshot);
+    this.listeners.emit(this.snapshot);
   }
 }
 
