@@ -18,6 +18,8 @@ export interface ClientSettings {
   longpollWaitMs: number;
   /** Request headers: a Node client's, or the ones Chromium sends (clients/headers.ts). */
   headers: HeaderStyle;
+  /** For the library lanes: the one transport their clients must use (e.g. `polling`); undefined = the library's choice. */
+  transport?: string | undefined;
 }
 
 export type ToWorker =

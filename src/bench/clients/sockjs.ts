@@ -1,67 +1,39 @@
 /**
- * Bench client for lane `sockjs`: the real sockjs-client (in Node it has
- * WebSocket, xhr-streaming and xhr-polling). Each message is one SockJS
- * message holding the feed message's JSON. After a drop it reconnects with
- * `?since=` its last seq, as the browser client does.
+ * Bench client for lane `sockjs`: the real sockjs-client. In Node it has four
+ * of its transports: websocket, xhr-streaming, eventsource (through the
+ * `eventsource` package) and xhr-polling; by default it takes the first that
+ * works, as a browser does, or the one `--transports sockjs=…` names. Each feed
+ * message is one SockJS message holding the message's JSON. After a drop it
+ * reconnects with `?since=` its last seq, as the browser client does.
+ *
+ * Its XHR transports use Node's global agent (sockjs-client takes no agent
+ * option), so a client process's clients share keep-alive connections for their
+ * polls and sends: the lab's connection count is then lower than a browser's,
+ * its bytes per message are not.
  */
 import SockJS from 'sockjs-client';
-import { Cursor } from './tally.ts';
-import { RECONNECT_DELAY_MS, type BenchClient, type ClientContext } from './client.ts';
+import type { ClientContext } from './client.ts';
+import { MessageSocketClient, type SocketDialer } from './message-socket.ts';
 
-export class SockjsClient implements BenchClient {
-  readonly cursor: Cursor;
-  connected = false;
-  private socket: InstanceType<typeof SockJS> | undefined;
-  private stopped = false;
-  private timer: NodeJS.Timeout | undefined;
+/** The sockjs-client transports that work in Node, by their SockJS names. */
+export const SOCKJS_TRANSPORTS = ['websocket', 'xhr-streaming', 'eventsource', 'xhr-polling'] as const;
 
-  constructor(private readonly ctx: ClientContext) {
-    this.cursor = new Cursor(ctx.settings.since, ctx.tally);
-  }
+export const sockjsDialer: SocketDialer = {
+  lane: 'sockjs',
+  open({ origin, transport }, since, events) {
+    const socket = new SockJS(`${origin}/sockjs/feed?since=${since}`, undefined, transport ? { transports: [transport] } : {});
+    socket.onmessage = (event: { data: string }) => events.onText(event.data);
+    socket.onclose = (event: { code: number; reason: string }) => events.onClose(`closed ${event.code} ${event.reason}`.trim());
+    return {
+      close: () => new Promise<void>((resolve) => {
+        if (socket.readyState === SockJS.CLOSED) return resolve();
+        socket.addEventListener('close', () => resolve());
+        socket.close();
+      }),
+    };
+  },
+};
 
-  start(): Promise<void> {
-    return this.open();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    const socket = this.socket;
-    if (!socket || socket.readyState === SockJS.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      socket.addEventListener('close', () => resolve());
-      socket.close();
-    });
-  }
-
-  /** Resolves once the hello has arrived. */
-  private open(): Promise<void> {
-    this.ctx.tally.requests++;
-    return new Promise((resolve, reject) => {
-      const socket = (this.socket = new SockJS(`${this.ctx.settings.origin}/sockjs/feed?since=${this.cursor.last}`));
-      let hello = false;
-      socket.onmessage = (event: { data: string }) => {
-        const item = JSON.parse(event.data) as { type?: string; seq?: number; ts?: number };
-        if (typeof item.seq === 'number' && typeof item.ts === 'number') {
-          this.cursor.accept(item.seq, item.ts);
-        } else if (item.type === 'hello') {
-          hello = true;
-          this.connected = true;
-          resolve();
-        }
-      };
-      socket.onclose = (event: { code: number; reason: string }) => {
-        this.connected = false;
-        if (this.stopped) return resolve();
-        const why = `closed ${event.code} ${event.reason}`.trim();
-        if (!hello) return reject(new Error(`sockjs: ${why}`));
-        this.ctx.tally.error(`sockjs: ${why}`);
-        this.timer = setTimeout(() => {
-          if (this.stopped) return;
-          this.ctx.tally.reconnects++;
-          this.open().catch((err: unknown) => this.ctx.tally.error(String(err)));
-        }, RECONNECT_DELAY_MS);
-      };
-    });
-  }
+export function sockjsClient(ctx: ClientContext): MessageSocketClient {
+  return new MessageSocketClient(ctx, sockjsDialer);
 }
