@@ -13,7 +13,8 @@ import { buildLab } from '../src/app.ts';
 import { LabError } from '../src/errors.ts';
 import { Tally } from '../src/bench/clients/tally.ts';
 import { wsClient } from '../src/bench/clients/ws.ts';
-import { sockjsClient, SOCKJS_TRANSPORTS } from '../src/bench/clients/sockjs.ts';
+import { sockjsClient } from '../src/bench/clients/sockjs.ts';
+import { LIBRARY_TRANSPORTS } from '../src/bench/options.ts';
 import type { BenchClient, ClientContext } from '../src/bench/clients/client.ts';
 import type { ClientSettings } from '../src/bench/protocol.ts';
 
@@ -77,7 +78,7 @@ function until(check: () => boolean): Promise<void> {
 
 const CASES: [string, (ctx: ClientContext) => BenchClient, string | undefined][] = [
   ['ws', wsClient, undefined],
-  ...SOCKJS_TRANSPORTS.map((t): [string, (ctx: ClientContext) => BenchClient, string] => [`sockjs over ${t}`, sockjsClient, t]),
+  ...LIBRARY_TRANSPORTS.sockjs.map((t): [string, (ctx: ClientContext) => BenchClient, string] => [`sockjs over ${t}`, sockjsClient, t]),
 ];
 
 describe('bench socket clients: reconnect with resume', () => {
@@ -89,7 +90,7 @@ describe('bench socket clients: reconnect with resume', () => {
     const tally = new Tally();
     const settings: ClientSettings = {
       origin: proxy.origin, lane: transport ? 'sockjs' : 'ws', since: feed.head, pollIntervalMs: 1_000,
-      longpollWaitMs: 25_000, headers: 'node', transport,
+      longpollWaitMs: 25_000, headers: 'node', transport, protocol: 'h1',
     };
     client = make({ settings, tally });
     await client.start();

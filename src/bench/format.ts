@@ -4,8 +4,8 @@
  * (what docs/benchmarks.md pastes).
  */
 import type { BaselineLane, BenchReport, LaneReport } from './report.ts';
-import type { OutputFormat } from './options.ts';
 import { MBIT } from './projection.ts';
+import { H2_LANES, type OutputFormat } from './options.ts';
 
 export function formatReport(report: BenchReport, format: OutputFormat): string {
   switch (format) {
@@ -54,7 +54,7 @@ function wireTable(lanes: LaneReport[]): Column[] {
   const col = (header: string, cells: (l: LaneReport) => string, align: Align = 'right'): Column =>
     ({ header, align, cells: lanes.map(cells) });
   return [
-    col('lane', (l) => l.lane, 'left'),
+    col('lane', (l) => l.label, 'left'),
     col('clients', (l) => int(l.connected) + (l.connected < l.clients ? `/${int(l.clients)}` : '')),
     col('delivered', (l) => int(l.delivered)),
     col('requests', (l) => int(l.run?.requests)),
@@ -71,7 +71,7 @@ function deliveryTable(lanes: LaneReport[]): Column[] {
   const col = (header: string, cells: (l: LaneReport) => string, align: Align = 'right'): Column =>
     ({ header, align, cells: lanes.map(cells) });
   return [
-    col('lane', (l) => l.lane, 'left'),
+    col('lane', (l) => l.label, 'left'),
     col('p50 ms', (l) => ms(l.latencyMs.p50)),
     col('p95 ms', (l) => ms(l.latencyMs.p95)),
     col('p99 ms', (l) => ms(l.latencyMs.p99)),
@@ -88,12 +88,12 @@ function deliveryTable(lanes: LaneReport[]): Column[] {
 }
 
 function baselineTable(report: BenchReport, rows: BaselineLane[]): Column[] {
-  const lab = (b: BaselineLane) => report.lanes.find((l) => l.lane === b.lane)!;
+  const lab = (b: BaselineLane) => report.lanes.find((l) => l.label === b.label)!;
   const col = (header: string, cells: (b: BaselineLane) => string, align: Align = 'right'): Column =>
     ({ header, align, cells: rows.map(cells) });
   const ratio = (r: number | null) => (r === null ? DASH : `${fixed(r, 2)}×`);
   return [
-    col('lane', (b) => b.lane, 'left'),
+    col('lane', (b) => b.label, 'left'),
     col('bare server', (b) => b.server, 'left'),
     col('lab µs/msg', (b) => fixed(lab(b).server.cpuUsPerMessage, 1)),
     col('bare µs/msg', (b) => fixed(b.bare.server.cpuUsPerMessage, 1)),
@@ -107,12 +107,48 @@ function baselineTable(report: BenchReport, rows: BaselineLane[]): Column[] {
   ];
 }
 
+/** --protocol both: each HTTP lane's HTTP/1.1 and HTTP/2 runs on one row. */
+function protocolTable(report: BenchReport, pairs: [LaneReport, LaneReport][]): Column[] {
+  const p = report.projection;
+  const most = p.clients.length - 1;
+  const mbps = (l: LaneReport) => {
+    const cell = p.rows.find((r) => r.label === l.label)?.cells?.[most];
+    return cell ? sig3(cell.mbps) : DASH;
+  };
+  const col = (header: string, cells: (pair: [LaneReport, LaneReport]) => string, align: Align = 'right'): Column =>
+    ({ header, align, cells: pairs.map(cells) });
+  const unit = p.unit === 'si' ? 'Mbit/s' : 'Mbps';
+  return [
+    col('lane', ([h1]) => h1.label, 'left'),
+    col('h1 header B/msg', ([h1]) => fixed(h1.perMessage?.header, 1)),
+    col('h2 header B/msg', ([, h2]) => fixed(h2.perMessage?.header, 1)),
+    col('h1 wire B/msg', ([h1]) => fixed(h1.perMessage?.wire, 1)),
+    col('h2 wire B/msg', ([, h2]) => fixed(h2.perMessage?.wire, 1)),
+    col('h1 CPU µs/msg', ([h1]) => fixed(h1.server.cpuUsPerMessage, 1)),
+    col('h2 CPU µs/msg', ([, h2]) => fixed(h2.server.cpuUsPerMessage, 1)),
+    col('h1 p99 ms', ([h1]) => ms(h1.latencyMs.p99)),
+    col('h2 p99 ms', ([, h2]) => ms(h2.latencyMs.p99)),
+    ...(p.clients.length > 0 ? [
+      col(`h1 ${unit} at ${int(p.clients[most])}`, ([h1]) => mbps(h1)),
+      col(`h2 ${unit} at ${int(p.clients[most])}`, ([, h2]) => mbps(h2)),
+    ] : []),
+  ];
+}
+
+/** Each HTTP/1.1 run beside the same lane and transport's HTTP/2 run. */
+function protocolPairs(lanes: LaneReport[]): [LaneReport, LaneReport][] {
+  return lanes.filter((l) => l.protocol === 'h1').flatMap((h1): [LaneReport, LaneReport][] => {
+    const h2 = lanes.find((l) => l.protocol === 'h2' && l.lane === h1.lane && l.transport === h1.transport);
+    return h2 ? [[h1, h2]] : [];
+  });
+}
+
 function projectionTable(report: BenchReport): Column[] {
   const { projection } = report;
   const unit = projection.unit === 'si' ? 'Mbit/s' : 'Mbps (2^20)';
   const rows = projection.rows;
   return [
-    { header: 'lane', align: 'left', cells: rows.map((r) => r.lane) },
+    { header: 'lane', align: 'left', cells: rows.map((r) => r.label) },
     { header: 'steady B/msg', align: 'right', cells: rows.map((r) => fixed(r.bytesPerMessage, 1)) },
     { header: 'connect B/client', align: 'right', cells: rows.map((r) => int(r.connectBytesPerClient)) },
     ...projection.clients.map((n, i): Column => ({
@@ -162,11 +198,30 @@ function toText(report: BenchReport, style: 'table' | 'markdown'): string {
   out += render(deliveryTable(report.lanes), style) + afterTable;
   for (const w of report.warnings) out += note(`warning: ${w}`);
 
+  const h2Runs = report.lanes.filter((l) => l.protocol === 'h2');
+  if (h2Runs.length > 0) {
+    const pairs = protocolPairs(report.lanes);
+    if (pairs.length > 0) {
+      out += heading('HTTP/1.1 beside HTTP/2 (the same lane, clients and feed; h2 over TLS on the https port, one connection per client)');
+      out += render(protocolTable(report, pairs), style) + afterTable;
+    }
+    for (const l of h2Runs) {
+      const c = l.h2Connection;
+      if (!c) continue;
+      out += note(`${l.label}: besides the lane's streams, its ${int(c.connections)} connections cost ${int(c.connectionFrameBytes)} B of connection frames `
+        + `(preface, SETTINGS, WINDOW_UPDATE, PING, GOAWAY) and ${int(c.tlsOverheadBytes)} B of TLS (${int(c.tlsHandshakeBytes)} B of it handshakes), counted apart from the lane`);
+    }
+    const h1Only = s.lanes.filter((lane) => !H2_LANES.includes(lane));
+    if (h1Only.length > 0) {
+      out += note(`${h1Only.join(', ')}: HTTP/1.1 only. The lab does not implement RFC 8441 (WebSocket over HTTP/2), so a WebSocket opens its own HTTP/1.1 connection; the socket.io and sockjs clients speak HTTP/1.1.`);
+    }
+  }
+
   if (report.baseline) {
     out += heading('Lab ÷ bare server (each lane again, right after the lab\'s run, with the same client processes and feed; CPU per delivered message and p99)');
     if (report.baseline.length > 0) out += render(baselineTable(report, report.baseline), style) + afterTable;
-    const without = s.lanes.filter((lane) => !report.baseline!.some((b) => b.lane === lane));
-    if (without.length > 0) out += note(`no bare server to compare with for ${without.join(', ')}`);
+    const without = report.lanes.filter((l) => !report.baseline!.some((b) => b.label === l.label)).map((l) => l.label);
+    if (without.length > 0) out += note(`no bare server to compare with for ${without.join(', ')} (the bare servers speak HTTP/1.1)`);
   }
 
   const p = report.projection;
@@ -183,6 +238,8 @@ function toText(report: BenchReport, style: 'table' | 'markdown'): string {
 
 const CSV_COLUMNS: [string, (l: LaneReport) => number | string | null | undefined][] = [
   ['lane', (l) => l.lane],
+  ['transport', (l) => l.transport],
+  ['protocol', (l) => l.protocol],
   ['clients', (l) => l.clients],
   ['connected', (l) => l.connected],
   ['messages_per_client', (l) => l.messagesPerClient],
@@ -238,8 +295,8 @@ function toCsv(report: BenchReport): string {
   const baseline = report.baseline ? BASELINE_CSV_COLUMNS : [];
   const lines = [[...CSV_COLUMNS.map(([h]) => h), ...projHeaders, ...baseline.map(([h]) => h)].join(',')];
   for (const lane of report.lanes) {
-    const row = p.rows.find((r) => r.lane === lane.lane);
-    const bare = report.baseline?.find((b) => b.lane === lane.lane);
+    const row = p.rows.find((r) => r.label === lane.label);
+    const bare = report.baseline?.find((b) => b.label === lane.label);
     lines.push([
       ...CSV_COLUMNS.map(([, get]) => cell(get(lane))),
       ...p.clients.map((_, i) => cell(row?.cells?.[i]?.mbps)),

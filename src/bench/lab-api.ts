@@ -30,6 +30,7 @@ export interface FeedSettings {
 /** What a call is for, so a failure can say so ("start the feed"). */
 function purposeOf(method: string, path: string, body: unknown): string {
   if (path === '/api/stats') return 'read the counters';
+  if (path === '/api/h2') return 'find the HTTPS port';
   if (method === 'POST' && path === '/api/feed') {
     const running = (body as FeedSettings).running;
     return running === true ? 'start the feed' : running === false ? 'pause the feed' : 'set the feed';
@@ -53,6 +54,18 @@ export class LabApi {
 
   async feed(settings: FeedSettings): Promise<Required<FeedSettings>> {
     return await this.call('POST', '/api/feed', settings) as Required<FeedSettings>;
+  }
+
+  /** The lab's HTTPS (HTTP/2) origin on the same host, from GET /api/h2. */
+  async httpsOrigin(): Promise<string> {
+    const { https } = await this.call('GET', '/api/h2') as { https?: number | null };
+    if (typeof https !== 'number') {
+      throw new BenchError('LAB_ERR_BENCH_UNREACHABLE', `the lab at ${this.origin} has no HTTPS port for --protocol h2 (started with HTTPS_PORT=off?)`);
+    }
+    const url = new URL(this.origin);
+    url.protocol = 'https:';
+    url.port = String(https);
+    return url.origin;
   }
 
   /** Close the kept-alive connection (the process would exit anyway: idle sockets do not hold it). */

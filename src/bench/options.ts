@@ -16,6 +16,35 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const MBPS_UNITS = ['si', 'binary'] as const;
 export type MbpsUnit = (typeof MBPS_UNITS)[number];
 
+/** HTTP/1.1 (cleartext, the lab's http port) or HTTP/2 (TLS, its https port). */
+export const PROTOCOLS = ['h1', 'h2'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/**
+ * The lanes whose bench clients can speak HTTP/2 (node:http2). `ws` stays on
+ * HTTP/1.1: the lab does not implement RFC 8441 (WebSocket over HTTP/2); the
+ * library lanes' clients (socket.io-client, sockjs-client) speak HTTP/1.1 only.
+ */
+export const H2_LANES: readonly LaneId[] = ['poll', 'longpoll', 'stream', 'sse'];
+
+/** The transports a library lane's clients can be held to with --transports, by the library's own names. */
+export const LIBRARY_TRANSPORTS = {
+  socketio: ['websocket', 'polling'],
+  /** sockjs-client's transports that work in Node (its iframe, XDR and JSONP ones need a browser). */
+  sockjs: ['websocket', 'xhr-streaming', 'eventsource', 'xhr-polling'],
+} as const satisfies Partial<Record<LaneId, readonly string[]>>;
+export type LibraryLane = keyof typeof LIBRARY_TRANSPORTS;
+
+/** One run of a lane: its clients held to one transport and one protocol. */
+export interface LaneVariant {
+  lane: LaneId;
+  /** A library lane's transport (--transports); undefined = the library's own choice. */
+  transport: string | undefined;
+  protocol: Protocol;
+  /** How the report names it: `sse`, `sse/h2`, `sockjs/xhr-polling`. */
+  label: string;
+}
+
 export const BENCH_DEFAULTS = {
   clients: 100,
   durationMs: 10_000,
@@ -79,6 +108,10 @@ export interface BenchOptions {
   headers: HeaderStyle;
   /** After each lane, run it again against a bare server (src/bench/baseline/) and print lab ÷ bare. */
   baseline: boolean;
+  /** Per library lane, the transports to run it with, one run each (--transports). */
+  transports: Partial<Record<LibraryLane, string[]>>;
+  /** The protocols to run the HTTP lanes over, one run each (--protocol). */
+  protocols: Protocol[];
   help: boolean;
 }
 
@@ -108,9 +141,16 @@ Options:
   --warmup <time>         let the in-process server settle this long after start-up before the
                           first lane (default ${BENCH_DEFAULTS.warmupMs / 1000}s: V8 runs a clean-up GC some 8-10 s after start)
   --baseline              after each lane, run the same clients against a bare server doing the
-                          same fan-out (node:http for poll, longpoll, stream, sse; ws for ws),
-                          in this process, and print lab ÷ bare for CPU per delivery and p99
-                          (in-process server only)
+                          same fan-out (node:http for poll, longpoll, stream, sse; ws for ws;
+                          socket.io for socketio; sockjs for sockjs), in this process, and print
+                          lab ÷ bare for CPU per delivery and p99 (in-process server, HTTP/1.1)
+  --transports <list>     run a library lane once per transport, its clients held to it:
+                          socketio=${LIBRARY_TRANSPORTS.socketio.join('|')}, sockjs=${LIBRARY_TRANSPORTS.sockjs.join('|')};
+                          join several with +, or say all (e.g. socketio=all,sockjs=xhr-streaming+xhr-polling).
+                          Default: socketio over websocket, sockjs's own choice (websocket)
+  --protocol <h1|h2|both> the HTTP lanes (${H2_LANES.join(', ')}) over HTTP/1.1 (default), over HTTP/2
+                          on the lab's https port (one TLS connection per client), or both side by
+                          side; ws, socketio and sockjs stay on HTTP/1.1
   --no-wire-accounting    run the in-process server with byte counting off, to measure
                           what counting costs (not possible with --url; byte figures are then empty)
   --project <list>        client counts for the projection (default ${BENCH_DEFAULTS.projectClients.join(',')})
@@ -131,7 +171,7 @@ Example: transport-lab bench --clients 100 --duration 20s
 
 const FLAGS_WITH_VALUE = new Set([
   'lanes', 'clients', 'duration', 'rate', 'payload', 'poll-interval', 'longpoll-wait',
-  'url', 'workers', 'project', 'project-rate', 'mbps', 'format', 'headers', 'warmup',
+  'url', 'workers', 'project', 'project-rate', 'mbps', 'format', 'headers', 'warmup', 'transports', 'protocol',
 ]);
 const BOOLEAN_FLAGS = new Set(['json', 'csv', 'markdown', 'no-wire-accounting', 'no-progress', 'baseline', 'help']);
 
@@ -155,6 +195,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     warmupMs: BENCH_DEFAULTS.warmupMs,
     headers: 'node',
     baseline: false,
+    transports: {},
+    protocols: ['h1'],
     help: false,
   };
   const formats = new Set<OutputFormat>();
@@ -216,6 +258,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         if (!(HEADER_STYLES as readonly string[]).includes(value)) fail(`--headers must be ${HEADER_STYLES.join(' or ')}, got "${value}"`);
         out.headers = value as HeaderStyle;
         break;
+      case 'transports': out.transports = parseTransports(value); break;
+      case 'protocol':
+        if (value !== 'h1' && value !== 'h2' && value !== 'both') fail(`--protocol must be h1, h2 or both, got "${value}"`);
+        out.protocols = value === 'both' ? [...PROTOCOLS] : [value];
+        break;
       case 'format':
         if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) fail(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${value}"`);
         formats.add(value as OutputFormat);
@@ -228,8 +275,53 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (out.url !== undefined && !out.wireAccounting) {
     fail('--no-wire-accounting only works with the in-process server: a server at --url counts as it was started');
   }
+  for (const lane of Object.keys(out.transports)) {
+    if (!out.lanes.includes(lane as LaneId)) fail(`--transports names ${lane}, which --lanes does not run`);
+  }
+  if (out.protocols.includes('h2') && !out.lanes.some((lane) => H2_LANES.includes(lane))) {
+    fail(`--protocol ${out.protocols.length > 1 ? 'both' : 'h2'}: none of these lanes speaks HTTP/2 here (only ${H2_LANES.join(', ')} do)`);
+  }
+  if (out.url !== undefined && out.protocols.includes('h2') && !['127.0.0.1', 'localhost', '[::1]'].includes(new URL(out.url).hostname)) {
+    // The h2 clients accept the lab's self-signed certificate unchecked: only where nothing can sit in between.
+    fail('--protocol h2 needs a loopback --url (127.0.0.1, localhost, [::1]): its clients accept the lab\'s self-signed certificate unchecked');
+  }
   if (out.url !== undefined && out.baseline) {
     fail('--baseline only works with the in-process server: the bare servers run in the bench\'s process, and their CPU is compared with a server in the same process');
+  }
+  return out;
+}
+
+/** Each lane's runs, in order: per lane, each transport, each protocol it can speak. */
+export function laneVariants(options: Pick<BenchOptions, 'lanes' | 'transports' | 'protocols'>): LaneVariant[] {
+  const out: LaneVariant[] = [];
+  for (const lane of options.lanes) {
+    const transports = options.transports[lane as LibraryLane] ?? [undefined];
+    const protocols = H2_LANES.includes(lane) ? options.protocols : (['h1'] as const);
+    for (const transport of transports) {
+      for (const protocol of protocols) {
+        out.push({ lane, transport, protocol, label: `${lane}${transport ? `/${transport}` : ''}${protocol === 'h2' ? '/h2' : ''}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** "socketio=polling+websocket,sockjs=all": per library lane, its transports. */
+function parseTransports(raw: string): Partial<Record<LibraryLane, string[]>> {
+  const out: Partial<Record<LibraryLane, string[]>> = {};
+  for (const part of splitList(raw, 'transports')) {
+    const eq = part.indexOf('=');
+    const lane = part.slice(0, eq);
+    if (eq === -1 || !(lane in LIBRARY_TRANSPORTS)) {
+      fail(`--transports takes lane=transport for ${Object.keys(LIBRARY_TRANSPORTS).join(' and ')}, got "${part}"`);
+    }
+    const known: readonly string[] = LIBRARY_TRANSPORTS[lane as LibraryLane];
+    const named = part.slice(eq + 1) === 'all' ? [...known] : part.slice(eq + 1).split('+');
+    for (const t of named) {
+      if (!known.includes(t)) fail(`--transports: ${lane} has no transport "${t}" here; it has ${known.join(', ')}`);
+    }
+    if (new Set(named).size !== named.length) fail(`--transports names a ${lane} transport twice`);
+    out[lane as LibraryLane] = named;
   }
   return out;
 }

@@ -33,7 +33,7 @@ export class ProgressBar {
 
 export function describe(state: ProgressState): string {
   const { totals: t } = state;
-  const lane = state.target === 'bare' ? `${state.lane} (bare)` : state.lane;
+  const lane = state.target === 'bare' ? `${state.label} (bare)` : state.label;
   const head = `${lane.padEnd(8)} [${state.laneIndex + 1}/${state.laneCount}]`;
   const errors = t.errors > 0 ? ` · ${t.errors.toLocaleString('en-US')} errors` : '';
   if (state.phase === 'connecting') {

@@ -41,6 +41,8 @@ export interface ProjectionCell {
 
 export interface ProjectionRow {
   lane: LaneId;
+  /** The run it comes from (`sse`, `sse/h2`, `sockjs/xhr-polling`). */
+  label: string;
   /** Steady-state wire bytes (both directions) per delivered message; undefined when bytes were not counted. */
   bytesPerMessage: number | undefined;
   /** Bytes one client cost to connect before any message (handshake, hello, first poll). */
@@ -57,7 +59,7 @@ export interface Projection {
 }
 
 export function project(
-  measured: { lane: LaneId; bytesPerMessage: number | undefined; connectBytesPerClient: number | undefined }[],
+  measured: { lane: LaneId; label?: string; bytesPerMessage: number | undefined; connectBytesPerClient: number | undefined }[],
   clients: readonly number[],
   rate: number,
   unit: MbpsUnit,
@@ -67,8 +69,9 @@ export function project(
     rate,
     clients: [...clients],
     formula: projectionFormula(unit),
-    rows: measured.map(({ lane, bytesPerMessage, connectBytesPerClient }) => ({
+    rows: measured.map(({ lane, label, bytesPerMessage, connectBytesPerClient }) => ({
       lane,
+      label: label ?? lane,
       bytesPerMessage,
       connectBytesPerClient,
       cells: bytesPerMessage === undefined ? undefined : clients.map((n) => {

@@ -7,6 +7,7 @@
 import type { LaneId } from '../lanes.ts';
 import type { HistogramData } from './histogram.ts';
 import type { HeaderStyle } from './clients/headers.ts';
+import type { Protocol } from './options.ts';
 
 export interface ClientSettings {
   /** The server's origin, e.g. http://127.0.0.1:3000. */
@@ -20,6 +21,8 @@ export interface ClientSettings {
   headers: HeaderStyle;
   /** For the library lanes: the one transport their clients must use (e.g. `polling`); undefined = the library's choice. */
   transport?: string | undefined;
+  /** HTTP/1.1 on `origin` (the default), or HTTP/2 (then `origin` is the lab's https origin). */
+  protocol?: Protocol;
 }
 
 export type ToWorker =

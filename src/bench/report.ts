@@ -8,12 +8,19 @@ import type { LaneId } from '../lanes.ts';
 import type { HeaderStyle } from './clients/headers.ts';
 import type { CounterDelta, PerMessage } from './figures.ts';
 import type { Projection } from './projection.ts';
+import type { LibraryLane, Protocol } from './options.ts';
 
 /** Other processes using more than this much CPU (% of one core) while a lane ran earn a warning. */
 export const OTHER_LOAD_WARN_PERCENT = 10;
 
 export interface LaneReport {
   lane: LaneId;
+  /** The run's name: the lane, and its transport and protocol when they were chosen (`sockjs/xhr-polling`, `sse/h2`). */
+  label: string;
+  /** A library lane's transport (--transports); null = the library's own choice. */
+  transport: string | null;
+  /** HTTP/1.1 on the http port, or HTTP/2 on the https port (--protocol). */
+  protocol: Protocol;
   title: string;
   /** Clients asked for, connected when the feed started, and those that never connected. */
   clients: number;
@@ -71,6 +78,12 @@ export interface LaneReport {
   otherCpuPercent: number;
   /** Every client had the last message before the drain timeout. */
   drained: boolean;
+  /**
+   * HTTP/2 only: what the run's connections cost beside the lane's streams, counted apart
+   * by the lab (s0 -> s4): connection-level frames (preface, SETTINGS, WINDOW_UPDATE, PING,
+   * GOAWAY) and TLS (handshakes, record headers and tags).
+   */
+  h2Connection: { connections: number; connectionFrameBytes: number; tlsOverheadBytes: number; tlsHandshakeBytes: number } | null;
 }
 
 export interface BenchReport {
@@ -82,6 +95,12 @@ export interface BenchReport {
   server: { mode: 'in-process' | 'url'; origin: string; wireAccounting: boolean; pid: number };
   settings: {
     lanes: LaneId[];
+    /** --transports: the transports each library lane ran with ({} = each library's own choice). */
+    transports: Partial<Record<LibraryLane, string[]>>;
+    /** --protocol: h1, h2, or both. */
+    protocols: Protocol[];
+    /** The lab's https origin the HTTP/2 clients used; null without --protocol h2. */
+    httpsOrigin: string | null;
     clients: Record<LaneId, number>;
     durationMs: number;
     rate: number;
@@ -100,7 +119,8 @@ export interface BenchReport {
   /** --baseline: each lane again against a bare server, and the lab ÷ bare ratios; null without it. */
   baseline: BaselineLane[] | null;
   projection: Projection;
-  problems: { lane: LaneId; code: 'LAB_ERR_BENCH_LOST' | 'LAB_ERR_BENCH_CLIENTS'; message: string }[];
+  /** `lane` is the run's label (LaneReport.label). */
+  problems: { lane: string; code: 'LAB_ERR_BENCH_LOST' | 'LAB_ERR_BENCH_CLIENTS'; message: string }[];
   /** Things that make figures less trustworthy without making them wrong. */
   warnings: string[];
   ok: boolean;
@@ -109,6 +129,8 @@ export interface BenchReport {
 /** One lane of the lab beside the same lane on a bare server (src/bench/baseline/). */
 export interface BaselineLane {
   lane: LaneId;
+  /** The lab run it is compared with (LaneReport.label). */
+  label: string;
   /** What the bare server is built on: "node:http", "ws". */
   server: string;
   bare: LaneReport;
@@ -122,7 +144,7 @@ export interface BaselineLane {
 export function baselineOf(lab: LaneReport, server: string, bare: LaneReport): BaselineLane {
   const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
   return {
-    lane: lab.lane, server, bare,
+    lane: lab.lane, label: lab.label, server, bare,
     cpuRatio: ratio(lab.server.cpuUsPerMessage, bare.server.cpuUsPerMessage),
     cpuPerRequestRatio: ratio(lab.server.cpuUsPerRequest, bare.server.cpuUsPerRequest),
     p99Ratio: ratio(lab.latencyMs.p99, bare.latencyMs.p99),
@@ -132,11 +154,11 @@ export function baselineOf(lab: LaneReport, server: string, bare: LaneReport): B
 export function problemsOf(l: LaneReport): BenchReport['problems'] {
   const out: BenchReport['problems'] = [];
   if (l.failed > 0 || l.connected < l.clients) {
-    out.push({ lane: l.lane, code: 'LAB_ERR_BENCH_CLIENTS', message: `${l.clients - l.connected} of ${l.clients} clients did not connect${l.errorSamples.length ? ` (${l.errorSamples.join('; ')})` : ''}` });
+    out.push({ lane: l.label, code: 'LAB_ERR_BENCH_CLIENTS', message: `${l.clients - l.connected} of ${l.clients} clients did not connect${l.errorSamples.length ? ` (${l.errorSamples.join('; ')})` : ''}` });
   }
   if (l.missing > 0 || l.duplicates > 0) {
     const what = [l.missing > 0 && `${l.missing} messages missing at ${l.clientsMissing} clients`, l.duplicates > 0 && `${l.duplicates} duplicates`].filter(Boolean).join(', ');
-    out.push({ lane: l.lane, code: 'LAB_ERR_BENCH_LOST', message: `${what}${l.reconnects ? ` (${l.reconnects} reconnects)` : ''}` });
+    out.push({ lane: l.label, code: 'LAB_ERR_BENCH_LOST', message: `${what}${l.reconnects ? ` (${l.reconnects} reconnects)` : ''}` });
   }
   return out;
 }
@@ -144,10 +166,10 @@ export function problemsOf(l: LaneReport): BenchReport['problems'] {
 export function warningsOf(l: LaneReport): string[] {
   const out: string[] = [];
   if (l.otherCpuPercent > OTHER_LOAD_WARN_PERCENT) {
-    out.push(`${l.lane}: other processes used ${l.otherCpuPercent.toFixed(0)}% of a core while it ran; its latency and CPU figures are disturbed (run again on a quiet machine)`);
+    out.push(`${l.label}: other processes used ${l.otherCpuPercent.toFixed(0)}% of a core while it ran; its latency and CPU figures are disturbed (run again on a quiet machine)`);
   }
-  if (!l.drained) out.push(`${l.lane}: not every client had the last message within the drain timeout`);
-  if (l.latencyMs.negative > 0) out.push(`${l.lane}: ${l.latencyMs.negative} latency samples were below zero (the clocks of server and clients differ) and count as 0`);
-  if (l.reconnects > 0) out.push(`${l.lane}: clients reconnected ${l.reconnects} times (${l.errorSamples.join('; ')})`);
+  if (!l.drained) out.push(`${l.label}: not every client had the last message within the drain timeout`);
+  if (l.latencyMs.negative > 0) out.push(`${l.label}: ${l.latencyMs.negative} latency samples were below zero (the clocks of server and clients differ) and count as 0`);
+  if (l.reconnects > 0) out.push(`${l.label}: clients reconnected ${l.reconnects} times (${l.errorSamples.join('; ')})`);
   return out;
 }

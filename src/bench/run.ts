@@ -10,15 +10,16 @@
 import { availableParallelism, cpus, platform, arch, totalmem } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { StatsSnapshot } from '../api/stats.ts';
-import { buildLab } from '../app.ts';
+import { buildLab, openHttps } from '../app.ts';
 import { DEFAULTS } from '../config.ts';
 import { LANES, type LaneId } from '../lanes.ts';
 import { BenchError } from './errors.ts';
 import { laneDelta, overheadPercent, perMessage, serverCost } from './figures.ts';
 import { LabApi, type FeedSettings } from './lab-api.ts';
 import { BareServer, hasBareServer } from './baseline/server.ts';
+import { loadTls } from '../h2/cert.ts';
 import { checkOpenFiles } from './limits.ts';
-import type { BenchOptions } from './options.ts';
+import { laneVariants, type BenchOptions, type LaneVariant } from './options.ts';
 import { ClientPool, type Totals } from './processes.ts';
 import { project } from './projection.ts';
 import { baselineOf, problemsOf, warningsOf, type BaselineLane, type BenchReport, type LaneReport } from './report.ts';
@@ -36,6 +37,8 @@ export type Phase = 'connecting' | 'delivering' | 'draining' | 'closing';
 
 export interface ProgressState {
   lane: LaneId;
+  /** The run's name in the report: the lane, its transport, its protocol (`sse/h2`). */
+  label: string;
   /** The lab, or the bare server it is compared with (--baseline). */
   target: 'lab' | 'bare';
   laneIndex: number;
@@ -46,8 +49,11 @@ export interface ProgressState {
   elapsedMs: number;
   durationMs: number;
 }
-/** The parts of /api/stats a lane's run reads. */
-export type RunSnapshot = Pick<StatsSnapshot, 'at' | 'lanes' | 'process'> & { feed: Pick<StatsSnapshot['feed'], 'head'> };
+/** The parts of /api/stats a lane's run reads (a bare server has no `h2`). */
+export type RunSnapshot = Pick<StatsSnapshot, 'at' | 'lanes' | 'process'> & {
+  feed: Pick<StatsSnapshot['feed'], 'head'>;
+  h2?: Pick<StatsSnapshot['h2'], 'lanes' | 'connection' | 'tls'>;
+};
 
 /** What a lane runs against: the lab through its API, or a bare server (baseline/server.ts). */
 export interface BenchTarget {
@@ -70,6 +76,7 @@ export function defaultProcesses(): number {
 
 export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Promise<BenchReport> {
   const startedAt = new Date();
+  const variants = laneVariants(options);
   const mostClients = Math.max(...options.lanes.map((lane) => options.clients[lane]));
   const processes = Math.min(options.workers ?? defaultProcesses(), mostClients);
   // The busiest process: the in-process server holds every client of a lane; a client process its share.
@@ -88,6 +95,8 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
       maxHeldPerLane: Math.max(DEFAULTS.maxHeldPerLane, mostClients),
     });
     origin = await app.listen({ port: 0, host: '127.0.0.1' });
+    // HTTP/2 runs: the lab's https port, with its cached self-signed certificate (or TLS_CERT / TLS_KEY).
+    if (options.protocols.includes('h2')) await openHttps(app, 0, await loadTls(process.env), options.wireAccounting);
   }
   const api = new LabApi(origin);
   let restore: FeedSettings | undefined;
@@ -95,6 +104,7 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
     const first = await api.stats();
     if (options.url) restore = { rate: first.feed.rate, payloadBytes: first.feed.payloadBytes, running: first.feed.running };
     await api.feed({ rate: options.rate, payloadBytes: options.payloadBytes, running: false });
+    const httpsOrigin = options.protocols.includes('h2') ? await api.httpsOrigin() : undefined;
 
     // One-time start-up costs (a memory-reducing GC on each V8 isolate some seconds in)
     // belong to no lane: let an in-process server settle first. A server at --url has.
@@ -105,16 +115,17 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
     const lanes: LaneReport[] = [];
     const baseline: BaselineLane[] = [];
     try {
-      for (const [index, lane] of options.lanes.entries()) {
+      for (const [index, variant] of variants.entries()) {
         hooks.signal?.throwIfAborted();
-        const lab = await runLane(api, options, lane, index, pool, hooks, options.wireAccounting);
+        const clientOrigin = variant.protocol === 'h2' ? httpsOrigin! : origin;
+        const lab = await runLane(api, clientOrigin, options, variant, index, variants.length, pool, hooks, options.wireAccounting);
         lanes.push(lab);
         // Right after the lab's lane, with the same client processes: both see the same machine.
-        if (options.baseline && hasBareServer(lane)) {
-          const bare = await BareServer.start(lane);
+        if (options.baseline && variant.protocol === 'h1' && hasBareServer(variant.lane)) {
+          const bare = await BareServer.start(variant.lane);
           try {
             await bare.feed({ rate: options.rate, payloadBytes: options.payloadBytes, running: false });
-            baseline.push(baselineOf(lab, bare.name, await runLane(bare, options, lane, index, pool, hooks, false)));
+            baseline.push(baselineOf(lab, bare.name, await runLane(bare, bare.origin, options, variant, index, variants.length, pool, hooks, false)));
           } finally {
             await bare.close();
           }
@@ -132,7 +143,7 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
     const delivered = lanes.reduce((sum, l) => sum + l.server.deliveredByServer, 0);
     const messageBytes = delivered > 0 ? lanes.reduce((sum, l) => sum + l.server.payloadBytesDelivered, 0) / delivered : null;
     const projection = project(
-      lanes.map((l) => ({ lane: l.lane, bytesPerMessage: l.steadyBytesPerMessage ?? undefined, connectBytesPerClient: l.connectBytesPerClient ?? undefined })),
+      lanes.map((l) => ({ lane: l.lane, label: l.label, bytesPerMessage: l.steadyBytesPerMessage ?? undefined, connectBytesPerClient: l.connectBytesPerClient ?? undefined })),
       options.projectClients, options.projectRate ?? options.rate, options.mbps,
     );
     const problems = [
@@ -151,6 +162,9 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
       server: { mode: options.url ? 'url' : 'in-process', origin, wireAccounting: options.wireAccounting, pid: first.process.pid },
       settings: {
         lanes: options.lanes,
+        transports: options.transports,
+        protocols: options.protocols,
+        httpsOrigin: httpsOrigin ?? null,
         clients: Object.fromEntries(options.lanes.map((lane) => [lane, options.clients[lane]])) as Record<LaneId, number>,
         durationMs: options.durationMs,
         rate: options.rate,
@@ -179,18 +193,22 @@ export async function runBench(options: BenchOptions, hooks: RunHooks = {}): Pro
 
 
 async function runLane(
-  api: BenchTarget, options: BenchOptions, lane: LaneId, laneIndex: number, pool: ClientPool, hooks: RunHooks, accounted: boolean,
+  target: BenchTarget, clientOrigin: string, options: BenchOptions, variant: LaneVariant, laneIndex: number, laneCount: number,
+  pool: ClientPool, hooks: RunHooks, accounted: boolean,
 ): Promise<LaneReport> {
+  const { lane, transport, protocol, label } = variant;
+  // Over HTTP/2 the lane's counters are the `h2` ones; held connections are counted once for both.
+  const api = { stats: async () => countersOf(await target.stats(), protocol), feed: (s: FeedSettings) => target.feed(s) };
   const clients = options.clients[lane];
   const s0 = await api.stats();
   const since = s0.feed.head;
   const counts = ClientPool.split(clients, pool.size);
   const group = pool.lane({
-    origin: api.origin, lane, since, pollIntervalMs: options.pollIntervalMs, longpollWaitMs: options.longpollWaitMs,
-    headers: options.headers,
+    origin: clientOrigin, lane, since, pollIntervalMs: options.pollIntervalMs, longpollWaitMs: options.longpollWaitMs,
+    headers: options.headers, transport, protocol,
   }, counts);
   const state: ProgressState = {
-    lane, target: api instanceof BareServer ? 'bare' : 'lab', laneIndex, laneCount: options.lanes.length, phase: 'connecting', clients,
+    lane, label, target: target instanceof BareServer ? 'bare' : 'lab', laneIndex, laneCount, phase: 'connecting', clients,
     totals: group.totals(), elapsedMs: 0, durationMs: options.durationMs,
   };
   const report = (phase: Phase, elapsedMs = state.elapsedMs) => {
@@ -270,6 +288,9 @@ async function runLane(
   const serverHere = !options.url || LOOPBACK_HOSTS.has(new URL(options.url).hostname);
   return {
     lane,
+    label,
+    transport: transport ?? null,
+    protocol,
     title: LANES[lane].title,
     clients,
     connected: result.clients,
@@ -300,7 +321,7 @@ async function runLane(
       cpuMs: cost.cpuMs,
       cpuSystemMs: cost.systemMs,
       cpuUsPerMessage: cost.cpuUsPerMessage ?? null,
-      cpuUsPerRequest: accounted || api instanceof BareServer ? cost.cpuUsPerRequest ?? null : null,
+      cpuUsPerRequest: accounted || target instanceof BareServer ? cost.cpuUsPerRequest ?? null : null,
       deliveryMs: cost.wallMs,
       deliveredByServer: delivery.messages,
       // Counted by the lanes themselves (Lab.delivered), so known with wire accounting off too.
@@ -312,6 +333,27 @@ async function runLane(
     machineCpuPercent,
     otherCpuPercent: Math.max(0, machineCpuPercent - clientCpuPercent - (serverHere ? cost.cpuPercent : 0)),
     drained,
+    h2Connection: protocol === 'h2' && accounted ? h2ConnectionDelta(s0, s4) : null,
+  };
+}
+
+/** The snapshot as a run over `protocol` reads it: for h2, the lane counters of the https port. */
+function countersOf(s: RunSnapshot, protocol: 'h1' | 'h2'): RunSnapshot {
+  if (protocol === 'h1' || !s.h2) return s;
+  const lanes = {} as RunSnapshot['lanes'];
+  for (const id of Object.keys(s.lanes) as LaneId[]) lanes[id] = { ...s.h2.lanes[id], held: s.lanes[id].held };
+  return { ...s, lanes };
+}
+
+/** What the HTTP/2 connections cost beside their lanes' streams, s0 -> s4: connection frames and TLS. */
+function h2ConnectionDelta(s0: RunSnapshot, s4: RunSnapshot): LaneReport['h2Connection'] {
+  if (!s0.h2 || !s4.h2) return null;
+  const frames = (s: RunSnapshot) => s.h2!.connection.bytesIn + s.h2!.connection.bytesOut;
+  return {
+    connections: s4.h2.connection.connections - s0.h2.connection.connections,
+    connectionFrameBytes: frames(s4) - frames(s0),
+    tlsOverheadBytes: s4.h2.tls.overheadBytes - s0.h2.tls.overheadBytes,
+    tlsHandshakeBytes: s4.h2.tls.handshakeBytes - s0.h2.tls.handshakeBytes,
   };
 }
 

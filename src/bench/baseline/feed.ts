@@ -12,7 +12,10 @@ export const BARE_FEED_KEPT = 10_000;
 
 export interface BareMessage {
   seq: number;
+  /** The message as sent by the lanes that write JSON themselves. */
   json: string;
+  /** The same message as an object, for a library that serialises what it emits (Socket.IO). */
+  message: { seq: number; ts: number; data: string };
 }
 
 export class BareFeed {
@@ -59,7 +62,8 @@ export class BareFeed {
   private publish(): void {
     const seq = ++this.head;
     const ts = performance.timeOrigin + performance.now();
-    const message = { seq, json: JSON.stringify({ seq, ts, data: makePayload(seq, this.payloadBytes) }) };
+    const object = { seq, ts, data: makePayload(seq, this.payloadBytes) };
+    const message = { seq, json: JSON.stringify(object), message: object };
     this.ring[seq % BARE_FEED_KEPT] = message;
     this.onPublish(message);
   }

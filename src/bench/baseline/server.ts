@@ -16,14 +16,18 @@ import { barePoll } from './poll.ts';
 import { bareLongpoll } from './longpoll.ts';
 import { bareSse, bareStream } from './stream.ts';
 import { bareWs } from './ws.ts';
+import { bareSocketio } from './socketio.ts';
+import { bareSockjs } from './sockjs.ts';
 
-/** The lanes that have a bare server to compare with. */
-export const BARE_LANES: Partial<Record<LaneId, BareLaneFactory>> = {
+/** Each lane's bare server (a lane without one fails to type-check). */
+export const BARE_LANES: Record<LaneId, BareLaneFactory> = {
   poll: barePoll,
   longpoll: bareLongpoll,
   stream: bareStream,
   sse: bareSse,
   ws: bareWs,
+  socketio: bareSocketio,
+  sockjs: bareSockjs,
 };
 
 export function hasBareServer(lane: LaneId): boolean {
@@ -41,19 +45,24 @@ export class BareServer implements BenchTarget {
     this.lane = factory(this.source, this.counts);
     this.name = this.lane.server;
     this.source.onPublish = (message) => this.lane.publish(message);
-    const path = LANES[laneId].path;
+    // A lane's path, and for a library lane what lies under it (/sockjs/feed/info, /socket.io/?EIO=4…).
+    const base = LANES[laneId].path.replace(/\/$/, '');
+    const ours = (url: string | undefined) => {
+      const path = url?.split('?')[0] ?? '';
+      return path === base || path.startsWith(`${base}/`);
+    };
     http.on('connection', (socket: Socket) => {
       this.open.add(socket);
       socket.once('close', () => this.open.delete(socket));
     });
     http.on('request', (req, res) => {
       this.counts.requests++;
-      if (this.lane.request && req.url?.split('?')[0] === path) return this.lane.request(req, res);
+      if (this.lane.request && ours(req.url)) return this.lane.request(req, res);
       res.writeHead(404).end();
     });
     http.on('upgrade', (req, socket, head) => {
       this.counts.requests++;
-      if (this.lane.upgrade && req.url?.split('?')[0] === path) return this.lane.upgrade(req, socket, head);
+      if (this.lane.upgrade && ours(req.url)) return this.lane.upgrade(req, socket, head);
       socket.destroy();
     });
   }

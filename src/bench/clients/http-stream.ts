@@ -3,14 +3,11 @@
  * two have in common, as on the server (src/delivery/http-stream.ts). They
  * differ only in the request and in how the body is cut into messages.
  */
-import type { Agent } from 'node:http';
 import type { LaneId } from '../../lanes.ts';
 import type { ClientSettings } from '../protocol.ts';
 import { Cursor } from './tally.ts';
-import {
-  RECONNECT_DELAY_MS, REQUEST_TIMEOUT_MS, clientAgent, destroyAgent, errorText, openStream,
-  type BenchClient, type ClientContext,
-} from './client.ts';
+import { RECONNECT_DELAY_MS, REQUEST_TIMEOUT_MS, errorText, type BenchClient, type ClientContext } from './client.ts';
+import { httpConnection, type HttpConnection } from './connection.ts';
 
 export type StreamItem = { kind: 'hello' } | { kind: 'message'; seq: number; ts: number } | { kind: 'other' };
 
@@ -25,13 +22,14 @@ export interface StreamFraming {
 export class HttpStreamClient implements BenchClient {
   readonly cursor: Cursor;
   connected = false;
-  private readonly agent: Agent = clientAgent();
+  private readonly http: HttpConnection;
   private stopped = false;
   private close: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: ClientContext, private readonly framing: StreamFraming) {
     this.cursor = new Cursor(ctx.settings.since, ctx.tally);
+    this.http = httpConnection(ctx.settings);
   }
 
   start(): Promise<void> {
@@ -42,14 +40,14 @@ export class HttpStreamClient implements BenchClient {
     this.stopped = true;
     clearTimeout(this.timer);
     this.close?.();
-    await destroyAgent(this.agent);
+    await this.http.close();
   }
 
   /** Resolves once the hello has arrived: from then on the server pushes every message. */
   private async open(resumeFrom: number | undefined): Promise<void> {
     const { path, headers } = this.framing.request(this.ctx.settings, resumeFrom);
     this.ctx.tally.requests++;
-    const { res, close } = await openStream(this.agent, this.ctx.settings.origin, path, headers);
+    const { res, close } = await this.http.openStream(path, headers, REQUEST_TIMEOUT_MS);
     this.close = close;
     if (this.stopped) return close();
     const decode = this.framing.decoder();

@@ -5,19 +5,21 @@
 import { Cursor } from './tally.ts';
 import { requestHeaders } from './headers.ts';
 import {
-  RECONNECT_DELAY_MS, REQUEST_TIMEOUT_MS, clientAgent, delay, describeFailure, destroyAgent, errorText, getText,
+  RECONNECT_DELAY_MS, REQUEST_TIMEOUT_MS, delay, describeFailure, errorText,
   type BenchClient, type ClientContext, type PollAnswer,
 } from './client.ts';
+import { httpConnection, type HttpConnection } from './connection.ts';
 
 export class LongpollClient implements BenchClient {
   readonly cursor: Cursor;
   connected = false;
-  private readonly agent = clientAgent();
+  private readonly http: HttpConnection;
   private stopped = false;
   private loop: Promise<void> | undefined;
 
   constructor(private readonly ctx: ClientContext) {
     this.cursor = new Cursor(ctx.settings.since, ctx.tally);
+    this.http = httpConnection(ctx.settings);
   }
 
   /** Connected once the first request is on the wire: the server holds it until there is news. */
@@ -34,7 +36,7 @@ export class LongpollClient implements BenchClient {
           const path = `/feed/longpoll?since=${this.cursor.last}&wait=${longpollWaitMs}`;
           this.ctx.tally.requests++;
           try {
-            const answer = await getText(this.agent, origin, path, requestHeaders(headers, 'fetch', origin), longpollWaitMs + REQUEST_TIMEOUT_MS, sent);
+            const answer = await this.http.getText(path, requestHeaders(headers, 'fetch', origin), longpollWaitMs + REQUEST_TIMEOUT_MS, sent);
             if (answer.status !== 200) throw new Error(describeFailure(answer, path));
             for (const m of (JSON.parse(answer.body) as PollAnswer).messages) this.cursor.accept(m.seq, m.ts);
           } catch (err) {
@@ -55,7 +57,7 @@ export class LongpollClient implements BenchClient {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await destroyAgent(this.agent);
+    await this.http.close();
     await this.loop;
   }
 }

@@ -7,20 +7,21 @@ import { performance } from 'node:perf_hooks';
 import { Cursor } from './tally.ts';
 import { requestHeaders } from './headers.ts';
 import {
-  REQUEST_TIMEOUT_MS, clientAgent, describeFailure, destroyAgent, errorText, getText,
-  type BenchClient, type ClientContext, type PollAnswer,
+  REQUEST_TIMEOUT_MS, describeFailure, errorText, type BenchClient, type ClientContext, type PollAnswer,
 } from './client.ts';
+import { httpConnection, type HttpConnection } from './connection.ts';
 
 export class PollClient implements BenchClient {
   readonly cursor: Cursor;
   connected = false;
-  private readonly agent = clientAgent();
+  private readonly http: HttpConnection;
   private timer: NodeJS.Timeout | undefined;
   private nextAt = 0;
   private stopped = false;
 
   constructor(private readonly ctx: ClientContext) {
     this.cursor = new Cursor(ctx.settings.since, ctx.tally);
+    this.http = httpConnection(ctx.settings);
   }
 
   async start(): Promise<void> {
@@ -33,7 +34,7 @@ export class PollClient implements BenchClient {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await destroyAgent(this.agent);
+    await this.http.close();
   }
 
   private schedule(): void {
@@ -59,7 +60,7 @@ export class PollClient implements BenchClient {
     const path = `/feed/poll?since=${this.cursor.last}`;
     this.ctx.tally.requests++;
     const { origin, headers } = this.ctx.settings;
-    const answer = await getText(this.agent, origin, path, requestHeaders(headers, 'fetch', origin), REQUEST_TIMEOUT_MS);
+    const answer = await this.http.getText(path, requestHeaders(headers, 'fetch', origin), REQUEST_TIMEOUT_MS);
     if (answer.status !== 200) throw new Error(describeFailure(answer, path));
     const body = JSON.parse(answer.body) as PollAnswer;
     for (const m of body.messages) this.cursor.accept(m.seq, m.ts);

@@ -1,11 +1,14 @@
 /**
- * Bench client for lane `socketio`: the real socket.io-client over WebSocket.
- * (In Node its long polling goes through an XMLHttpRequest polyfill that opens
- * a new TCP connection per request, which no browser does; the browser's
- * polling-then-upgrade is measured from the dashboard instead.) It reconnects
- * by itself; `auth` is read again on each attempt, so it resumes after the
- * last seq it received.
+ * Bench client for lane `socketio`: the real socket.io-client, over WebSocket
+ * by default, or held to long polling (`--transports socketio=polling`). In Node
+ * its polling goes through an XMLHttpRequest polyfill that opens a new TCP
+ * connection per request unless it is given an agent: each client gets its own
+ * keep-alive agent with two sockets, as a browser tab would use for the held GET
+ * and the POSTs beside it. (The browser's polling-then-upgrade is shown on the
+ * dashboard.) It reconnects by itself; `auth` is read again on each attempt, so
+ * it resumes after the last seq it received.
  */
+import { Agent } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { Cursor } from './tally.ts';
 import { requestHeaders } from './headers.ts';
@@ -15,18 +18,22 @@ export class SocketioClient implements BenchClient {
   readonly cursor: Cursor;
   connected = false;
   private socket: Socket | undefined;
+  /** Polling only: the client's own connections (a GET held, a POST beside it). */
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 2 });
 
   constructor(private readonly ctx: ClientContext) {
     this.cursor = new Cursor(ctx.settings.since, ctx.tally);
   }
 
   start(): Promise<void> {
-    const { origin, headers } = this.ctx.settings;
+    const { origin, headers, transport } = this.ctx.settings;
+    const polling = transport === 'polling';
     return new Promise((resolve, reject) => {
       const socket = (this.socket = io(`${origin}/feed`, {
         auth: (cb) => cb({ since: this.cursor.last }),
-        transports: ['websocket'],
-        extraHeaders: requestHeaders(headers, 'websocket', origin),
+        transports: [polling ? 'polling' : 'websocket'],
+        ...(polling && { upgrade: false, agent: this.agent as unknown as string }),
+        extraHeaders: requestHeaders(headers, polling ? 'fetch' : 'websocket', origin),
         reconnectionDelay: RECONNECT_DELAY_MS,
         timeout: REQUEST_TIMEOUT_MS,
         forceNew: true, // one engine.io connection per client, as separate users would have
@@ -63,5 +70,6 @@ export class SocketioClient implements BenchClient {
     socket.disconnect();
     socket.io.engine?.close();
     if (engine && engine.readyState !== 'closed') await new Promise<void>((resolve) => engine.once('close', () => resolve()));
+    this.agent.destroy();
   }
 }

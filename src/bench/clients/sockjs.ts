@@ -15,9 +15,6 @@ import SockJS from 'sockjs-client';
 import type { ClientContext } from './client.ts';
 import { MessageSocketClient, type SocketDialer } from './message-socket.ts';
 
-/** The sockjs-client transports that work in Node, by their SockJS names. */
-export const SOCKJS_TRANSPORTS = ['websocket', 'xhr-streaming', 'eventsource', 'xhr-polling'] as const;
-
 export const sockjsDialer: SocketDialer = {
   lane: 'sockjs',
   open({ origin, transport }, since, events) {
