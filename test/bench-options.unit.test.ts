@@ -4,7 +4,7 @@
  * names the flag.
  */
 import { describe, expect, it } from 'vitest';
-import { BENCH_DEFAULTS, BENCH_LIMITS, parseBenchArgs, parseDuration } from '../src/bench/options.ts';
+import { BENCH_DEFAULTS, BENCH_LIMITS, LIBRARY_TRANSPORTS, laneVariants, parseBenchArgs, parseDuration } from '../src/bench/options.ts';
 import { BenchError } from '../src/bench/errors.ts';
 import { LANE_IDS } from '../src/lanes.ts';
 
@@ -111,5 +111,31 @@ describe('bench options', () => {
     expect(err.code).toBe('LAB_ERR_BENCH_OPTION');
     expect(err.exitCode).toBe(2);
     expect(err.message).toMatch(message);
+  });
+  it('--transports: per library lane, one or more transports joined with +, or all; each is one run', () => {
+    const o = parseBenchArgs(['--lanes', 'ws,socketio,sockjs', '--transports', 'socketio=polling+websocket,sockjs=all']);
+    expect(o.transports).toEqual({ socketio: ['polling', 'websocket'], sockjs: [...LIBRARY_TRANSPORTS.sockjs] });
+    expect(laneVariants(o).map((v) => v.label)).toEqual([
+      'ws', 'socketio/polling', 'socketio/websocket',
+      'sockjs/websocket', 'sockjs/xhr-streaming', 'sockjs/eventsource', 'sockjs/xhr-polling',
+    ]);
+    expect(refused(['--transports', 'ws=polling']).message).toContain('--transports takes lane=transport for socketio and sockjs, got "ws=polling"');
+    expect(refused(['--transports', 'sockjs=jsonp-polling']).message).toContain('sockjs has no transport "jsonp-polling" here; it has websocket, xhr-streaming, eventsource, xhr-polling');
+    expect(refused(['--transports', 'socketio=polling+polling']).message).toContain('names a socketio transport twice');
+    expect(refused(['--lanes', 'ws', '--transports', 'socketio=polling']).message).toContain('--transports names socketio, which --lanes does not run');
+  });
+
+  it('--protocol: h1 (default), h2 or both; only poll, longpoll, stream and sse run over HTTP/2', () => {
+    expect(parseBenchArgs([]).protocols).toEqual(['h1']);
+    const both = parseBenchArgs(['--lanes', 'poll,sse,ws,sockjs', '--protocol', 'both']);
+    expect(laneVariants(both).map((v) => [v.label, v.protocol])).toEqual([
+      ['poll', 'h1'], ['poll/h2', 'h2'], ['sse', 'h1'], ['sse/h2', 'h2'], ['ws', 'h1'], ['sockjs', 'h1'],
+    ]);
+    expect(laneVariants(parseBenchArgs(['--lanes', 'stream,ws', '--protocol', 'h2'])).map((v) => v.label)).toEqual(['stream/h2', 'ws']);
+    expect(refused(['--protocol', 'h3']).message).toContain('--protocol must be h1, h2 or both, got "h3"');
+    expect(refused(['--lanes', 'ws', '--protocol', 'h2']).message).toContain('none of these lanes speaks HTTP/2 here');
+    // The h2 clients accept the lab's self-signed certificate unchecked: loopback only.
+    expect(refused(['--url', 'http://192.0.2.1:3000', '--protocol', 'both']).message).toContain('--protocol h2 needs a loopback --url');
+    expect(parseBenchArgs(['--url', 'http://127.0.0.1:3000', '--protocol', 'h2']).protocols).toEqual(['h2']);
   });
 });
