@@ -186,7 +186,7 @@ describe('transport-lab bench', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^lane +bare server +lab µs\/msg +bare µs\/msg +CPU lab÷bare +per request lab÷bare +lab p99 ms +bare p99 ms +p99 lab÷bare/m);
     expect(table.stdout).toMatch(/^ws +ws +[\d.,]+ +[\d.,]+ +[\d.,]+× /m);
-  }, RUN_TIMEOUT_MS);
+  }, LONG_RUN_TIMEOUT_MS);
 
   it('--transports runs a library lane once per transport; each run\'s bytes are the lab\'s own count', async () => {
     const origin = await startLab();
