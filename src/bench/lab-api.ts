@@ -16,8 +16,13 @@ import type { StatsSnapshot } from '../api/stats.ts';
 import { BenchError } from './errors.ts';
 import { errorText } from './clients/client.ts';
 
-/** How long one API call may take before the server counts as unreachable. */
-export const API_TIMEOUT_MS = 5_000;
+/**
+ * How long one API call may take before the server counts as unreachable. Long:
+ * a bench drives the lab to full CPU on purpose, and a lab in the bench's own
+ * process answers a control call only when its event loop gets to it (a
+ * 1,000-client long-poll run once took more than 5 s to pause the feed).
+ */
+export const API_TIMEOUT_MS = 30_000;
 /** Error codes that mean the server closed a kept-alive connection as the request went out. */
 export const STALE_CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE']);
 
