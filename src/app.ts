@@ -31,7 +31,7 @@ import { startSecondOrigin } from './security/second-origin.ts';
 import { LabAddresses } from './security/addresses.ts';
 import { TeacherAccess, TEACHER_KEY_PATTERN, generateTeacherKey } from './security/access.ts';
 import { classroomApi } from './security/classroom.ts';
-import { Timeline } from './wire/timeline.ts';
+import { Timeline, timelineEntryOf } from './wire/timeline.ts';
 import { isPlaygroundSocket, playgroundApi } from './inspect/playground.ts';
 import { switchesApi } from './api/switches.ts';
 import { inspectApi } from './inspect/frames.ts';
@@ -39,6 +39,7 @@ import type { Lab } from './lab.ts';
 import { TRANSPORTS, laneOfPath, transports } from './transports/index.ts';
 import { LaneEvents, laneContext } from './transports/lane.ts';
 import { statsApi } from './api/stats.ts';
+import { pageLogApi } from './api/page-log.ts';
 import { controlApi } from './api/control.ts';
 import { chatPlugin } from './chat/plugin.ts';
 import type { ChatLimits } from './chat/limits.ts';
@@ -122,7 +123,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
 
   const feed = new Feed(options.feedCapacity, options.feedCapacityBytes);
   const producer = new Producer(feed, { rate: options.feedRate, payloadBytes: options.feedPayloadBytes });
-  const meter = new WireMeter(options.wireFramesKept, options.maxPageViews);
+  const meter = new WireMeter(options.wireFramesKept, options.maxPageViews, { entries: options.pageLogEntries, pages: options.pageLogPages });
   // One Ticker for every heartbeat and ping; it ticks at half the shortest interval in use.
   const held = new HeldConnections(options.maxHeldPerLane, 5);
   const delivery = new DeliveryStats();
@@ -177,6 +178,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
     if (wireAccounting) {
       meter.onRequest(request.raw, reply.raw, name);
       timeline.onRequest(request.raw, reply.raw, name);
+      meter.linkTiming(request.raw, timelineEntryOf(reply.raw));
     }
     chaos.label(request.raw.socket, name);
     done();
@@ -256,6 +258,7 @@ export async function buildLab(build: BuildOptions = {}): Promise<FastifyInstanc
   await app.register(statsApi, { onLive: classroom.attach });
   await app.register(classApi, { classroom });
   await app.register(controlApi);
+  await app.register(pageLogApi);
   await app.register(chatPlugin, { limits: chatLimits });
   await app.register(stompPlugin);
   await app.register(switchesApi);

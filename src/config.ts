@@ -111,6 +111,9 @@ export const DEFAULTS = {
   wireFramesKept: 8,
   /** Pages (browser tabs, `?page=`) whose own lane counters the meter keeps; the longest quiet is dropped beyond. */
   maxPageViews: 1_000,
+  /** Each page's lane requests kept for its HAR export (GET /api/pages/:page/log), and for how many pages; older ones are counted, not kept. */
+  pageLogEntries: 2_000,
+  pageLogPages: 20,
   /** HTTPS listener: SETTINGS_MAX_CONCURRENT_STREAMS, the streams one HTTP/2 connection may have open (RFC 9113 §6.5.2). */
   h2MaxConcurrentStreams: 100,
   /** HTTPS listener: the largest request header block the wire view keeps to decode (bytes); larger ones are counted only. */
@@ -157,7 +160,7 @@ export function resolveOptions(partial: Partial<LabOptions> = {}): LabOptions {
     'writeHighWaterBytes', 'maxConsumerLag', 'statsPushMs', 'maxPublishBytes', 'maxWsMessageBytes', 'maxJsonDepth',
     'feedCapacityBytes', 'writeCutOffBytes', 'slowConsumerGraceMs', 'maxLiveConnections', 'maxLiveSkipped', 'maxPublishPerSecond', 'maxPublishPerSecondPerAddress',
     'playgroundMaxRequestBytes', 'playgroundMaxResponseBytes', 'playgroundWaitMs', 'timelineKept',
-    'socketDemoMaxMessageBytes', 'socketDemoMaxConcurrent', 'socketDemoWaitMs',
+    'socketDemoMaxMessageBytes', 'socketDemoMaxConcurrent', 'socketDemoWaitMs', 'pageLogEntries', 'pageLogPages',
     'maxPageViews', 'classMaxDevices', 'classMaxMessageBytes', 'classMessageBurst', 'classMessagesPerSecond', 'classMaxRunMs', 'classReportMs',
     'inspectMaxMessageBytes', 'inspectFramesKept', 'inspectMaxConnections', 'inspectPreviewBytes', 'inspectMaxFragments', 'inspectCommandMaxBytes',
     'h2MaxConcurrentStreams', 'h2MaxHeaderBlockBytes',

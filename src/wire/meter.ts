@@ -31,6 +31,8 @@ import { LANE_IDS, OTHER_NAMES, isLaneId, type LaneId, type TrafficName } from '
 import type { FeedMessage } from '../feed/feed.ts';
 import { describeFrameHeader, toHex, OPCODE_NAMES, type LabelledField } from '../framing/ws-frame.ts';
 import { tapFrames } from './frame-tap.ts';
+import { PageLog, type PageLogEntry, type PageLogField } from './page-log.ts';
+import type { TimelineRequest } from './timeline.ts';
 
 export interface Counters {
   requests: number;
@@ -89,6 +91,10 @@ interface SocketState {
   reqHeadCounted: boolean;
   req: IncomingMessage | undefined;
   exchange: Exchange | undefined;
+  /** The server's number for this connection, when it was accepted, and its page's log entry for the current request. */
+  conn: number;
+  opened: number;
+  entry: PageLogEntry | undefined;
 }
 
 const zero = (): Raw => ({
@@ -123,7 +129,12 @@ export class WireMeter {
   /** Lane counters per page id; oldest-used first, so the least recently active page is dropped at the cap. */
   private readonly pages = new Map<string, Map<LaneId, Raw>>();
 
-  constructor(private readonly framesKept = 8, private readonly maxPages = 1_000) {
+  private nextConn = 1;
+  /** Each page's lane requests, one entry each, filled with the same figures as the page's counters. */
+  readonly log: PageLog;
+
+  constructor(private readonly framesKept = 8, private readonly maxPages = 1_000, pageLog = { entries: 2_000, pages: 20 }) {
+    this.log = new PageLog(pageLog.entries, pageLog.pages);
     for (const name of [...LANE_IDS, ...OTHER_NAMES]) this.counters.set(name, zero());
   }
 
@@ -133,6 +144,7 @@ export class WireMeter {
       socket[kState] = {
         name: 'other', page: undefined, pageNames: new Set(), inMark: 0, outMark: 0, names: new Set(), res: undefined, resHeadCounted: true,
         reqIn: 0, reqBody: undefined, reqHeadCounted: true, req: undefined, exchange: undefined,
+        conn: this.nextConn++, opened: Date.now(), entry: undefined,
       };
       this.sockets.add(socket);
       socket.once('close', () => {
@@ -152,6 +164,7 @@ export class WireMeter {
     st.name = name;
     st.page = isLaneId(name) ? pageOfUrl(req.url) : undefined;
     if (st.page !== undefined) this.touchPage(st.page);
+    st.entry = st.page !== undefined ? this.log.open(st.page, name as LaneId, req, st.conn, st.opened) : undefined;
     this.add(st, 'requests', 1);
     if (!st.names.has(name)) {
       st.names.add(name);
@@ -185,6 +198,12 @@ export class WireMeter {
     res.on('close', settleOnEnd);
   }
 
+  /** The request timeline's record of this request, for its page log entry's times. */
+  linkTiming(req: IncomingMessage, timing: TimelineRequest | undefined): void {
+    const entry = (req.socket as Tracked)[kState]?.entry;
+    if (entry) this.log.linkTiming(entry, timing);
+  }
+
   /**
    * A WebSocket handshake is about to be answered: `ws` hands us the exact
    * status and header lines it will write (its 'headers' event).
@@ -196,6 +215,7 @@ export class WireMeter {
     const head = lines.join('\r\n') + '\r\n\r\n';
     st.resHeadCounted = true; // the fake ServerResponse never writes; count the real head here
     this.add(st, 'responseHeadBytes', Buffer.byteLength(head, 'latin1'));
+    if (st.entry) st.entry.responseHead = head;
     if (st.exchange) {
       st.exchange.responseHead = head;
       st.exchange.responseHeadBytes = Buffer.byteLength(head, 'latin1');
@@ -228,6 +248,7 @@ export class WireMeter {
       st.resHeadCounted = true;
       const bytes = Buffer.byteLength(head, 'latin1');
       this.add(st, 'responseHeadBytes', bytes);
+      if (st.entry) st.entry.responseHead = head;
       if (st.exchange) {
         st.exchange.responseHead = head;
         st.exchange.responseHeadBytes = bytes;
@@ -273,15 +294,20 @@ export class WireMeter {
   delivered(socket: Socket, lane: LaneId, messages: readonly FeedMessage[]): void {
     let bytes = 0;
     for (const m of messages) bytes += m.bytes;
-    const page = (socket as Tracked)[kState]?.page;
-    this.addTo(lane, page, 'messages', messages.length);
-    this.addTo(lane, page, 'payloadBytes', bytes);
+    const st = (socket as Tracked)[kState];
+    this.addTo(lane, st?.page, 'messages', messages.length);
+    this.addTo(lane, st?.page, 'payloadBytes', bytes);
+    if (st?.entry) {
+      st.entry.messages += messages.length;
+      st.entry.payloadBytes += bytes;
+    }
   }
 
   /** Application bytes a client sent on a lane (WebSocket publishes). */
   received(lane: LaneId, bytes: number, socket?: Socket): void {
-    const page = socket && (socket as Tracked)[kState]?.page;
-    this.addTo(lane, page, 'payloadBytes', bytes);
+    const st = socket && (socket as Tracked)[kState];
+    this.addTo(lane, st?.page, 'payloadBytes', bytes);
+    if (st?.entry) st.entry.payloadBytes += bytes;
   }
 
   /**
@@ -373,6 +399,8 @@ export class WireMeter {
 
   private add(st: SocketState, field: keyof Raw, n: number): void {
     this.addTo(st.name, st.page, field, n);
+    // The page's log entry for this request takes the same figures as the page's counters.
+    if (st.entry && field in st.entry && field !== 'requests') st.entry[field as PageLogField] += n;
   }
 
   private settleOut(socket: Tracked, st: SocketState): void {
@@ -404,6 +432,7 @@ export class WireMeter {
       st.resHeadCounted = true;
       const bytes = Buffer.byteLength(res._header, 'latin1');
       this.add(st, 'responseHeadBytes', bytes);
+      if (st.entry) st.entry.responseHead = res._header;
       if (st.exchange) {
         st.exchange.responseHead = res._header;
         st.exchange.responseHeadBytes = bytes;

@@ -112,6 +112,11 @@ const kEntry = Symbol('timelineEntry');
 const kWriteHead = Symbol('timelineWriteHead');
 type Timed = ServerResponse & { [kEntry]?: TimelineRequest; [kWriteHead]?: ServerResponse['writeHead'] };
 
+/** The timeline's record of the request this response answers, if it keeps one. */
+export function timelineEntryOf(res: ServerResponse): TimelineRequest | undefined {
+  return (res as Timed)[kEntry];
+}
+
 function timedWriteHead(this: Timed, statusCode: number): ServerResponse {
   const entry = this[kEntry]!;
   entry.firstByte ??= Date.now();
