@@ -7,6 +7,8 @@
  * URL options (for lessons and bookmarks): ?lanes=poll,ws  ?poll=500  ?wait=10000  ?socketio=websocket  ?sockjs=xhr-polling
  * ?theme=dark  ?projector=on
  */
+// First: it records the lanes' WebSocket messages, and the libraries look the constructor up as they load.
+import { recordedSockets } from './ws-recorder.ts';
 import './style.css';
 import './lane-style.ts';
 import { LANE_IDS, isLaneId, type LaneId } from '../../src/lanes.ts';
@@ -21,6 +23,10 @@ import { setupStudentRun } from './class/student-run.ts';
 import { RunClock } from './run-clock.ts';
 import * as api from './api.ts';
 import { buildRunExport, download, latenciesCsv, totalsCsv } from './export.ts';
+import { buildHar } from './har.ts';
+import type { PageLogAnswer } from '../../src/wire/page-log.ts';
+import type { Counters } from '../../src/wire/meter.ts';
+import packageJson from '../../package.json' with { type: 'json' };
 import { formatDuration, formatMs } from './format.ts';
 import { PageLag } from './page-lag.ts';
 import { must, setStat, setText } from './dom.ts';
@@ -342,6 +348,21 @@ async function main(): Promise<void> {
     download(`transport-lab-totals-${stamp()}.csv`, totalsCsv(run), 'text/csv')));
   must(document, '[data-action="export-latencies"]').addEventListener('click', () => void exportRun().then((run) =>
     download(`transport-lab-latencies-${stamp()}.csv`, latenciesCsv(run), 'text/csv')));
+  // HAR: the server's record of this page's lane requests (the heads and their sizes, which a page cannot see)
+  // and the WebSocket messages this page recorded, taken together now.
+  const pageOpened = Date.now();
+  must(document, '[data-action="export-har"]').addEventListener('click', () => void (async () => {
+    const response = await fetch(`/api/pages/${pageId}/log`);
+    if (!response.ok) throw new Error(`GET /api/pages/${pageId}/log: ${response.status}`);
+    const log = await response.json() as PageLogAnswer & { counters: Record<LaneId, Counters> };
+    const { sockets, dropped } = recordedSockets();
+    const har = buildHar({
+      log, sockets, droppedMessages: dropped, origin: location.origin, pageTitle: `${document.title} (${location.href})`,
+      pageOpened, userAgent: navigator.userAgent, creatorVersion: packageJson.version,
+    });
+    root.dataset.harExported = String(har.log.entries.length);
+    download(`transport-lab-${stamp()}.har`, JSON.stringify(har, null, 2), 'application/json');
+  })().catch((err: Error) => controls.say(`HAR export failed: ${err.message}`)));
 
   // Keyboard: single keys when no field has focus; Tab reaches every control anyway.
   document.addEventListener('keydown', (event) => {
