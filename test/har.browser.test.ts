@@ -114,7 +114,7 @@ describe('the dashboard\'s HAR export', () => {
     const received = ws!._webSocketMessages!.filter((m) => m.type === 'receive');
     expect(received.every((m) => m.opcode === 1 && m.time > 1e9)).toBe(true);
     const feedFrames = received.filter((m) => typeof (JSON.parse(m.data) as { seq?: unknown }).seq === 'number');
-    expect(feedFrames).toHaveLength(shown.ws.browser.received);
+    expect(feedFrames).toHaveLength(shown.ws.browser.received!);
     // Socket.IO and SockJS: their own requests (handshake, polls, posts, the upgrade) are all there.
     expect(entries.filter((e) => e._lane === 'socketio').map((e) => e.request.url)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^http:.*\/socket\.io\/\?.*EIO=4&transport=polling/), expect.stringMatching(/^ws:.*\/socket\.io\/\?.*transport=websocket/)]));
