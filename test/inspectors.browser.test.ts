@@ -289,6 +289,16 @@ describe('<fallback-chain>', () => {
     expect(attempts.map((a) => [a.lane, a.outcome])).toEqual([['ws', 'failed'], ['sse', 'connected']]);
     expect(attempts[0]!.why).toMatch(/closed 1006/);
     expect(await fc.getAttribute('data-state')).toBe('connected');
+    // Beside it, the real libraries on the same refusing proxy: Socket.IO's upgrade probe fails and it stays
+    // on long polling; SockJS falls back from its WebSocket to xhr-streaming. Each cost is counted for its own page.
+    const libraries = fc.locator('.fc-libraries');
+    await libraries.locator('tr[data-client="sockjs"][data-transport="xhr-streaming"]').waitFor();
+    await page.waitForFunction(() => /^polling ✓ .* → websocket \(upgrade\) ✗/.test(document.querySelector('.fc-libraries tr[data-client="socketio"] td')?.textContent ?? ''));
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.fc-libraries tr[data-client]')].every((r) => r.dataset.bytesPerMessage !== undefined));
+    expect(await libraries.locator('tr[data-client="socketio"]').getAttribute('data-transport')).toBe('polling');
+    expect(await libraries.locator('tr[data-client="chain"]').getAttribute('data-transport')).toBe('sse');
+    expect(Number(await libraries.locator('tr[data-client="chain"]').getAttribute('data-requests'))).toBe(2); // the refused upgrade, the SSE stream
+    expect(Object.entries(lab.app.lab.chaos.snapshot()).filter(([, s]) => s.refuseUpgrade).map(([lane]) => lane)).toEqual(['ws', 'socketio', 'sockjs']);
     await shoot(fc, 'inspect-fallback-sse');
     await fc.locator('[data-action="stop"]').click();
   });

@@ -7,18 +7,35 @@
  * it, the switch that makes the lab refuse WebSocket upgrades (a strict proxy)
  * and, for SSE, a buffering proxy, so the chain can be watched falling back.
  *
+ * Beside the chain, the real libraries do their own fallback on the lab's
+ * `socketio` and `sockjs` lanes (./library-fallback.ts): socket.io-client
+ * starts on long polling and probes a WebSocket upgrade, sockjs-client tries
+ * its transports best first. What each client cost so far (requests, header
+ * bytes, bytes per message) is read every second from the wire meter for its
+ * own connections (`?page=`); the chain's lane requests carry a page id of
+ * their own while it runs. The upgrade switch refuses upgrades on all three
+ * lanes that upgrade (ws, socketio, sockjs), as one strict proxy would.
+ *
  * Attributes: `base` (the lab's URL), `timeout` (ms per attempt).
  * For tests: `data-state` (idle | trying | connected | gave-up) and
  * `data-lane` (the transport it landed on) on the element;
- * `.fc-attempt[data-lane][data-outcome]`; `[data-part="first-message"][data-ms]`.
+ * `.fc-attempt[data-lane][data-outcome]`; `[data-part="first-message"][data-ms]`;
+ * `.fc-libraries tr[data-client][data-transport]` (chain, socketio, sockjs) with
+ * `data-requests` and `data-bytes-per-message` once counted.
  */
 import { LANES, type LaneId } from '../../../src/lanes.ts';
 import { autoTransport, ATTEMPT_TIMEOUT_MS, FALLBACK_ORDER, type Attempt, type AutoClient } from '../transports/auto.ts';
 import { addInspectorStyles } from './style.ts';
+import { libraryCost, LIBRARIES, startLibraryFallback, type LibraryCost, type LibraryRun } from './library-fallback.ts';
+import { tagLaneRequests } from '../transports/transport.ts';
 import { button, define, el, errorText, labBase, labCall, setText, table } from './ui.ts';
 
 /** The buffer the SSE switch sets: more than a hello and a few messages, so they are held back. */
 const SSE_PROXY_BUFFER_BYTES = 64 * 1024;
+/** How often the clients' costs are read again while they run. */
+const COST_REFRESH_MS = 1_000;
+/** The lanes a strict proxy's refusal of `Upgrade: websocket` hits. */
+const UPGRADING_LANES = ['ws', ...LIBRARIES] as const;
 
 interface Switches {
   chaos: Record<LaneId, { delayMs: number; bufferBytes: number; refuseUpgrade: boolean }>;
@@ -35,6 +52,10 @@ export class FallbackChainElement extends HTMLElement {
   private buffer!: HTMLButtonElement;
   private switchNote!: HTMLElement;
   private switches: Switches | undefined;
+  private libraries: LibraryRun[] = [];
+  private libraryRows!: HTMLTableSectionElement;
+  private chainPage: string | undefined;
+  private costTimer: ReturnType<typeof setInterval> | undefined;
 
   connectedCallback(): void {
     if (this.childElementCount > 0) return;
@@ -47,6 +68,7 @@ export class FallbackChainElement extends HTMLElement {
   disconnectedCallback(): void {
     this.client?.stop();
     this.client = undefined;
+    this.stopLibraries();
   }
 
   private build(): void {
@@ -68,12 +90,14 @@ export class FallbackChainElement extends HTMLElement {
         'A refused upgrade fails fast; a proxy that holds the answer back costs the whole timeout.'),
       el('p', { className: 'insp-row' }, this.refuse, this.buffer, this.switchNote),
       t, this.firstMessage,
+      this.librariesSection(),
     );
     this.dataset.state = 'idle';
   }
 
   start(): void {
     this.client?.stop();
+    this.startLibraries();
     this.rows.replaceChildren();
     setText(this.firstMessage, '');
     delete this.firstMessage.dataset.ms;
@@ -104,6 +128,7 @@ export class FallbackChainElement extends HTMLElement {
   stop(): void {
     this.client?.stop();
     this.client = undefined;
+    this.stopLibraries();
     this.setState('idle', 'stopped');
   }
 
@@ -130,11 +155,13 @@ export class FallbackChainElement extends HTMLElement {
 
   private async flip(lane: 'ws' | 'sse'): Promise<void> {
     if (!this.switches) return this.readSwitches();
-    const body = lane === 'ws'
-      ? { lane, refuseUpgrade: !this.switches.chaos.ws.refuseUpgrade }
-      : { lane, bufferBytes: this.switches.chaos.sse.bufferBytes > 0 ? 0 : SSE_PROXY_BUFFER_BYTES };
+    const refuse = !this.switches.chaos.ws.refuseUpgrade;
     try {
-      await labCall(labBase(this), 'POST', '/api/chaos', body);
+      if (lane === 'ws') {
+        await Promise.all(UPGRADING_LANES.map((l) => labCall(labBase(this), 'POST', '/api/chaos', { lane: l, refuseUpgrade: refuse })));
+      } else {
+        await labCall(labBase(this), 'POST', '/api/chaos', { lane, bufferBytes: this.switches.chaos.sse.bufferBytes > 0 ? 0 : SSE_PROXY_BUFFER_BYTES });
+      }
       await this.readSwitches();
     } catch (err) {
       setText(this.switchNote, errorText(err));
@@ -150,6 +177,86 @@ export class FallbackChainElement extends HTMLElement {
     setText(this.buffer, `Buffering proxy on SSE: ${buffering > 0 ? `on (${buffering.toLocaleString('en-US')} B)` : 'off'}`);
     this.buffer.setAttribute('aria-pressed', String(buffering > 0));
     setText(this.switchNote, refusing || buffering > 0 ? 'These switches affect every client of the lab, the dashboard\'s too.' : '');
+  }
+
+  private librariesSection(): HTMLElement {
+    const t = table('fc-libraries', ['client', 'tried, in order', 'now on', 'first message', 'requests', 'header bytes', 'bytes / message'], [], 'The real libraries\' own fallback, and what each client cost');
+    this.libraryRows = t.tBodies[0]!;
+    for (const [client, label] of [['chain', 'the chain above (auto)'], ['socketio', 'socket.io-client'], ['sockjs', 'sockjs-client']] as const) {
+      const row = this.libraryRows.insertRow();
+      row.dataset.client = client;
+      row.append(el('th', { scope: 'row' }, label));
+      for (let i = 1; i < 7; i++) row.insertCell();
+    }
+    return el('section', { className: 'fc-library-section' },
+      el('p', { className: 'insp-detail' },
+        'Socket.IO starts on long polling and tries the WebSocket as an upgrade in the background; SockJS tries WebSocket first, then streaming, then polling. ',
+        'Counts are the lab\'s wire meter\'s, for each client\'s own connections.'),
+      t);
+  }
+
+  private startLibraries(): void {
+    this.stopLibraries();
+    const base = labBase(this);
+    // The chain's lane clients tag their requests while it runs, so its cost can be read apart.
+    for (const row of this.libraryRows.rows) {
+      for (const cell of [...row.cells].slice(1)) setText(cell, '');
+      for (const key of ['transport', 'requests', 'bytesPerMessage']) delete row.dataset[key];
+    }
+    this.chainPage = `fallback-chain-${Math.random().toString(36).slice(2, 10)}`;
+    tagLaneRequests(this.chainPage);
+    this.libraries = LIBRARIES.map((library) => startLibraryFallback(library, base, (run) => this.showLibrary(run)));
+    this.costTimer = setInterval(() => void this.refreshCosts(), COST_REFRESH_MS);
+  }
+
+  private stopLibraries(): void {
+    if (this.costTimer === undefined) return;
+    clearInterval(this.costTimer);
+    this.costTimer = undefined;
+    for (const run of this.libraries) run.stop();
+    tagLaneRequests(undefined);
+    void this.refreshCosts(); // what they cost in all, closes included
+  }
+
+  private showLibrary(run: LibraryRun): void {
+    const row = this.libraryRows.querySelector<HTMLTableRowElement>(`tr[data-client="${run.library}"]`)!;
+    const mark = { trying: '…', connected: '✓', failed: '✗' } as const;
+    setText(row.cells[1]!, run.attempts.map((a) => `${a.transport} ${mark[a.outcome]}${a.durationMs === undefined ? '' : ` ${ms(a.durationMs)}`}`).join(' → '));
+    row.cells[1]!.title = run.attempts.map((a) => `${a.transport}: ${a.outcome}${a.reason ? ` (${a.reason})` : ''}`).join('\n');
+    setText(row.cells[2]!, run.transport ?? '');
+    row.dataset.transport = run.transport ?? '';
+    setText(row.cells[3]!, run.firstMessageMs === undefined ? '' : ms(run.firstMessageMs));
+  }
+
+  private async refreshCosts(): Promise<void> {
+    const base = labBase(this);
+    const chainPage = this.chainPage;
+    try {
+      const costs: [string, Promise<LibraryCost>][] = this.libraries.map((run) => [run.library, libraryCost(base, run.library, run.page)]);
+      if (chainPage) {
+        costs.push(['chain', Promise.all(FALLBACK_ORDER.map((lane) => libraryCost(base, lane, chainPage))).then((all) => all.reduce((a, c) => ({
+          requests: a.requests + c.requests, headerBytes: a.headerBytes + c.headerBytes, framingBytes: a.framingBytes + c.framingBytes, bytes: a.bytes + c.bytes, messages: a.messages + c.messages,
+        })))]);
+      }
+      for (const [client, cost] of costs) {
+        const c = await cost;
+        const row = this.libraryRows.querySelector<HTMLTableRowElement>(`tr[data-client="${client}"]`)!;
+        row.dataset.requests = String(c.requests);
+        setText(row.cells[4]!, c.requests.toLocaleString('en-US'));
+        setText(row.cells[5]!, c.headerBytes.toLocaleString('en-US'));
+        if (c.messages > 0) row.dataset.bytesPerMessage = String(c.bytes / c.messages);
+        setText(row.cells[6]!, c.messages > 0 ? (c.bytes / c.messages).toFixed(1) : '–');
+      }
+      const chain = this.libraryRows.querySelector<HTMLTableRowElement>('tr[data-client="chain"]')!;
+      if (this.dataset.lane) {
+        setText(chain.cells[2]!, this.dataset.lane);
+        chain.dataset.transport = this.dataset.lane;
+      }
+      setText(chain.cells[1]!, [...this.rows.rows].map((r) => `${r.dataset.lane} ${r.dataset.outcome === 'connected' ? '✓' : r.dataset.outcome === 'trying' ? '…' : '✗'}`).join(' → '));
+      if (this.firstMessage.dataset.ms) setText(chain.cells[3]!, ms(Number(this.firstMessage.dataset.ms)));
+    } catch (err) {
+      setText(this.switchNote, `costs unavailable: ${errorText(err)}`);
+    }
   }
 
   private setState(state: string, text: string): void {

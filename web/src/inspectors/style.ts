@@ -121,6 +121,8 @@ const CSS = `
 .fallback-chain .fc-attempt[data-outcome="timed out"] td:nth-child(3) { color: var(--bad, #c0262d); font-weight: 700; }
 .fallback-chain .fc-attempt td:nth-child(2) { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 700; }
 .fallback-chain .fc-first { font-size: 1.1rem; font-weight: 600; }
+.fallback-chain .fc-library-section { overflow-x: auto; }
+.fallback-chain .fc-libraries td, .fallback-chain .fc-libraries th { overflow-wrap: anywhere; }
 
 /* Chaos panel */
 .chaos-panel .cp-lanes { display: grid; gap: 6px; }
