@@ -12,6 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
 
 const NICKS = ['유재석', '강호동', '신동엽'] as const;
+const MAX_TEXT_CHARS = 1_200;
 type Nick = (typeof NICKS)[number];
 
 let lab: WebLab;
@@ -57,7 +58,9 @@ beforeAll(async () => {
   // This test types faster than people do: lift the per-connection rate limit
   // (2 commands/s after a burst of 10), which chat.int.test.ts tests on its own.
   // With it, a refused marker made the test wait forever on a fast run.
-  lab = await startWebLab({ feedRate: 0, startFeed: false, chatLimits: { rateBurst: 1000, ratePerSecond: 1000 } });
+  // Messages up to 1,200 characters: then a message of 4-byte characters can pass maxCommandBytes
+  // (4,096) before it passes maxTextChars, and the page must say which limit it met.
+  lab = await startWebLab({ feedRate: 0, startFeed: false, chatLimits: { rateBurst: 1000, ratePerSecond: 1000, maxTextChars: MAX_TEXT_CHARS } });
   browser = await launchChromium();
   page = await browser.newPage({ width: 1280, height: 900 });
   errors = collectPageErrors(page);
@@ -114,7 +117,9 @@ describe('web/chat.html: three people, three connections', () => {
   });
 
   it('shows a refused message as an error in the sender\'s column', async () => {
-    await send('유재석', 'all', 'x'.repeat(501));
+    // The form no longer lets a person send it (the inputs carry the limits); the server's refusal
+    // still shows when a message gets past the page, as a lesson's script may send one.
+    await person('유재석').evaluate((el, text) => (el as HTMLElement & { say(t: string, to: string): Promise<unknown> }).say(text, 'all'), 'x'.repeat(MAX_TEXT_CHARS + 1));
     await person('유재석').locator('.chat-line[data-kind="error"]', { hasText: 'LAB_ERR_CHAT_TEXT_TOO_LONG' }).waitFor();
   });
 
@@ -131,6 +136,43 @@ describe('web/chat.html: three people, three connections', () => {
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.chat-cost')?.dataset.bytes ?? 0) > 0);
     expect(await page.locator('.chat-cost').textContent()).toMatch(/^Chat traffic \(lab's wire meter\): [\d,]+ B in, [\d,]+ B out/);
     expect(errors).toEqual([]);
+  });
+
+  it('regression: a refused nickname stayed as the column heading; the inputs carry the lab\'s limits', async () => {
+    const limits = await (await fetch(`${lab.url}chat/limits`)).json() as { nickMaxChars: number; maxTextChars: number; maxCommandBytes: number };
+    const tooLong = '가'.repeat(limits.nickMaxChars + 1);
+    const other = await browser.newPage({ width: 1280, height: 900 });
+    const otherErrors = collectPageErrors(other);
+    await other.goto(`${lab.url}chat.html?nicks=${encodeURIComponent(tooLong)},limits-b`);
+    const refused = other.locator(`chat-client[nick="${tooLong}"]`);
+    await refused.locator('.chat-line[data-kind="error"]').waitFor();
+    expect(await refused.getAttribute('data-state')).toBe('idle');
+    expect(await refused.locator('h2').textContent()).not.toContain(tooLong);
+
+    // The nickname field knows the limit in characters (code points, as the server counts them).
+    const nick = refused.locator('input[name="nick"]');
+    await nick.waitFor();
+    expect(await nick.getAttribute('data-max-chars')).toBe(String(limits.nickMaxChars));
+    await nick.fill(tooLong);
+    expect(await nick.evaluate((el: HTMLInputElement) => el.validationMessage)).toContain(String(limits.nickMaxChars));
+    await nick.fill('𠀀'.repeat(limits.nickMaxChars)); // two UTF-16 units each, one character each
+    expect(await nick.evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(true);
+    await refused.locator('.chat-join button[type="submit"]').click();
+    await refused.and(other.locator('[data-state="joined"]')).waitFor();
+    expect(await refused.locator('h2').textContent()).toContain('𠀀'.repeat(limits.nickMaxChars));
+
+    // The message field: characters, and the bytes of the command that would carry it.
+    const text = refused.locator('input[name="text"]');
+    expect(await text.getAttribute('data-max-chars')).toBe(String(limits.maxTextChars));
+    expect(await text.getAttribute('data-max-bytes')).toBe(String(limits.maxCommandBytes));
+    await text.fill('a'.repeat(limits.maxTextChars + 1));
+    expect(await text.evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(false);
+    await text.fill('"'.repeat(limits.maxTextChars)); // each escaped in JSON: 2 bytes
+    expect(await text.evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(true);
+    await text.fill('𠀀'.repeat(limits.maxTextChars)); // 4 UTF-8 bytes each: 4,800 in all
+    expect(await text.evaluate((el: HTMLInputElement) => el.validationMessage)).toContain(String(limits.maxCommandBytes));
+    await other.close();
+    expect(otherErrors).toEqual([]);
   });
 
   for (const transport of ['longpoll', 'sse'] as const) {

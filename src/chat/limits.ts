@@ -40,6 +40,9 @@ export const CHAT_LIMITS = {
 
 export type ChatLimits = { -readonly [K in keyof typeof CHAT_LIMITS]: number };
 
+/** What GET /chat/limits tells a client: the caps on what a person types. */
+export type ChatInputLimits = Pick<ChatLimits, 'nickMaxChars' | 'roomMaxChars' | 'maxTextChars' | 'maxCommandBytes'>;
+
 export function resolveChatLimits(partial: Partial<ChatLimits> = {}, maxWsMessageBytes = Infinity): ChatLimits {
   for (const key of Object.keys(partial)) {
     if (!(key in CHAT_LIMITS)) throw new LabConfigError(`unknown chat limit "${key}"`);

@@ -6,13 +6,15 @@
  *   await app.register(chatPlugin);                                   // defaults
  *   await app.register(chatPlugin, { limits: { maxTextChars: 200 } }); // overrides, checked here
  *
+ * GET /chat/limits answers the limits a client's inputs need (ChatInputLimits).
+ *
  * Not wrapped in fastify-plugin on purpose: it stays encapsulated, so its error
  * handler covers only chat routes and `prefix` works (tests mount a second,
  * differently limited chat beside the default one).
  */
 import type { FastifyInstance } from 'fastify';
 import { ChatHub } from './hub.ts';
-import { resolveChatLimits, type ChatLimits } from './limits.ts';
+import { resolveChatLimits, type ChatInputLimits, type ChatLimits } from './limits.ts';
 import { chatWebSocket } from './ws.ts';
 import { chatHttp } from './http.ts';
 
@@ -29,4 +31,9 @@ export async function chatPlugin(app: FastifyInstance, opts: ChatPluginOptions =
   };
   chatWebSocket(app, hub, limits);
   chatHttp(app, hub, limits);
+  // The limits a chat page shapes its inputs with: the very numbers the server checks against.
+  app.get('/chat/limits', async (): Promise<ChatInputLimits> => ({
+    nickMaxChars: limits.nickMaxChars, roomMaxChars: limits.roomMaxChars,
+    maxTextChars: limits.maxTextChars, maxCommandBytes: limits.maxCommandBytes,
+  }));
 }

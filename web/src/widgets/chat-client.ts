@@ -12,8 +12,9 @@
  * as HTML: a message "<img src=x onerror=alert(1)>" shows exactly those characters.
  * Browser tests read `data-state` on the element and the `data-*` of each line.
  */
-import { DELIVERY_MODES, type DeliveryMode, type MemberInfo, type ServerEvent } from '../../../src/chat/protocol.ts';
-import { CHAT_TRANSPORTS, openChatTransport, type ChatTransport, type ChatTransportId } from './chat-transport.ts';
+import { DELIVERY_MODES, checkNick, checkRoom, checkText as checkTextOf, type DeliveryMode, type MemberInfo, type ServerEvent } from '../../../src/chat/protocol.ts';
+import { CHAT_TRANSPORTS, chatLimits, openChatTransport, type ChatTransport, type ChatTransportId } from './chat-transport.ts';
+import type { ChatInputLimits } from '../../../src/chat/limits.ts';
 import { addWidgetStyles } from './chat-style.ts';
 
 const MODE_HELP: Record<DeliveryMode, string> = {
@@ -93,6 +94,8 @@ export class ChatClientElement extends HTMLElement {
       this.setState('joined', `joined over ${id}`);
       this.line('system', `You joined as ${reply.you.nick}.`);
     } else if (reply?.type === 'error') {
+      // A refused nickname is nobody's: the column is not headed with it.
+      this.heading.firstChild!.textContent = 'Chat';
       this.setState('idle', 'not joined');
       this.line('error', `${reply.code}: ${reply.message}`);
       this.joinForm.hidden = false;
@@ -228,7 +231,7 @@ export class ChatClientElement extends HTMLElement {
     this.stateText = el('span', { className: 'chat-state' }, 'not joined');
     this.heading = el('h2', {}, this.getAttribute('nick') ?? 'Chat', ' ', this.stateText);
 
-    const nickInput = el('input', { type: 'text', name: 'nick', required: true, maxLength: 40, placeholder: 'nickname', value: this.getAttribute('nick') ?? '' });
+    const nickInput = el('input', { type: 'text', name: 'nick', required: true, placeholder: 'nickname', value: this.getAttribute('nick') ?? '' });
     nickInput.setAttribute('aria-label', 'nickname');
     this.joinForm = el('form', { className: 'chat-join' }, nickInput, el('button', { type: 'submit', className: 'primary' }, 'Join'));
     this.joinForm.addEventListener('submit', (e) => {
@@ -240,7 +243,7 @@ export class ChatClientElement extends HTMLElement {
     this.memberList = el('ul', { className: 'chat-members' });
     const presence = el('p', { className: 'chat-presence' }, 'Connected (', this.memberCount, '): ', this.memberList);
 
-    const roomInput = el('input', { type: 'text', name: 'room', placeholder: 'room', maxLength: 64 });
+    const roomInput = el('input', { type: 'text', name: 'room', placeholder: 'room' });
     roomInput.setAttribute('aria-label', 'room name');
     const joinRoom = el('button', { type: 'submit' }, 'Join room');
     const leaveRoom = el('button', { type: 'button' }, 'Leave room');
@@ -276,6 +279,47 @@ export class ChatClientElement extends HTMLElement {
     });
 
     this.replaceChildren(this.heading, this.joinForm, presence, roomForm, this.roomsText, this.log, this.sayForm);
+    void chatLimits(this.getAttribute('base') ?? undefined).then((limits) => {
+      if (limits) this.applyLimits(limits, { nickInput, roomInput, textInput });
+    });
+  }
+
+  /**
+   * The server's rules on the inputs, so a person learns them while typing, not from a refusal:
+   * the same checks the server runs (protocol.ts, shared), with this lab's limits: names in
+   * characters (code points, as the server counts them: "유재석" is 3), and a message by its
+   * characters and by the bytes of the command that would carry it.
+   */
+  private applyLimits(limits: ChatInputLimits, inputs: { nickInput: HTMLInputElement; roomInput: HTMLInputElement; textInput: HTMLInputElement }): void {
+    const problem = (run: () => unknown) => {
+      try {
+        run();
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const check = (input: HTMLInputElement, find: (value: string) => string) => {
+      const update = () => input.setCustomValidity(input.value === '' ? '' : find(input.value));
+      input.addEventListener('input', update);
+      update();
+      return update;
+    };
+    const { nickInput, roomInput, textInput } = inputs;
+    nickInput.dataset.maxChars = String(limits.nickMaxChars);
+    nickInput.placeholder = `nickname (≤ ${limits.nickMaxChars})`;
+    check(nickInput, (value) => problem(() => checkNick(value, limits.nickMaxChars)));
+    roomInput.dataset.maxChars = String(limits.roomMaxChars);
+    roomInput.placeholder = `room (≤ ${limits.roomMaxChars})`;
+    check(roomInput, (value) => problem(() => checkRoom(value, limits.roomMaxChars)));
+    textInput.dataset.maxChars = String(limits.maxTextChars);
+    textInput.dataset.maxBytes = String(limits.maxCommandBytes);
+    textInput.placeholder = `message (≤ ${limits.maxTextChars} characters)`;
+    const bytes = (text: string) => new TextEncoder().encode(JSON.stringify({ type: 'say', to: this.modeSelect.value, room: this.roomSelect.value, text })).length;
+    const checkText = check(textInput, (value) => problem(() => checkTextOf(value, limits.maxTextChars)) ||
+      (bytes(value) > limits.maxCommandBytes ? `This message's command would be ${bytes(value)} bytes; the lab takes at most ${limits.maxCommandBytes}.` : ''));
+    this.sayForm.addEventListener('change', checkText); // another mode or room changes the command's size
+
   }
 }
 

@@ -8,6 +8,7 @@
  *   sse       the same POSTs; events on one EventSource (GET /chat/sse)
  */
 import type { ClientCommand, ServerEvent } from '../../../src/chat/protocol.ts';
+import type { ChatInputLimits } from '../../../src/chat/limits.ts';
 
 export const CHAT_TRANSPORTS = ['ws', 'longpoll', 'sse'] as const;
 export type ChatTransportId = (typeof CHAT_TRANSPORTS)[number];
@@ -33,6 +34,19 @@ function url(path: string, base: string | undefined, ws = false): string {
   const u = new URL(path, base ?? location.href);
   if (ws) u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
   return u.toString();
+}
+
+const limitsByBase = new Map<string, Promise<ChatInputLimits | undefined>>();
+
+/** The chat's input limits as this lab sets them (GET /chat/limits), once per lab; undefined if it cannot say. */
+export function chatLimits(base?: string): Promise<ChatInputLimits | undefined> {
+  const at = url('/chat/limits', base);
+  let limits = limitsByBase.get(at);
+  if (!limits) {
+    limits = fetch(at).then((res) => (res.ok ? res.json() as Promise<ChatInputLimits> : undefined), () => undefined);
+    limitsByBase.set(at, limits);
+  }
+  return limits;
 }
 
 export function openChatTransport(id: ChatTransportId, handlers: ChatTransportHandlers, base?: string): ChatTransport {
