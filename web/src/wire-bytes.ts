@@ -5,6 +5,7 @@
  * Pure: no DOM.
  */
 import { decodeFrameHeader, OPCODE_NAMES } from '../../src/framing/ws-frame.ts';
+import { t } from './i18n/index.ts';
 
 export interface HeadLine {
   /** The line without its CRLF ('' for the blank line that ends the head). */
@@ -48,7 +49,7 @@ export function labelFrameHeader(headerHex: string): ByteLabel[] {
   out.push({
     index: 0, hex: hex(b0), part: 'flags',
     bits: `${bits0[0]} ${bits0[1]}${bits0[2]}${bits0[3]} ${bits0.slice(4)}`,
-    label: `FIN=${Number(header.fin)} · RSV1-3=${bits0.slice(1, 4)} · opcode=0x${header.opcode.toString(16)} (${OPCODE_NAMES[header.opcode] ?? 'reserved'})`,
+    label: `FIN=${Number(header.fin)} · RSV1-3=${bits0.slice(1, 4)} · opcode=0x${header.opcode.toString(16)} (${OPCODE_NAMES[header.opcode] ?? t('wb.reserved')})`,
   });
   const len7 = b1 & 0x7f;
   const bits1 = bin(b1);
@@ -56,19 +57,19 @@ export function labelFrameHeader(headerHex: string): ByteLabel[] {
     index: 1, hex: hex(b1), part: 'length',
     bits: `${bits1[0]} ${bits1.slice(1)}`,
     label: `MASK=${Number(header.masked)} · payload length=${len7}` +
-      (len7 === 126 ? ' (next 2 bytes hold the length)' : len7 === 127 ? ' (next 8 bytes hold the length)' : ''),
+      (len7 === 126 ? t('wb.next2') : len7 === 127 ? t('wb.next8') : ''),
   });
   const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
   for (let k = 0; k < extended; k++) {
     out.push({
       index: 2 + k, hex: hex(bytes[2 + k]!), bits: bin(bytes[2 + k]!), part: 'extended-length',
-      label: `extended payload length, byte ${k + 1} of ${extended} (= ${header.payloadLength})`,
+      label: t('wb.extended', { k: k + 1, n: extended, length: header.payloadLength }),
     });
   }
   if (header.masked) {
     for (let k = 0; k < 4; k++) {
       const i = 2 + extended + k;
-      out.push({ index: i, hex: hex(bytes[i]!), bits: bin(bytes[i]!), part: 'masking-key', label: `masking key, byte ${k + 1} of 4` });
+      out.push({ index: i, hex: hex(bytes[i]!), bits: bin(bytes[i]!), part: 'masking-key', label: t('wb.maskingKeyByte', { k: k + 1 }) });
     }
   }
   return out;

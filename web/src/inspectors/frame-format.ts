@@ -7,6 +7,7 @@
 import { DEFAULTS } from '../../../src/config.ts';
 import type { InspectedFrame } from '../../../src/inspect/frames.ts';
 import { problem, type InputProblem } from './problems.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
 
 export type { InspectedFrame };
 
@@ -30,9 +31,9 @@ export function utf8Bytes(text: string): number {
 
 export interface Preset {
   id: string;
-  label: string;
+  label: MessageKey;
   /** Why this one: which length form it shows. */
-  shows: string;
+  shows: MessageKey;
   text: string;
 }
 
@@ -42,22 +43,22 @@ export function filler(bytes: number): string {
 }
 
 export const PRESETS: readonly Preset[] = [
-  { id: 'hello', label: '"Hello"', shows: '7-bit length: 5 fits in byte 1 (RFC 6455 §5.7)', text: 'Hello' },
-  { id: '200', label: '200 bytes', shows: '16-bit length: byte 1 says 126, bytes 2-3 hold 200', text: filler(200) },
-  { id: '70000', label: '70,000 bytes', shows: '64-bit length: byte 1 says 127, bytes 2-9 hold 70,000', text: filler(70_000) },
+  { id: 'hello', label: 'ff.presetHello', shows: 'ff.presetHelloShows', text: 'Hello' },
+  { id: '200', label: 'ff.preset200', shows: 'ff.preset200Shows', text: filler(200) },
+  { id: '70000', label: 'ff.preset70000', shows: 'ff.preset70000Shows', text: filler(70_000) },
 ];
 
 /** Which of the three length forms of §5.2 a payload length takes, and where it sits. */
 export function lengthForm(payloadLength: number): { bits: 7 | 16 | 64; where: string } {
-  if (payloadLength < 126) return { bits: 7, where: 'in byte 1 (0-125)' };
-  if (payloadLength < 65_536) return { bits: 16, where: 'byte 1 = 126, then bytes 2-3' };
-  return { bits: 64, where: 'byte 1 = 127, then bytes 2-9' };
+  if (payloadLength < 126) return { bits: 7, where: t('ff.where7') };
+  if (payloadLength < 65_536) return { bits: 16, where: t('ff.where16') };
+  return { bits: 64, where: t('ff.where64') };
 }
 
 /** Why a message of `bytes` cannot be sent, or undefined. */
 export function sendProblem(bytes: number, max = INSPECT_MAX_MESSAGE_BYTES): InputProblem | undefined {
   if (bytes > max) {
-    return problem('LAB_ERR_PAYLOAD_TOO_LARGE', `${bytes.toLocaleString('en-US')} bytes is over the inspector's cap of ${max.toLocaleString('en-US')} (inspectMaxMessageBytes)`);
+    return problem('LAB_ERR_PAYLOAD_TOO_LARGE', t('problem.messageTooLarge', { bytes: bytes.toLocaleString('en-US'), max: max.toLocaleString('en-US') }));
   }
   return undefined;
 }
@@ -65,7 +66,7 @@ export function sendProblem(bytes: number, max = INSPECT_MAX_MESSAGE_BYTES): Inp
 /** Why the server cannot ping with `data`, or undefined. */
 export function pingProblem(data: string): InputProblem | undefined {
   const bytes = utf8Bytes(data);
-  if (bytes > CONTROL_PAYLOAD_MAX_BYTES) return problem('LAB_ERR_PING_TOO_LONG', `a ping carries at most ${CONTROL_PAYLOAD_MAX_BYTES} bytes (RFC 6455 §5.5); this is ${bytes}`);
+  if (bytes > CONTROL_PAYLOAD_MAX_BYTES) return problem('LAB_ERR_PING_TOO_LONG', t('problem.pingTooLong', { max: CONTROL_PAYLOAD_MAX_BYTES, bytes }));
   return undefined;
 }
 
@@ -73,11 +74,11 @@ export function pingProblem(data: string): InputProblem | undefined {
 export function fragmentsCommand(text: string, parts: number): { command: string } | { problem: InputProblem } {
   const invalid = (message: string) => ({ problem: problem('LAB_ERR_FRAGMENTS_INVALID', message) });
   if (!Number.isInteger(parts) || parts < 1 || parts > INSPECT_MAX_FRAGMENTS) {
-    return invalid(`parts must be a whole number from 1 to ${INSPECT_MAX_FRAGMENTS} (inspectMaxFragments)`);
+    return invalid(t('problem.parts', { max: INSPECT_MAX_FRAGMENTS }));
   }
-  if (text === '') return invalid('type some text to split into frames');
+  if (text === '') return invalid(t('problem.noText'));
   const command = JSON.stringify({ cmd: 'fragments', text, parts });
-  if (utf8Bytes(command) > INSPECT_COMMAND_MAX_BYTES) return invalid(`the command must stay under ${INSPECT_COMMAND_MAX_BYTES} bytes; use a shorter text`);
+  if (utf8Bytes(command) > INSPECT_COMMAND_MAX_BYTES) return invalid(t('problem.commandTooLong', { max: INSPECT_COMMAND_MAX_BYTES }));
   return { command };
 }
 
@@ -88,18 +89,18 @@ export function fragmentsCommand(text: string, parts: number): { command: string
  */
 export function closeProblem(code: number, reason: string): InputProblem | undefined {
   if (!Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
-    return problem('LAB_ERR_CLOSE_CODE', `a page may close with 1000 or 3000-4999 only; ${code} is reserved for the protocol itself (RFC 6455 §7.4)`);
+    return problem('LAB_ERR_CLOSE_CODE', t('problem.closeCode', { code }));
   }
   const bytes = utf8Bytes(reason);
   if (bytes > CLOSE_REASON_MAX_BYTES) {
-    return problem('LAB_ERR_CLOSE_REASON_TOO_LONG', `the reason is ${bytes} bytes; a close frame leaves room for ${CLOSE_REASON_MAX_BYTES} (RFC 6455 §5.5)`);
+    return problem('LAB_ERR_CLOSE_REASON_TOO_LONG', t('problem.reasonTooLong', { bytes, max: CLOSE_REASON_MAX_BYTES }));
   }
   return undefined;
 }
 
 /** Who sent the frame, in words. */
 export function direction(frame: Pick<InspectedFrame, 'dir'>): string {
-  return frame.dir === 'in' ? 'browser → server' : 'server → browser';
+  return frame.dir === 'in' ? t('ff.browserToServer') : t('ff.serverToBrowser');
 }
 
 /** The frame's first bytes as they crossed: the header, then the payload as sent (masked for a client frame). */
@@ -111,17 +112,17 @@ export function frameStartHex(frame: Pick<InspectedFrame, 'headerHex' | 'wireHex
 export function payloadShown(frame: Pick<InspectedFrame, 'payloadLength' | 'wireHex'>): string {
   const shown = frame.wireHex === '' ? 0 : frame.wireHex.split(' ').length;
   const total = frame.payloadLength.toLocaleString('en-US');
-  return shown === frame.payloadLength ? `${total} B` : `first ${shown} of ${total} B`;
+  return shown === frame.payloadLength ? `${total} B` : t('ff.firstOf', { shown, total });
 }
 
 /** One line that says what the frame is, for a heading. */
 export function frameSummary(frame: InspectedFrame): string {
   const flags = [
-    frame.fin ? 'FIN' : 'not FIN (more frames follow)',
-    frame.masked ? 'masked' : 'not masked',
-    ...(frame.rsv1 ? ['RSV1 (compressed)'] : []),
+    frame.fin ? 'FIN' : t('ff.notFin'),
+    frame.masked ? t('pg.masked') : t('ff.notMaskedShort'),
+    ...(frame.rsv1 ? [t('ff.rsv1')] : []),
   ];
   const form = lengthForm(frame.payloadLength);
-  return `${direction(frame)} · ${frame.opcode} · ${flags.join(' · ')} · ${frame.payloadLength.toLocaleString('en-US')} B payload ` +
-    `(${form.bits}-bit length) · ${frame.headerLength} B header`;
+  return `${direction(frame)} · ${frame.opcode} · ${flags.join(' · ')} · ` +
+    t('ff.summarySizes', { payload: frame.payloadLength.toLocaleString('en-US'), bits: form.bits, header: frame.headerLength });
 }

@@ -24,6 +24,7 @@ import {
 import { problemText } from './problems.ts';
 import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, labBase, labCall, labUrl, pause, setText, table } from './ui.ts';
+import { t } from '../i18n/index.ts';
 
 /** After a ping, how long to look for the browser's pong in the capture, and how often. */
 const PONG_WAIT_MS = 2_000;
@@ -56,7 +57,7 @@ export class FrameInspectorElement extends HTMLElement {
     addInspectorStyles();
     this.classList.add('inspector', 'frame-inspector');
     this.build();
-    this.setState('closed', 'not connected');
+    this.setState('closed', t('insp.notConnected'));
   }
 
   disconnectedCallback(): void {
@@ -68,22 +69,22 @@ export class FrameInspectorElement extends HTMLElement {
     this.deflate = el('input', { type: 'checkbox', name: 'deflate', checked: this.hasAttribute('deflate') });
     this.deflate.addEventListener('change', () => { if (this.socket) void this.connect(); });
     const head = el('header', { className: 'insp-head' },
-      el('h2', {}, 'WebSocket frames'),
-      button('Connect', () => void this.connect(), { className: 'primary', dataset: { action: 'connect' } }),
-      button('Disconnect', () => this.disconnect(), { dataset: { action: 'disconnect' } }),
+      el('h2', {}, t('fi.title')),
+      button(t('insp.connect'), () => void this.connect(), { className: 'primary', dataset: { action: 'connect' } }),
+      button(t('insp.disconnect'), () => this.disconnect(), { dataset: { action: 'disconnect' } }),
       el('label', { className: 'insp-toggle' }, this.deflate, ' permessage-deflate'),
       this.status);
 
     this.text = el('textarea', { name: 'message', rows: 2, className: 'mono', value: 'Hello', spellcheck: false });
-    this.text.setAttribute('aria-label', 'message to send');
+    this.text.setAttribute('aria-label', t('fi.messageToSend'));
     this.problem = el('p', { className: 'insp-hint', role: 'status' });
     const sendForm = el('form', { className: 'fi-send' },
-      el('label', { className: 'insp-field wide' }, el('span', {}, 'Message'), this.text),
+      el('label', { className: 'insp-field wide' }, el('span', {}, t('fi.message')), this.text),
       el('div', { className: 'insp-row' },
-        el('button', { type: 'submit', className: 'primary', dataset: { action: 'send-text' } }, 'Send as text'),
-        button('Send as binary (its UTF-8 bytes)', () => void this.sendMessage(true), { dataset: { action: 'send-binary' } }),
-        el('span', { className: 'insp-hint' }, 'presets:'),
-        ...PRESETS.map((p) => button(p.label, () => { this.text.value = p.text; void this.sendMessage(false); }, { title: p.shows, dataset: { action: `preset-${p.id}` } }))),
+        el('button', { type: 'submit', className: 'primary', dataset: { action: 'send-text' } }, t('fi.sendText')),
+        button(t('fi.sendBinary'), () => void this.sendMessage(true), { dataset: { action: 'send-binary' } }),
+        el('span', { className: 'insp-hint' }, t('fi.presets')),
+        ...PRESETS.map((p) => button(t(p.label), () => { this.text.value = p.text; void this.sendMessage(false); }, { title: t(p.shows), dataset: { action: `preset-${p.id}` } }))),
     );
     sendForm.addEventListener('submit', (e) => { e.preventDefault(); void this.sendMessage(false); });
 
@@ -94,28 +95,27 @@ export class FrameInspectorElement extends HTMLElement {
     const closeReason = el('input', { type: 'text', name: 'close-reason', value: 'bye', size: 10 });
     const commands = el('div', { className: 'fi-commands' },
       el('p', { className: 'insp-row' },
-        button('Server pings', () => void this.ping(pingData.value), { dataset: { action: 'ping' } }),
-        el('label', { className: 'insp-field' }, el('span', {}, 'data'), pingData),
-        el('span', { className: 'insp-hint' }, 'the browser answers with a pong by itself; the page never sees either')),
+        button(t('fi.serverPings'), () => void this.ping(pingData.value), { dataset: { action: 'ping' } }),
+        el('label', { className: 'insp-field' }, el('span', {}, t('fi.data')), pingData),
+        el('span', { className: 'insp-hint' }, t('fi.pongHint'))),
       el('p', { className: 'insp-row' },
-        button('Server sends in fragments', () => void this.fragments(fragText.value, Number(fragParts.value)), { dataset: { action: 'fragments' } }),
-        el('label', { className: 'insp-field' }, el('span', {}, 'text'), fragText),
-        el('label', { className: 'insp-field' }, el('span', {}, 'parts'), fragParts)),
+        button(t('fi.serverFragments'), () => void this.fragments(fragText.value, Number(fragParts.value)), { dataset: { action: 'fragments' } }),
+        el('label', { className: 'insp-field' }, el('span', {}, t('fi.text')), fragText),
+        el('label', { className: 'insp-field' }, el('span', {}, t('fi.parts')), fragParts)),
       el('p', { className: 'insp-row' },
-        button('Close (browser starts)', () => void this.close(Number(closeCode.value), closeReason.value, 'browser'), { dataset: { action: 'close' } }),
-        button('Close (server starts)', () => void this.close(Number(closeCode.value), closeReason.value, 'server'), { dataset: { action: 'server-close' } }),
-        el('label', { className: 'insp-field' }, el('span', {}, 'code'), closeCode),
-        el('label', { className: 'insp-field' }, el('span', {}, 'reason'), closeReason)),
+        button(t('fi.closeBrowser'), () => void this.close(Number(closeCode.value), closeReason.value, 'browser'), { dataset: { action: 'close' } }),
+        button(t('fi.closeServer'), () => void this.close(Number(closeCode.value), closeReason.value, 'server'), { dataset: { action: 'server-close' } }),
+        el('label', { className: 'insp-field' }, el('span', {}, t('fi.code')), closeCode),
+        el('label', { className: 'insp-field' }, el('span', {}, t('fi.reason')), closeReason)),
     );
     this.controls = el('div', { className: 'fi-controls' }, sendForm, commands, this.problem);
     this.list = el('ol', { className: 'fi-frames' });
-    this.list.setAttribute('aria-label', 'frames, oldest first');
+    this.list.setAttribute('aria-label', t('fi.framesAria'));
     this.append(head,
       el('p', { className: 'insp-detail' },
-        'Every frame on the lab\'s echo socket, captured by the server from the TCP stream. Frames from the browser are masked ',
-        '(RFC 6455 §5.3: a new random 4-byte key per frame); frames from the server are not.'),
+        t('fi.detail')),
       this.controls,
-      el('h3', {}, 'Frames on this connection (oldest first)'),
+      el('h3', {}, t('fi.framesTitle')),
       this.list);
   }
 
@@ -123,7 +123,7 @@ export class FrameInspectorElement extends HTMLElement {
   async connect(): Promise<void> {
     this.disconnect();
     const url = labUrl(labBase(this), this.deflate.checked ? '/inspect/echo?deflate=1' : '/inspect/echo', true);
-    this.setState('connecting', `connecting to ${url}…`);
+    this.setState('connecting', t('insp.connectingTo', { url }));
     const ws = (this.socket = new WebSocket(url));
     ws.binaryType = 'arraybuffer';
     this.lastJson = '';
@@ -134,7 +134,7 @@ export class FrameInspectorElement extends HTMLElement {
       this.settle(event);
       if (this.socket !== ws) return;
       this.socket = undefined;
-      this.setState('closed', `closed: code ${event.code}${event.reason ? `, reason "${event.reason}"` : ''}${event.wasClean ? '' : ' (no closing handshake)'}`);
+      this.setState('closed', t('fi.closed', { code: event.code, reason: event.reason ? t('fi.closedReason', { reason: event.reason }) : '', unclean: event.wasClean ? '' : t('fi.unclean') }));
       void this.refresh();
     };
     const first = await welcome;
@@ -143,7 +143,7 @@ export class FrameInspectorElement extends HTMLElement {
     if (hello.type !== 'welcome' || typeof hello.id !== 'number') return;
     this.session = hello.id;
     this.dataset.session = String(hello.id);
-    this.setState('open', `connected, session ${hello.id}; ${hello.deflate ? 'permessage-deflate negotiated: payloads are compressed (RSV1 = 1)' : 'no compression'}`);
+    this.setState('open', t('fi.connected', { id: hello.id, deflate: hello.deflate ? t('fi.deflateOn') : t('fi.deflateOff') }));
     await this.refresh();
   }
 
@@ -160,20 +160,20 @@ export class FrameInspectorElement extends HTMLElement {
     const text = this.text.value;
     const bytes = utf8Bytes(text);
     const problem = sendProblem(bytes);
-    if (problem) return this.say(`not sent: ${problemText(problem)}`);
+    if (problem) return this.say(t('pg.notSent', { problem: problemText(problem) }));
     await this.act(() => {
       this.socket!.send(binary ? new TextEncoder().encode(text) : text);
-      return `sent ${bytes.toLocaleString('en-US')} bytes as ${binary ? 'binary' : 'text'}; the server echoes them back`;
+      return t(binary ? 'fi.sentBinary' : 'fi.sentText', { bytes: bytes.toLocaleString('en-US') });
     });
   }
 
   async ping(data: string): Promise<void> {
     const problem = pingProblem(data);
-    if (problem) return this.say(`not sent: ${problemText(problem)}`);
+    if (problem) return this.say(t('pg.notSent', { problem: problemText(problem) }));
     const before = this.maxN();
     await this.act(() => {
       this.socket!.send(JSON.stringify({ cmd: 'ping', data }));
-      return 'asked the server to ping';
+      return t('fi.askedPing');
     }, false);
     // The pong goes out from the browser with no event in the page: look for it in the capture.
     const deadline = performance.now() + PONG_WAIT_MS;
@@ -186,20 +186,20 @@ export class FrameInspectorElement extends HTMLElement {
 
   async fragments(text: string, parts: number): Promise<void> {
     const command = fragmentsCommand(text, parts);
-    if ('problem' in command) return this.say(`not sent: ${problemText(command.problem)}`);
+    if ('problem' in command) return this.say(t('pg.notSent', { problem: problemText(command.problem) }));
     await this.act(() => {
       this.socket!.send(command.command);
-      return `asked the server to send "${text}" in ${parts} frames; the browser joins them into one message`;
+      return t('fi.askedFragments', { text, parts });
     });
   }
 
   async close(code: number, reason: string, who: 'browser' | 'server'): Promise<void> {
     const problem = closeProblem(code, reason);
-    if (problem) return this.say(`not closed: ${problemText(problem)}`);
+    if (problem) return this.say(t('fi.notClosed', { problem: problemText(problem) }));
     await this.act(() => {
       if (who === 'browser') this.socket!.close(code, reason);
       else this.socket!.send(JSON.stringify({ cmd: 'close', code, reason }));
-      return `${who === 'browser' ? 'the browser' : 'the server'} starts the closing handshake: ${code} ${reason}`;
+      return t(who === 'browser' ? 'fi.browserCloses' : 'fi.serverCloses', { code, reason });
     });
   }
 
@@ -207,7 +207,7 @@ export class FrameInspectorElement extends HTMLElement {
   private async act(action: () => string, waitForAnswer = true): Promise<void> {
     if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
       await this.connect();
-      if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return this.say('not connected');
+      if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return this.say(t('insp.notConnected'));
     }
     const answered = this.next();
     try {
@@ -251,7 +251,7 @@ export class FrameInspectorElement extends HTMLElement {
       }
       return answer.frames;
     } catch (err) {
-      this.say(`could not read the frames: ${errorText(err)}`);
+      this.say(t('fi.readFailed', { error: errorText(err) }));
       return undefined;
     }
   }
@@ -260,33 +260,33 @@ export class FrameInspectorElement extends HTMLElement {
     let bytes: HTMLElement;
     try {
       const labels = labelFrameHeader(f.headerHex);
-      const t = table('fi-bytes', ['byte', 'hex', 'bits', 'meaning'], labels.map((b) => [
+      const tbl = table('fi-bytes', [t('fi.colByte'), 'hex', t('fi.colBits'), t('fi.colMeaning')], labels.map((b) => [
         String(b.index), el('code', { className: 'mono hex' }, b.hex), el('code', { className: 'mono bits' }, b.bits), b.label,
-      ]), 'The header, byte by byte (RFC 6455 §5.2)');
-      [...t.tBodies[0]!.rows].forEach((row, i) => { row.className = `part-${labels[i]!.part}`; });
-      bytes = t;
+      ]), t('fi.headerCaption'));
+      [...tbl.tBodies[0]!.rows].forEach((row, i) => { row.className = `part-${labels[i]!.part}`; });
+      bytes = tbl;
     } catch (err) {
       bytes = el('p', { className: 'insp-error' }, errorText(err));
     }
     const form = lengthForm(f.payloadLength);
     const masked = f.masked;
-    const payloadRows: HTMLElement[] = f.payloadLength === 0 ? [el('p', { className: 'insp-hint' }, 'no payload')] : [
-      el('p', {}, el('span', { className: 'fi-label' }, masked ? 'payload as it crossed (masked): ' : 'payload as it crossed: '),
+    const payloadRows: HTMLElement[] = f.payloadLength === 0 ? [el('p', { className: 'insp-hint' }, t('fi.noPayload'))] : [
+      el('p', {}, el('span', { className: 'fi-label' }, masked ? t('fi.payloadMasked') : t('fi.payload')),
         el('code', { className: 'mono hex', dataset: { part: 'wire-hex' } }, f.wireHex), ' ', el('span', { className: 'insp-hint' }, `(${payloadShown(f)})`)),
       masked
-        ? el('p', {}, el('span', { className: 'fi-label' }, 'unmasked (XOR with the key): '), el('code', { className: 'mono hex', dataset: { part: 'unmasked-hex' } }, f.unmaskedHex))
-        : el('p', { className: 'insp-hint' }, 'not masked: what crossed is the payload itself'),
-      ...(f.rsv1 ? [el('p', { className: 'insp-hint' }, 'RSV1 = 1: this payload is deflate-compressed (RFC 7692), so the bytes are not the text')] : []),
-      ...(f.text !== null && f.text !== '' ? [el('p', {}, el('span', { className: 'fi-label' }, f.opcode === 'close' ? 'close code and reason: ' : 'as text: '),
+        ? el('p', {}, el('span', { className: 'fi-label' }, t('fi.unmasked')), el('code', { className: 'mono hex', dataset: { part: 'unmasked-hex' } }, f.unmaskedHex))
+        : el('p', { className: 'insp-hint' }, t('fi.notMasked')),
+      ...(f.rsv1 ? [el('p', { className: 'insp-hint' }, t('fi.rsv1'))] : []),
+      ...(f.text !== null && f.text !== '' ? [el('p', {}, el('span', { className: 'fi-label' }, f.opcode === 'close' ? t('fi.closeCodeReason') : t('fi.asText')),
         el('code', { className: 'mono fi-text', dataset: { part: 'text' } }, f.text.length > INSPECT_PREVIEW_BYTES ? `${f.text.slice(0, INSPECT_PREVIEW_BYTES)}…` : f.text))] : []),
     ];
     const key = f.fields.find((x) => x.field === 'masking key');
     return el('li', { className: 'fi-frame', dataset: { n: String(f.n), dir: f.dir, opcode: f.opcode, masked: String(f.masked), fin: String(f.fin) } },
       el('p', { className: 'fi-title' }, el('strong', {}, `#${f.n} ${direction(f)}`), ` · ${frameSummary(f).split(' · ').slice(1).join(' · ')}`),
-      el('p', {}, el('span', { className: 'fi-label' }, 'on the wire: '),
+      el('p', {}, el('span', { className: 'fi-label' }, t('fi.onTheWire')),
         el('code', { className: 'mono hex fi-start', dataset: { part: 'frame-start-hex' } }, frameStartHex(f)),
         f.payloadLength > INSPECT_PREVIEW_BYTES ? el('span', { className: 'insp-hint' }, ' …') : ''),
-      el('p', { className: 'insp-hint' }, `length: ${form.bits}-bit form, ${form.where}` + (key ? ` · masking key ${key.value} (${key.at})` : '')),
+      el('p', { className: 'insp-hint' }, t('fi.lengthForm', { bits: form.bits, where: form.where }) + (key ? ` · ${t('fi.maskingKey', { value: key.value, at: key.at })}` : '')),
       bytes,
       ...payloadRows);
   }

@@ -21,6 +21,7 @@ import { annotateHead, headerValue } from './header-notes.ts';
 import { SAMPLE_KEY } from './playground-request.ts';
 import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, labBase, labCall, labUrl, pause, setText, table } from './ui.ts';
+import { formatNumber, t } from '../i18n/index.ts';
 
 /** The accept RFC 6455 §1.3 prints for its sample key. */
 const SAMPLE_ACCEPT = 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=';
@@ -51,32 +52,30 @@ export class HandshakeInspectorElement extends HTMLElement {
   }
 
   private build(): void {
-    this.status = el('span', { className: 'insp-status', role: 'status' }, 'not connected');
-    const connect = button('Connect: new WebSocket(…/feed/ws)', () => void this.connect(), { className: 'primary', dataset: { action: 'connect' } });
+    this.status = el('span', { className: 'insp-status', role: 'status' }, t('insp.notConnected'));
+    const connect = button(t('hsi.connect'), () => void this.connect(), { className: 'primary', dataset: { action: 'connect' } });
     this.heads = el('div', { className: 'hs-heads' },
-      el('p', { className: 'insp-hint' }, 'Connect to see the request your browser sent and the server\'s answer, byte for byte.'));
+      el('p', { className: 'insp-hint' }, t('hsi.hint')));
 
     this.keyInput = el('input', { type: 'text', name: 'key', value: SAMPLE_KEY, spellcheck: false, autocomplete: 'off', className: 'mono', size: 30 });
     this.keyInput.setAttribute('aria-label', 'Sec-WebSocket-Key');
     this.keyInput.addEventListener('input', () => void this.compute());
     const form = el('form', { className: 'insp-row' },
       el('label', { className: 'insp-field' }, el('span', {}, 'Sec-WebSocket-Key'), this.keyInput),
-      button('RFC 6455 sample key', () => { this.keyInput.value = SAMPLE_KEY; void this.compute(); }, { dataset: { action: 'sample-key' } }),
+      button(t('hsi.sampleKey'), () => { this.keyInput.value = SAMPLE_KEY; void this.compute(); }, { dataset: { action: 'sample-key' } }),
     );
     form.addEventListener('submit', (e) => { e.preventDefault(); void this.compute(); });
     this.steps = el('ol', { className: 'hs-steps' });
     this.compare = el('p', { className: 'hs-compare', role: 'status' });
 
     this.append(
-      el('header', { className: 'insp-head' }, el('h2', {}, 'The WebSocket handshake'), connect, this.status),
+      el('header', { className: 'insp-head' }, el('h2', {}, t('hsi.title')), connect, this.status),
       el('p', { className: 'insp-detail' },
-        'A WebSocket starts as one HTTP/1.1 GET that asks to switch protocols. The browser builds this request itself; ',
-        'a page cannot see or change it, so the lab shows the copy its server read from the socket.'),
+        t('hsi.detail')),
       this.heads,
       el('section', { className: 'hs-accept', dataset: { part: 'accept' } },
-        el('h3', {}, 'Sec-WebSocket-Accept, computed in this browser'),
-        el('p', { className: 'insp-detail' }, 'RFC 6455 §4.2.2: append the GUID to the key, take SHA-1, encode the 20 bytes in base64. ',
-          'Type any key to see its accept.'),
+        el('h3', {}, t('hsi.acceptTitle')),
+        el('p', { className: 'insp-detail' }, t('hsi.acceptDetail')),
         form, this.steps, this.compare),
     );
     this.dataset.state = 'idle';
@@ -88,7 +87,7 @@ export class HandshakeInspectorElement extends HTMLElement {
     const base = labBase(this);
     const tag = Math.random().toString(36).slice(2, 10);
     const url = labUrl(base, `/feed/ws?inspector=${tag}`, true);
-    this.setState('connecting', `connecting to ${url}…`);
+    this.setState('connecting', t('insp.connectingTo', { url }));
     const ws = (this.socket = new WebSocket(url));
     const outcome = await new Promise<{ opened: boolean; code?: number }>((resolve) => {
       ws.onopen = () => resolve({ opened: true });
@@ -100,15 +99,15 @@ export class HandshakeInspectorElement extends HTMLElement {
     this.socket = undefined;
     if (!exchange) {
       this.setState('failed', outcome.opened
-        ? 'connected, but another client\'s handshake replaced this one in the server\'s capture: connect again'
-        : `the browser reports close ${outcome.code ?? '?'} and nothing else; the lab has no record of this handshake (is it running?)`);
+        ? t('hsi.replaced')
+        : t('hsi.noRecord', { code: outcome.code ?? '?' }));
       return;
     }
     this.render(exchange);
     const status = exchange.responseHead.split('\r\n')[0] ?? '';
     this.setState(outcome.opened ? 'captured' : 'failed', outcome.opened
-      ? `connected: ${status}. The socket is closed again (a new key on every connect).`
-      : `refused: ${status}. The page itself only saw close ${outcome.code ?? '?'}: a browser hides why a handshake failed.`);
+      ? t('hsi.connected', { status })
+      : t('hsi.refused', { status, code: outcome.code ?? '?' }));
     this.captured = { key: headerValue(exchange.requestHead, 'Sec-WebSocket-Key'), accept: headerValue(exchange.responseHead, 'Sec-WebSocket-Accept') };
     if (this.captured.key !== undefined) this.keyInput.value = this.captured.key;
     await this.compute();
@@ -121,7 +120,7 @@ export class HandshakeInspectorElement extends HTMLElement {
         const { exchange } = await labCall<{ exchange: Exchange | null }>(base, 'GET', '/api/wire/ws');
         if (exchange && exchange.requestHead.startsWith('GET /feed/ws?inspector=' + tag) && exchange.responseHead !== '') return exchange;
       } catch (err) {
-        this.setState('failed', `could not read the server's capture: ${errorText(err)}`);
+        this.setState('failed', t('hsi.captureFailed', { error: errorText(err) }));
         return undefined;
       }
       await pause(CAPTURE_POLL_MS);
@@ -134,32 +133,31 @@ export class HandshakeInspectorElement extends HTMLElement {
       const lines = annotateHead(part, head);
       const sum = lines.reduce((n, l) => n + l.bytes, 0);
       const rows = lines.map((l) => {
-        const line = el('td', { className: 'mono hs-line' }, l.kind === 'end' ? '(blank line)' : l.text, el('span', { className: 'crlf' }, '\\r\\n'));
+        const line = el('td', { className: 'mono hs-line' }, l.kind === 'end' ? t('hsi.blankLine') : l.text, el('span', { className: 'crlf' }, '\\r\\n'));
         if (l.kind === 'start' && part === 'response') line.classList.add('hs-status-line');
         const row = [line, el('td', { className: 'num' }, String(l.bytes)), el('td', { className: 'hs-note' }, l.note)];
         return row;
       });
-      const t = table('hs-table', ['line', 'bytes', 'what it does'], rows);
+      const tbl = table('hs-table', [t('hsi.colLine'), t('insp.bytes'), t('hsi.colWhat')], rows);
       lines.forEach((l, i) => {
-        const tr = t.tBodies[0]!.rows[i]!;
+        const tr = tbl.tBodies[0]!.rows[i]!;
         tr.dataset.kind = l.kind;
         if (l.name) tr.dataset.header = l.name;
       });
       const check = sum === measured
-        ? el('p', { className: 'insp-ok' }, `✓ the lines add up to the ${measured.toLocaleString('en-US')} bytes the server's socket measured`)
-        : el('p', { className: 'insp-warn' }, `the lines add up to ${sum.toLocaleString('en-US')} bytes; the socket measured ${measured.toLocaleString('en-US')}`);
+        ? el('p', { className: 'insp-ok' }, `✓ ${t('hsi.sumOk', { bytes: formatNumber(measured, 0) })}`)
+        : el('p', { className: 'insp-warn' }, t('hsi.sumWrong', { sum: formatNumber(sum, 0), bytes: formatNumber(measured, 0) }));
       return el('section', { className: 'hs-head', dataset: { part } },
-        el('h3', {}, `${title}: `, el('span', { dataset: { part: `${part}-bytes`, value: String(measured) } }, measured.toLocaleString('en-US')), ' bytes'),
-        t, check);
+        el('h3', {}, `${title}: `, el('span', { dataset: { part: `${part}-bytes`, value: String(measured) } }, formatNumber(measured, 0)), ` ${t('insp.bytesUnit')}`),
+        tbl, check);
     };
     const offered = headerValue(exchange.requestHead, 'Sec-WebSocket-Extensions');
     const accepted = headerValue(exchange.responseHead, 'Sec-WebSocket-Extensions');
     this.heads.replaceChildren(
-      block('request', 'Request head (browser → server)', exchange.requestHead, exchange.requestHeadBytes),
-      block('response', 'Response head (server → browser)', exchange.responseHead, exchange.responseHeadBytes),
+      block('request', t('hsi.requestHead'), exchange.requestHead, exchange.requestHeadBytes),
+      block('response', t('hsi.responseHead'), exchange.responseHead, exchange.responseHeadBytes),
       ...(offered && !accepted && exchange.responseHead.startsWith('HTTP/1.1 101')
-        ? [el('p', { className: 'insp-hint' }, `The browser offered ${offered.split(';')[0]}; the answer has no Sec-WebSocket-Extensions, `,
-          'so the offer was declined: the frames on this socket are not compressed (the lab keeps lane frames plain, so their sizes are the real cost).')]
+        ? [el('p', { className: 'insp-hint' }, t('hsi.declined', { offer: offered.split(';')[0] ?? '' }))]
         : []),
     );
   }
@@ -182,24 +180,24 @@ export class HandshakeInspectorElement extends HTMLElement {
       el('li', {}, el('span', { className: 'hs-step-label' }, label), ' ', el('code', { className: 'mono hs-value', dataset: { part } }, value),
         ...(note ? [' ', el('span', { className: 'insp-hint' }, note)] : []));
     this.steps.replaceChildren(
-      step('the key:', steps.key || '(empty)', 'accept-key', steps.keyProblem),
-      step('+ GUID:', steps.concatenated, 'accept-concatenated', `(the key, then ${WEBSOCKET_GUID.length} characters every server knows)`),
-      step('SHA-1 (20 bytes):', steps.sha1Hex, 'accept-sha1'),
-      step('base64:', steps.accept, 'accept-browser'),
+      step(t('hsi.stepKey'), steps.key || t('hsi.empty'), 'accept-key', steps.keyProblem),
+      step('+ GUID:', steps.concatenated, 'accept-concatenated', t('hsi.guidNote', { n: WEBSOCKET_GUID.length })),
+      step(t('hsi.stepSha1'), steps.sha1Hex, 'accept-sha1'),
+      step(t('hsi.stepBase64'), steps.accept, 'accept-browser'),
     );
     const parts: (Node | string)[] = [];
     delete this.compare.dataset.match;
     if (this.captured.accept !== undefined && key === this.captured.key) {
       const match = steps.accept === this.captured.accept;
       this.compare.dataset.match = String(match);
-      parts.push(match ? '✓ ' : '✗ ', 'the server sent ', el('code', { className: 'mono', dataset: { part: 'accept-server' } }, this.captured.accept),
-        match ? ': the same, computed here in the browser.' : ': different!');
+      parts.push(match ? '✓ ' : '✗ ', t('hsi.serverSent'), ' ', el('code', { className: 'mono', dataset: { part: 'accept-server' } }, this.captured.accept),
+        match ? t('hsi.same') : t('hsi.different'));
     } else if (key === SAMPLE_KEY) {
       const match = steps.accept === SAMPLE_ACCEPT;
       this.compare.dataset.match = String(match);
-      parts.push(match ? '✓ ' : '✗ ', 'RFC 6455 §1.3 prints ', el('code', { className: 'mono' }, SAMPLE_ACCEPT), ' for this key.');
+      parts.push(match ? '✓ ' : '✗ ', t('hsi.rfcPrints'), ' ', el('code', { className: 'mono' }, SAMPLE_ACCEPT), t('hsi.forThisKey'));
     } else {
-      parts.push('Connect to compare with a real server\'s answer.');
+      parts.push(t('hsi.connectToCompare'));
     }
     this.compare.replaceChildren(...parts);
     return steps;

@@ -20,6 +20,7 @@ import { annotateHead } from './header-notes.ts';
 import { problemText } from './problems.ts';
 import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, headPre, labBase, labCall, setText } from './ui.ts';
+import { t } from '../i18n/index.ts';
 
 interface PlaygroundAnswer {
   sent: string;
@@ -54,35 +55,34 @@ export class HandshakePlaygroundElement extends HTMLElement {
   private build(): void {
     const host = new URL(labBase(this)).host;
     this.textarea = el('textarea', { name: 'request', className: 'mono pg-request', rows: 9, spellcheck: false, value: validUpgrade(host) });
-    this.textarea.setAttribute('aria-label', 'raw HTTP request');
+    this.textarea.setAttribute('aria-label', t('pg.rawRequest'));
     this.textarea.addEventListener('input', () => this.showSize());
     this.size = el('p', { className: 'insp-hint', role: 'status' });
 
     const edit = (label: string, action: string, change: (text: string) => string) =>
       button(label, () => { this.textarea.value = change(this.textarea.value); this.showSize(); }, { dataset: { action } });
     const edits = el('div', { className: 'insp-row', role: 'group' },
-      edit('Valid upgrade', 'valid', () => validUpgrade(host)),
-      edit('Remove Sec-WebSocket-Key', 'remove-key', (t) => withoutHeader(t, 'Sec-WebSocket-Key')),
+      edit(t('pg.valid'), 'valid', () => validUpgrade(host)),
+      edit(t('pg.removeKey'), 'remove-key', (t) => withoutHeader(t, 'Sec-WebSocket-Key')),
       edit('Sec-WebSocket-Version: 8', 'version-8', (t) => withHeader(t, 'Sec-WebSocket-Version', '8')),
       edit(`Origin: ${FOREIGN_ORIGIN}`, 'foreign-origin', (t) => withHeader(t, 'Origin', FOREIGN_ORIGIN)),
     );
-    edits.setAttribute('aria-label', 'classic edits');
+    edits.setAttribute('aria-label', t('pg.edits'));
     this.originNote = el('span', { className: 'insp-hint' });
-    this.originToggle = button('Origin allowlist: …', () => void this.toggleOrigin(), { dataset: { action: 'origin-check' } });
+    this.originToggle = button(t('pg.originAllowlist', { state: '…' }), () => void this.toggleOrigin(), { dataset: { action: 'origin-check' } });
     this.originToggle.setAttribute('aria-pressed', 'false');
 
-    const send = el('button', { type: 'submit', className: 'primary', dataset: { action: 'send' } }, 'Send over TCP');
+    const send = el('button', { type: 'submit', className: 'primary', dataset: { action: 'send' } }, t('pg.send'));
     const form = el('form', { className: 'pg-form' }, this.textarea, this.size, edits,
       el('p', { className: 'insp-row' }, this.originToggle, this.originNote),
       el('p', { className: 'insp-row' }, send));
     form.addEventListener('submit', (e) => { e.preventDefault(); void this.send(); });
     this.answer = el('div', { className: 'pg-answer', role: 'region' });
-    this.answer.setAttribute('aria-label', 'the raw answer');
+    this.answer.setAttribute('aria-label', t('pg.rawAnswer'));
     this.append(
-      el('header', { className: 'insp-head' }, el('h2', {}, 'Handshake playground')),
+      el('header', { className: 'insp-head' }, el('h2', {}, t('pg.title'))),
       el('p', { className: 'insp-detail' },
-        'Edit the request and send it: the lab writes exactly these bytes (line ends made CRLF, a blank line added) ',
-        'to its own port over a real TCP socket, and shows what came back.'),
+        t('pg.detail')),
       form, this.answer,
     );
     this.dataset.state = 'idle';
@@ -91,7 +91,7 @@ export class HandshakePlaygroundElement extends HTMLElement {
 
   private showSize(): void {
     const problem = requestProblem(this.textarea.value);
-    setText(this.size, problem ? problemText(problem) : `${wireBytes(this.textarea.value).toLocaleString('en-US')} bytes on the wire (at most ${PLAYGROUND_MAX_REQUEST_BYTES.toLocaleString('en-US')})`);
+    setText(this.size, problem ? problemText(problem) : t('pg.size', { bytes: wireBytes(this.textarea.value).toLocaleString('en-US'), max: PLAYGROUND_MAX_REQUEST_BYTES.toLocaleString('en-US') }));
     this.size.classList.toggle('insp-error', problem !== undefined);
     this.textarea.setAttribute('aria-invalid', String(problem !== undefined));
   }
@@ -99,7 +99,7 @@ export class HandshakePlaygroundElement extends HTMLElement {
   async send(): Promise<PlaygroundAnswer | undefined> {
     const problem = requestProblem(this.textarea.value);
     if (problem) {
-      this.showError(`not sent: ${problemText(problem)}`);
+      this.showError(t('pg.notSent', { problem: problemText(problem) }));
       return undefined;
     }
     this.dataset.state = 'sending';
@@ -119,13 +119,14 @@ export class HandshakePlaygroundElement extends HTMLElement {
     this.dataset.status = String(answer.status ?? '');
     const head = answer.headBytes > 0 ? answer.received.slice(0, answer.headBytes) : answer.received;
     const statusLine = head.split('\r\n')[0] ?? '';
-    const note = answer.status === null ? 'no HTTP answer' : annotateHead('response', head)[0]?.note ?? '';
+    const note = answer.status === null ? t('pg.noHttpAnswer') : annotateHead('response', head)[0]?.note ?? '';
     const parts: Node[] = [
       el('p', { className: 'pg-status', dataset: { status: String(answer.status ?? '') } },
-        el('strong', { className: 'mono' }, statusLine || '(nothing came back)'), ' — ', note),
+        el('strong', { className: 'mono' }, statusLine || t('pg.nothingBack')), ' — ', note),
       el('p', { className: 'insp-hint' },
-        `${answer.headBytes.toLocaleString('en-US')} bytes of head, ${(answer.received.length - answer.headBytes).toLocaleString('en-US')} bytes after it, ` +
-        `in ${answer.durationMs} ms; the connection was closed by ${answer.closedBy === 'lab' ? 'the lab (a 101 connection stays open, so it hung up after waiting)' : 'the server'}.`),
+        t(answer.closedBy === 'lab' ? 'pg.summaryLab' : 'pg.summaryServer', {
+          head: answer.headBytes.toLocaleString('en-US'), after: (answer.received.length - answer.headBytes).toLocaleString('en-US'), ms: answer.durationMs,
+        })),
       headPre(head, 'pg-head'),
     ];
     if (answer.status === 101 && answer.headBytes > 0) {
@@ -133,15 +134,17 @@ export class HandshakePlaygroundElement extends HTMLElement {
       const frame = firstFrame(after);
       parts.push(frame
         ? el('div', { className: 'pg-frame' },
-          el('h3', {}, 'The first frame after the head (server → client)'),
+          el('h3', {}, t('pg.firstFrame')),
           el('p', {}, el('code', { className: 'mono hex', dataset: { part: 'frame-header' } }, frame.headerHex), ' ',
             el('code', { className: 'mono hex payload', dataset: { part: 'frame-payload' } }, frame.payloadHex)),
-          el('p', { className: 'insp-hint' }, `${frame.opcode} frame, FIN=${Number(frame.fin)}, ${frame.masked ? 'masked' : 'not masked (server to client, RFC 6455 §5.1)'}, ` +
-            `${frame.payloadLength} payload bytes${frame.complete ? '' : ' (not all arrived before the lab hung up)'}:`),
+          el('p', { className: 'insp-hint' }, t('pg.frameSummary', {
+            opcode: frame.opcode, fin: Number(frame.fin), masked: frame.masked ? t('pg.masked') : t('pg.notMasked'),
+            bytes: frame.payloadLength, incomplete: frame.complete ? '' : t('pg.incomplete'),
+          })),
           el('pre', { className: 'mono pg-frame-text' }, frame.text))
-        : el('p', { className: 'insp-hint' }, 'No complete frame arrived after the head.'));
+        : el('p', { className: 'insp-hint' }, t('pg.noFrame')));
     } else if (answer.received.length > answer.headBytes && answer.headBytes > 0) {
-      parts.push(el('h3', {}, 'Body'), el('pre', { className: 'mono pg-body' }, answer.received.slice(answer.headBytes)));
+      parts.push(el('h3', {}, t('pg.body')), el('pre', { className: 'mono pg-body' }, answer.received.slice(answer.headBytes)));
     }
     this.answer.replaceChildren(...parts);
   }
@@ -157,7 +160,7 @@ export class HandshakePlaygroundElement extends HTMLElement {
       const state = await labCall<SecurityState>(labBase(this), 'GET', '/api/switches');
       this.showOrigin(state.security.originCheck);
     } catch (err) {
-      setText(this.originNote, `switches unavailable: ${errorText(err)}`);
+      setText(this.originNote, t('pg.switchesUnavailable', { error: errorText(err) }));
     }
   }
 
@@ -172,11 +175,11 @@ export class HandshakePlaygroundElement extends HTMLElement {
 
   private showOrigin(on: boolean): void {
     this.originCheck = on;
-    setText(this.originToggle, `Origin allowlist: ${on ? 'on' : 'off'}`);
+    setText(this.originToggle, t('pg.originAllowlist', { state: on ? t('insp.on') : t('insp.off') }));
     this.originToggle.setAttribute('aria-pressed', String(on));
     setText(this.originNote, on
-      ? 'On: a foreign Origin gets 403. Clients that send no Origin (not browsers) still get in.'
-      : 'Off (the default): a foreign Origin is let in, so any website could open this socket. Turn it on to see the 403.');
+      ? t('pg.originOn')
+      : t('pg.originOff'));
   }
 }
 

@@ -11,6 +11,7 @@
 import { DEFAULTS } from '../../../src/config.ts';
 import { decodeFrameHeader, OPCODE_NAMES, toHex } from '../../../src/framing/ws-frame.ts';
 import { problem, type InputProblem } from './problems.ts';
+import { t } from '../i18n/index.ts';
 
 /** The lab's cap on a playground request (413 beyond), in bytes. */
 export const PLAYGROUND_MAX_REQUEST_BYTES = DEFAULTS.playgroundMaxRequestBytes;
@@ -62,13 +63,13 @@ export function wireBytes(text: string): number {
 
 /** Whether the text can be sent: within the cap, and latin1 (what an HTTP/1.1 head is). */
 export function requestProblem(text: string, maxBytes = PLAYGROUND_MAX_REQUEST_BYTES): InputProblem | undefined {
-  if (text.trim() === '') return problem('LAB_ERR_PLAYGROUND_EMPTY', 'the request is empty');
+  if (text.trim() === '') return problem('LAB_ERR_PLAYGROUND_EMPTY', t('problem.empty'));
   if (/[^\x00-\xff]/.test(text)) {
-    return problem('LAB_ERR_PLAYGROUND_NOT_LATIN1', 'an HTTP/1.1 head is bytes, one per character: this text has characters beyond Latin-1');
+    return problem('LAB_ERR_PLAYGROUND_NOT_LATIN1', t('problem.notLatin1'));
   }
   const bytes = wireBytes(text);
   if (bytes > maxBytes) {
-    return problem('LAB_ERR_PAYLOAD_TOO_LARGE', `the request is ${bytes.toLocaleString('en-US')} bytes; the playground sends at most ${maxBytes.toLocaleString('en-US')} (playgroundMaxRequestBytes)`);
+    return problem('LAB_ERR_PAYLOAD_TOO_LARGE', t('problem.requestTooLarge', { bytes: bytes.toLocaleString('en-US'), max: maxBytes.toLocaleString('en-US') }));
   }
   return undefined;
 }
