@@ -11,6 +11,7 @@
  * build themselves, so one widget shows Korean inside a Korean lesson and
  * English inside an English one.
  */
+import type { LaneId } from '../../../src/lanes.ts';
 import { MESSAGES, LANGS, type Lang, type MessageKey } from './messages.ts';
 
 export { LANGS, type Lang, type MessageKey };
@@ -98,4 +99,24 @@ export function setupLangSwitch(element: HTMLElement): void {
     });
     return button;
   }));
+}
+
+const LANE_WORDS: Record<LaneId, { title: MessageKey; summary: MessageKey }> = {
+  poll: { title: 'lane.poll.title', summary: 'lane.poll.summary' },
+  longpoll: { title: 'lane.longpoll.title', summary: 'lane.longpoll.summary' },
+  stream: { title: 'lane.stream.title', summary: 'lane.stream.summary' },
+  sse: { title: 'lane.sse.title', summary: 'lane.sse.summary' },
+  ws: { title: 'lane.ws.title', summary: 'lane.ws.summary' },
+  socketio: { title: 'lane.socketio.title', summary: 'lane.socketio.summary' },
+  sockjs: { title: 'lane.sockjs.title', summary: 'lane.sockjs.summary' },
+};
+
+/** A lane's title in the page's language (src/lanes.ts holds the English one the server and bench use). */
+export function laneTitle(lane: LaneId): string {
+  return t(LANE_WORDS[lane].title);
+}
+
+/** How a lane's client learns about a new message, in the page's language. */
+export function laneSummary(lane: LaneId): string {
+  return t(LANE_WORDS[lane].summary);
 }

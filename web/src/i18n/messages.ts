@@ -352,6 +352,97 @@ export const MESSAGES = {
   'wb.next8': { en: ' (next 8 bytes hold the length)', ko: ' (다음 8바이트에 길이)' },
   'wb.extended': { en: 'extended payload length, byte {k} of {n} (= {length})', ko: '확장 페이로드 길이, {n}바이트 중 {k}번째 (= {length})' },
   'wb.maskingKeyByte': { en: 'masking key, byte {k} of 4', ko: '마스킹 키, 4바이트 중 {k}번째' },
+
+  // ----- lanes (src/lanes.ts keeps the English for the server and the bench)
+  'lane.poll.title': { en: 'Short polling', ko: '숏 폴링' },
+  'lane.poll.summary': { en: 'asks again every interval; most answers are empty', ko: '주기마다 다시 묻습니다. 대부분의 응답은 비어 있습니다' },
+  'lane.longpoll.title': { en: 'Long polling', ko: '롱 폴링' },
+  'lane.longpoll.summary': { en: 'the server holds each request until there is news, then the client asks again', ko: '서버가 소식이 생길 때까지 요청을 붙잡아 두고, 답을 받은 클라이언트는 곧바로 다시 묻습니다' },
+  'lane.stream.title': { en: 'HTTP streaming (NDJSON)', ko: 'HTTP 스트리밍 (NDJSON)' },
+  'lane.stream.summary': { en: 'one response that never ends; one JSON line per message', ko: '끝나지 않는 응답 하나. 메시지마다 JSON 한 줄' },
+  'lane.sse.title': { en: 'Server-Sent Events', ko: 'Server-Sent Events' },
+  'lane.sse.summary': { en: 'text/event-stream read by EventSource, which resumes with Last-Event-ID', ko: 'EventSource가 읽는 text/event-stream. Last-Event-ID로 이어받습니다' },
+  'lane.ws.title': { en: 'WebSocket', ko: 'WebSocket' },
+  'lane.ws.summary': { en: 'one upgraded connection; small frames in both directions', ko: '업그레이드된 연결 하나. 작은 프레임이 양방향으로 오갑니다' },
+  'lane.socketio.title': { en: 'Socket.IO', ko: 'Socket.IO' },
+  'lane.socketio.summary': { en: 'the Socket.IO library: long polling first, then an upgrade to WebSocket; each message an event packet', ko: 'Socket.IO 라이브러리: 먼저 롱 폴링, 그다음 WebSocket으로 업그레이드. 메시지마다 이벤트 패킷 하나' },
+  'lane.sockjs.title': { en: 'SockJS', ko: 'SockJS' },
+  'lane.sockjs.summary': { en: 'the SockJS library: WebSocket, else streaming, else polling; messages in a["…"] frames', ko: 'SockJS 라이브러리: WebSocket, 안 되면 스트리밍, 그것도 안 되면 폴링. 메시지는 a["…"] 프레임에 담깁니다' },
+
+  // ----- inspectors: <request-timeline>
+  'rt.title': { en: 'Request timeline', ko: '요청 타임라인' },
+  'rt.detailWindow': { en: 'The last {s} s of each lane\'s HTTP requests, as the server\'s sockets saw them.', ko: '각 레인의 최근 {s}초 동안의 HTTP 요청을 서버 소켓이 본 그대로 보여 줍니다.' },
+  'rt.detailWait': { en: ' waiting for the response head, then ', ko: ' 응답 헤드를 기다리는 시간, 그다음 ' },
+  'rt.detailRecv': { en: ' receiving the body; one colour per TCP connection (the number is the server\'s connection id).', ko: ' 본문을 받는 시간. TCP 연결마다 색이 하나씩입니다(번호는 서버의 연결 id).' },
+  'rt.run': { en: 'Run a {lane} client in this page', ko: '이 페이지에서 {lane} 클라이언트 실행' },
+  'rt.stop': { en: 'Stop the {lane} client', ko: '{lane} 클라이언트 멈추기' },
+  'rt.chartAria': { en: '{lane} requests, oldest first', ko: '{lane} 요청, 오래된 것부터' },
+  'rt.live': { en: 'live', ko: '실시간' },
+  'rt.readFailed': { en: 'cannot read the timeline: {error}', ko: '타임라인을 읽을 수 없습니다: {error}' },
+  'rt.summaryOne': { en: '{requests} request on {connections} connection(s) in the last {s} s · {open} open now', ko: '최근 {s}초: 요청 {requests}개, 연결 {connections}개 · 지금 열린 것 {open}개' },
+  'rt.summary': { en: '{requests} requests on {connections} connection(s) in the last {s} s · {open} open now', ko: '최근 {s}초: 요청 {requests}개, 연결 {connections}개 · 지금 열린 것 {open}개' },
+  'rt.empty': { en: 'No requests in this window. Run a client of this lane.', ko: '이 구간에는 요청이 없습니다. 이 레인의 클라이언트를 실행해 보세요.' },
+
+  // ----- inspectors: timeline bars (timeline-layout.ts)
+  'tl.now': { en: 'now', ko: '지금' },
+  'tl.rowTitle': { en: '{method} {path} → {status} on connection #{conn}: waiting {waiting}, receiving {receiving}{open}', ko: '{method} {path} → {status}, 연결 #{conn}: 대기 {waiting}, 수신 {receiving}{open}' },
+  'tl.stillOpen': { en: ' (still open)', ko: ' (아직 열림)' },
+
+  // ----- inspectors: the accept of a typed key (accept.ts)
+  'accept.notSixteen': { en: 'not 16 bytes in base64 (24 characters ending in "=="): a server such as ws answers 400, but the accept can still be computed', ko: 'base64로 쓴 16바이트(“==”로 끝나는 24글자)가 아닙니다. ws 같은 서버는 400으로 답하지만 accept 값은 계산할 수 있습니다' },
+  'accept.tooLong': { en: 'a key of at most {max} characters, please (a real one has 24)', ko: '키는 {max}글자 이하로 적어 주세요(실제 키는 24글자)' },
+  'accept.notAscii': { en: 'a header value is printable ASCII (RFC 9110 §5.5); this key has other characters', ko: '헤더 값은 출력 가능한 ASCII입니다(RFC 9110 §5.5). 이 키에는 다른 글자가 있습니다' },
+
+  // ----- switch badges (switch-badges.ts)
+  'badge.delay': { en: '+{ms} ms delay', ko: '+{ms} ms 지연' },
+  'badge.delayTitle': { en: 'everything the server sends on {lane} leaves {ms} ms late (a one-way delay)', ko: '서버가 {lane}로 보내는 모든 것이 {ms} ms 늦게 나갑니다(편도 지연)' },
+  'badge.buffer': { en: 'proxy buffers {bytes}', ko: '프록시가 {bytes} 버퍼링' },
+  'badge.bufferTitle': { en: 'writes are held until {bytes} wait, like a buffering proxy', ko: '버퍼링하는 프록시처럼, {bytes}가 쌓일 때까지 쓰기를 붙잡아 둡니다' },
+  'badge.refuseUpgrade': { en: 'upgrades refused', ko: '업그레이드 거절' },
+  'badge.refuseUpgradeTitle': { en: 'WebSocket handshakes get 403, like a proxy that strips Upgrade', ko: 'Upgrade를 지워 버리는 프록시처럼, WebSocket 핸드셰이크가 403을 받습니다' },
+  'badge.originCheck': { en: 'Origin allowlist on', ko: 'Origin 허용 목록 켜짐' },
+  'badge.originCheckTitle': { en: 'WebSocket handshakes from other origins get 403 (allowed: {allowed})', ko: '다른 출처(origin)의 WebSocket 핸드셰이크는 403을 받습니다(허용: {allowed})' },
+  'badge.cors': { en: 'CORS on', ko: 'CORS 켜짐' },
+  'badge.corsTitle': { en: 'the HTTP endpoints answer cross-origin requests and preflights', ko: 'HTTP 엔드포인트가 교차 출처 요청과 preflight에 답합니다' },
+
+  // ----- inspectors: <fallback-chain>
+  'fc.notStarted': { en: 'not started', ko: '시작 안 함' },
+  'fc.refuse': { en: 'Refuse WebSocket upgrades: {state}', ko: 'WebSocket 업그레이드 거절: {state}' },
+  'fc.buffer': { en: 'Buffering proxy on SSE: {state}', ko: 'SSE에 버퍼링 프록시: {state}' },
+  'fc.colTransport': { en: 'transport', ko: '전송 방식' },
+  'fc.colOutcome': { en: 'outcome', ko: '결과' },
+  'fc.colTook': { en: 'took', ko: '걸린 시간' },
+  'fc.colWhy': { en: 'why', ko: '이유' },
+  'fc.caption': { en: 'Attempts, in order', ko: '시도, 순서대로' },
+  'fc.title': { en: 'Fallback chain', ko: '폴백 체인' },
+  'fc.connect': { en: 'Connect (auto)', ko: '연결 (자동)' },
+  'fc.stop': { en: 'Stop', ko: '멈추기' },
+  'fc.detail': { en: 'Try {order}: the first that connects wins. This is what SockJS does, and why Socket.IO exists: some networks refuse the WebSocket upgrade or buffer streams. A refused upgrade fails fast; a proxy that holds the answer back costs the whole timeout.', ko: '{order} 순서로 시도해 먼저 연결되는 것을 씁니다. SockJS가 하는 일이고, Socket.IO가 존재하는 이유이기도 합니다. 어떤 네트워크는 WebSocket 업그레이드를 거절하거나 스트림을 버퍼링합니다. 거절된 업그레이드는 금방 실패하지만, 응답을 붙잡아 두는 프록시는 타임아웃 전체를 잡아먹습니다.' },
+  'fc.trying': { en: 'trying…', ko: '시도하는 중…' },
+  'fc.connectedAfter': { en: 'connected over {lane} ({title}) after {ms}; waiting for the first message…', ko: '{ms} 만에 {lane}({title})로 연결됨. 첫 메시지를 기다리는 중…' },
+  'fc.firstMessage': { en: 'First message (seq {seq}) over {lane}, {ms} after Connect.', ko: '첫 메시지(seq {seq})가 {lane}로, 연결을 누르고 {ms} 뒤에 왔습니다.' },
+  'fc.receiving': { en: 'connected over {lane} ({title}); receiving', ko: '{lane}({title})로 연결됨. 받는 중' },
+  'fc.gaveUp': { en: 'every transport failed: is the lab running?', ko: '모든 전송 방식이 실패했습니다. 랩이 실행 중인가요?' },
+  'fc.stopped': { en: 'stopped', ko: '멈춤' },
+  'fc.outcomeTrying': { en: 'trying', ko: '시도 중' },
+  'fc.outcomeConnected': { en: 'connected', ko: '연결됨' },
+  'fc.outcomeFailed': { en: 'failed', ko: '실패' },
+  'fc.outcomeTimedOut': { en: 'timed out', ko: '시간 초과' },
+  'fc.switchNote': { en: 'These switches affect every client of the lab, the dashboard\'s too.', ko: '이 스위치는 대시보드를 포함해 랩의 모든 클라이언트에 영향을 줍니다.' },
+  'fc.noAnswer': { en: 'no answer within {ms} ms', ko: '{ms} ms 안에 응답 없음' },
+
+
+  // ----- inspectors: <fallback-chain>, the real libraries
+  'fc.libClient': { en: 'client', ko: '클라이언트' },
+  'fc.libTried': { en: 'tried, in order', ko: '시도한 순서' },
+  'fc.libNowOn': { en: 'now on', ko: '지금 쓰는 것' },
+  'fc.libFirst': { en: 'first message', ko: '첫 메시지' },
+  'fc.libRequests': { en: 'requests', ko: '요청' },
+  'fc.libHeaders': { en: 'header bytes', ko: '헤더 바이트' },
+  'fc.libPerMessage': { en: 'bytes / message', ko: '메시지당 바이트' },
+  'fc.libCaption': { en: 'The real libraries\' own fallback, and what each client cost', ko: '실제 라이브러리의 자체 폴백과 클라이언트별 비용' },
+  'fc.libChain': { en: 'the chain above (auto)', ko: '위의 체인 (auto)' },
+  'fc.libDetail': { en: 'Socket.IO starts on long polling and tries the WebSocket as an upgrade in the background; SockJS tries WebSocket first, then streaming, then polling. Counts are the lab\'s wire meter\'s, for each client\'s own connections.', ko: 'Socket.IO는 롱 폴링으로 시작하고 뒤에서 WebSocket 업그레이드를 시도합니다. SockJS는 WebSocket을 먼저, 그다음 스트리밍, 그다음 폴링을 시도합니다. 수치는 랩의 와이어 미터가 클라이언트마다 그 클라이언트의 연결에서 잰 것입니다.' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -9,6 +9,7 @@
  * by hashing the client's random key with a GUID no HTTP server would know.
  * It is no security: anyone can compute it, as this module does.
  */
+import { t } from '../i18n/index.ts';
 
 /** RFC 6455 §1.3: the GUID every WebSocket server appends to the key. */
 export const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -41,17 +42,16 @@ export class AcceptInputError extends Error {
 /** Why `key` is not a valid Sec-WebSocket-Key (RFC 6455 §4.1, item 7), or undefined. */
 export function keyProblem(key: string): string | undefined {
   if (KEY_PATTERN.test(key)) return undefined;
-  return 'not 16 bytes in base64 (24 characters ending in "=="): a server such as ws answers 400, ' +
-    'but the accept can still be computed';
+  return t('accept.notSixteen');
 }
 
 export async function computeAccept(key: string): Promise<AcceptSteps> {
   if (key.length > MAX_KEY_LENGTH) {
-    throw new AcceptInputError('LAB_ERR_KEY_TOO_LONG', `a key of at most ${MAX_KEY_LENGTH} characters, please (a real one has 24)`);
+    throw new AcceptInputError('LAB_ERR_KEY_TOO_LONG', t('accept.tooLong', { max: MAX_KEY_LENGTH }));
   }
   // Header values are ASCII on the wire; hashing UTF-8 of anything else would compute an accept no server sends.
   if (!/^[\x20-\x7e]*$/.test(key)) {
-    throw new AcceptInputError('LAB_ERR_KEY_NOT_ASCII', 'a header value is printable ASCII (RFC 9110 §5.5); this key has other characters');
+    throw new AcceptInputError('LAB_ERR_KEY_NOT_ASCII', t('accept.notAscii'));
   }
   const concatenated = key + WEBSOCKET_GUID;
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', new TextEncoder().encode(concatenated)));

@@ -29,6 +29,8 @@ import { addInspectorStyles } from './style.ts';
 import { libraryCost, LIBRARIES, startLibraryFallback, type LibraryCost, type LibraryRun } from './library-fallback.ts';
 import { tagLaneRequests } from '../transports/transport.ts';
 import { button, define, el, errorText, labBase, labCall, setText, table } from './ui.ts';
+import { laneTitle, t, type MessageKey } from '../i18n/index.ts';
+import { t } from '../i18n/index.ts';
 
 /** The buffer the SSE switch sets: more than a hello and a few messages, so they are held back. */
 const SSE_PROXY_BUFFER_BYTES = 64 * 1024;
@@ -42,6 +44,10 @@ interface Switches {
 }
 
 const ms = (n: number | undefined) => (n === undefined ? '…' : `${Math.round(n).toLocaleString('en-US')} ms`);
+
+const OUTCOME_WORDS: Record<Attempt['outcome'], MessageKey> = {
+  trying: 'fc.outcomeTrying', connected: 'fc.outcomeConnected', failed: 'fc.outcomeFailed', 'timed out': 'fc.outcomeTimedOut',
+};
 
 export class FallbackChainElement extends HTMLElement {
   private client: AutoClient | undefined;
@@ -72,24 +78,22 @@ export class FallbackChainElement extends HTMLElement {
   }
 
   private build(): void {
-    this.status = el('span', { className: 'insp-status', role: 'status' }, 'not started');
-    this.refuse = button('Refuse WebSocket upgrades: …', () => void this.flip('ws'), { dataset: { action: 'refuse-upgrade' } });
-    this.buffer = button('Buffering proxy on SSE: …', () => void this.flip('sse'), { dataset: { action: 'sse-buffer' } });
+    this.status = el('span', { className: 'insp-status', role: 'status' }, t('fc.notStarted'));
+    this.refuse = button(t('fc.refuse', { state: '…' }), () => void this.flip('ws'), { dataset: { action: 'refuse-upgrade' } });
+    this.buffer = button(t('fc.buffer', { state: '…' }), () => void this.flip('sse'), { dataset: { action: 'sse-buffer' } });
     this.switchNote = el('span', { className: 'insp-hint' });
-    const t = table('fc-attempts', ['#', 'transport', 'outcome', 'took', 'why'], [], 'Attempts, in order');
-    this.rows = t.tBodies[0]!;
+    const attempts = table('fc-attempts', ['#', t('fc.colTransport'), t('fc.colOutcome'), t('fc.colTook'), t('fc.colWhy')], [], t('fc.caption'));
+    this.rows = attempts.tBodies[0]!;
     this.firstMessage = el('p', { className: 'fc-first', dataset: { part: 'first-message' } });
     this.append(
-      el('header', { className: 'insp-head' }, el('h2', {}, 'Fallback chain'),
-        button('Connect (auto)', () => this.start(), { className: 'primary', dataset: { action: 'start' } }),
-        button('Stop', () => this.stop(), { dataset: { action: 'stop' } }),
+      el('header', { className: 'insp-head' }, el('h2', {}, t('fc.title')),
+        button(t('fc.connect'), () => this.start(), { className: 'primary', dataset: { action: 'start' } }),
+        button(t('fc.stop'), () => this.stop(), { dataset: { action: 'stop' } }),
         this.status),
       el('p', { className: 'insp-detail' },
-        `Try ${FALLBACK_ORDER.join(' → ')}: the first that connects wins. `,
-        'This is what SockJS does, and why Socket.IO exists: some networks refuse the WebSocket upgrade or buffer streams. ',
-        'A refused upgrade fails fast; a proxy that holds the answer back costs the whole timeout.'),
+        t('fc.detail', { order: FALLBACK_ORDER.join(' → ') })),
       el('p', { className: 'insp-row' }, this.refuse, this.buffer, this.switchNote),
-      t, this.firstMessage,
+      attempts, this.firstMessage,
       this.librariesSection(),
     );
     this.dataset.state = 'idle';
@@ -102,7 +106,7 @@ export class FallbackChainElement extends HTMLElement {
     setText(this.firstMessage, '');
     delete this.firstMessage.dataset.ms;
     delete this.dataset.lane;
-    this.setState('trying', 'trying…');
+    this.setState('trying', t('fc.trying'));
     const timeout = Number(this.getAttribute('timeout'));
     const base = this.getAttribute('base') ?? undefined;
     this.client = autoTransport({
@@ -111,16 +115,16 @@ export class FallbackChainElement extends HTMLElement {
       onAttempt: (attempt, all) => this.showAttempt(attempt, all.indexOf(attempt)),
       onConnected: (lane, afterMs) => {
         this.dataset.lane = lane;
-        this.setState('connected', `connected over ${lane} (${LANES[lane].title}) after ${ms(afterMs)}; waiting for the first message…`);
+        this.setState('connected', t('fc.connectedAfter', { lane, title: laneTitle(lane), ms: ms(afterMs) }));
       },
       onMessage: (message, lane, afterMs) => {
         if (this.firstMessage.dataset.ms) return;
         this.firstMessage.dataset.ms = String(Math.round(afterMs));
         this.firstMessage.dataset.lane = lane;
-        setText(this.firstMessage, `First message (seq ${message.seq}) over ${lane}, ${ms(afterMs)} after Connect.`);
-        setText(this.status, `connected over ${lane} (${LANES[lane].title}); receiving`);
+        setText(this.firstMessage, t('fc.firstMessage', { seq: message.seq, lane, ms: ms(afterMs) }));
+        setText(this.status, t('fc.receiving', { lane, title: laneTitle(lane) }));
       },
-      onGaveUp: () => this.setState('gave-up', 'every transport failed: is the lab running?'),
+      onGaveUp: () => this.setState('gave-up', t('fc.gaveUp')),
     });
     this.client.start();
   }
@@ -129,11 +133,11 @@ export class FallbackChainElement extends HTMLElement {
     this.client?.stop();
     this.client = undefined;
     this.stopLibraries();
-    this.setState('idle', 'stopped');
+    this.setState('idle', t('fc.stopped'));
   }
 
   private showAttempt(attempt: Attempt, index: number): void {
-    const cells = [String(index + 1), attempt.lane, attempt.outcome, ms(attempt.durationMs), attempt.reason ?? ''];
+    const cells = [String(index + 1), attempt.lane, t(OUTCOME_WORDS[attempt.outcome]), ms(attempt.durationMs), attempt.reason ?? ''];
     let row = this.rows.rows[index];
     if (!row) {
       row = this.rows.insertRow();
@@ -149,7 +153,7 @@ export class FallbackChainElement extends HTMLElement {
     try {
       this.showSwitches(await labCall<Switches>(labBase(this), 'GET', '/api/switches'));
     } catch (err) {
-      setText(this.switchNote, `switches unavailable: ${errorText(err)}`);
+      setText(this.switchNote, t('pg.switchesUnavailable', { error: errorText(err) }));
     }
   }
 
@@ -172,17 +176,17 @@ export class FallbackChainElement extends HTMLElement {
     this.switches = switches;
     const refusing = switches.chaos.ws.refuseUpgrade;
     const buffering = switches.chaos.sse.bufferBytes;
-    setText(this.refuse, `Refuse WebSocket upgrades: ${refusing ? 'on' : 'off'}`);
+    setText(this.refuse, t('fc.refuse', { state: refusing ? t('insp.on') : t('insp.off') }));
     this.refuse.setAttribute('aria-pressed', String(refusing));
-    setText(this.buffer, `Buffering proxy on SSE: ${buffering > 0 ? `on (${buffering.toLocaleString('en-US')} B)` : 'off'}`);
+    setText(this.buffer, t('fc.buffer', { state: buffering > 0 ? `${t('insp.on')} (${buffering.toLocaleString('en-US')} B)` : t('insp.off') }));
     this.buffer.setAttribute('aria-pressed', String(buffering > 0));
-    setText(this.switchNote, refusing || buffering > 0 ? 'These switches affect every client of the lab, the dashboard\'s too.' : '');
+    setText(this.switchNote, refusing || buffering > 0 ? t('fc.switchNote') : '');
   }
 
   private librariesSection(): HTMLElement {
-    const t = table('fc-libraries', ['client', 'tried, in order', 'now on', 'first message', 'requests', 'header bytes', 'bytes / message'], [], 'The real libraries\' own fallback, and what each client cost');
-    this.libraryRows = t.tBodies[0]!;
-    for (const [client, label] of [['chain', 'the chain above (auto)'], ['socketio', 'socket.io-client'], ['sockjs', 'sockjs-client']] as const) {
+    const libraries = table('fc-libraries', [t('fc.libClient'), t('fc.libTried'), t('fc.libNowOn'), t('fc.libFirst'), t('fc.libRequests'), t('fc.libHeaders'), t('fc.libPerMessage')], [], t('fc.libCaption'));
+    this.libraryRows = libraries.tBodies[0]!;
+    for (const [client, label] of [['chain', t('fc.libChain')], ['socketio', 'socket.io-client'], ['sockjs', 'sockjs-client']] as const) {
       const row = this.libraryRows.insertRow();
       row.dataset.client = client;
       row.append(el('th', { scope: 'row' }, label));
@@ -190,9 +194,8 @@ export class FallbackChainElement extends HTMLElement {
     }
     return el('section', { className: 'fc-library-section' },
       el('p', { className: 'insp-detail' },
-        'Socket.IO starts on long polling and tries the WebSocket as an upgrade in the background; SockJS tries WebSocket first, then streaming, then polling. ',
-        'Counts are the lab\'s wire meter\'s, for each client\'s own connections.'),
-      t);
+        t('fc.libDetail')),
+      libraries);
   }
 
   private startLibraries(): void {

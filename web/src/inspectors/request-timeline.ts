@@ -23,6 +23,7 @@ import { createTransport, type Transport } from '../transports/index.ts';
 import { layoutTimeline, rowTitle, type TimelineData } from './timeline-layout.ts';
 import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, labBase, labCall, setText } from './ui.ts';
+import { laneTitle, t } from '../i18n/index.ts';
 
 /** Refresh period with one lane shown, and with all five (five requests per refresh). */
 const REFRESH_ONE_MS = 250;
@@ -81,22 +82,21 @@ export class RequestTimelineElement extends HTMLElement {
     this.status = el('span', { className: 'insp-status', role: 'status' });
     const windowS = numberAttribute(this, 'window', DEFAULT_WINDOW_S, 1, MAX_WINDOW_S);
     this.append(
-      el('header', { className: 'insp-head' }, el('h2', {}, 'Request timeline'), this.status),
+      el('header', { className: 'insp-head' }, el('h2', {}, t('rt.title')), this.status),
       el('p', { className: 'insp-detail' },
-        `The last ${windowS} s of each lane's HTTP requests, as the server's sockets saw them. `,
-        el('span', { className: 'tl-key tl-key-wait', ariaHidden: 'true' }), ' waiting for the response head, then ',
-        el('span', { className: 'tl-key tl-key-recv', ariaHidden: 'true' }), ' receiving the body; one colour per TCP connection ',
-        '(the number is the server\'s connection id).'),
+        t('rt.detailWindow', { s: windowS }), ' ',
+        el('span', { className: 'tl-key tl-key-wait', ariaHidden: 'true' }), t('rt.detailWait'),
+        el('span', { className: 'tl-key tl-key-recv', ariaHidden: 'true' }), t('rt.detailRecv')),
     );
     for (const lane of this.lanes()) {
-      const toggle = button(`Run a ${lane} client in this page`, () => {}, { dataset: { action: 'run', lane } });
+      const toggle = button(t('rt.run', { lane }), () => {}, { dataset: { action: 'run', lane } });
       toggle.setAttribute('aria-pressed', 'false');
       const summary = el('p', { className: 'tl-summary', role: 'status' });
       const axis = el('div', { className: 'tl-axis', ariaHidden: 'true' });
       const chart = el('div', { className: 'tl-chart', role: 'list' });
-      chart.setAttribute('aria-label', `${lane} requests, oldest first`);
+      chart.setAttribute('aria-label', t('rt.chartAria', { lane }));
       const section = el('section', { className: 'tl-lane', dataset: { lane } },
-        el('h3', {}, el('span', { className: 'tl-swatch' }), `${LANES[lane].title} `, el('code', {}, lane)),
+        el('h3', {}, el('span', { className: 'tl-swatch' }), `${laneTitle(lane)} `, el('code', {}, lane)),
         el('div', { className: 'insp-row' }, toggle, summary),
         chart, axis);
       section.style.setProperty('--lane', `var(--lane-${lane}, #555)`);
@@ -122,7 +122,7 @@ export class RequestTimelineElement extends HTMLElement {
       view.client = undefined;
     }
     view.toggle.setAttribute('aria-pressed', String(Boolean(view.client)));
-    setText(view.toggle, view.client ? `Stop the ${view.lane} client` : `Run a ${view.lane} client in this page`);
+    setText(view.toggle, view.client ? t('rt.stop', { lane: view.lane }) : t('rt.run', { lane: view.lane }));
   }
 
   private async tick(): Promise<void> {
@@ -133,10 +133,10 @@ export class RequestTimelineElement extends HTMLElement {
         const data = await labCall<TimelineData>(labBase(this), 'GET', `/api/timeline/${view.lane}`);
         this.render(view, data);
       }));
-      setText(this.status, 'live');
+      setText(this.status, t('rt.live'));
       this.dataset.state = 'live';
     } catch (err) {
-      setText(this.status, `cannot read the timeline: ${errorText(err)}`);
+      setText(this.status, t('rt.readFailed', { error: errorText(err) }));
       this.dataset.state = 'error';
     }
     if (this.running) this.timer = setTimeout(() => void this.tick(), this.views.length > 1 ? REFRESH_ALL_MS : REFRESH_ONE_MS);
@@ -148,12 +148,11 @@ export class RequestTimelineElement extends HTMLElement {
     const json = JSON.stringify(layout);
     if (json === view.lastJson) return;
     view.lastJson = json;
-    setText(view.summary, `${layout.requestsInWindow} request${layout.requestsInWindow === 1 ? '' : 's'} on ` +
-      `${layout.connectionsInWindow} connection${layout.connectionsInWindow === 1 ? '' : 's'} in the last ${windowMs / 1000} s · ${layout.openNow} open now`);
+    setText(view.summary, t(layout.requestsInWindow === 1 ? 'rt.summaryOne' : 'rt.summary', { requests: layout.requestsInWindow, connections: layout.connectionsInWindow, s: windowMs / 1000, open: layout.openNow }));
     view.section.dataset.requests = String(layout.requestsInWindow);
     view.section.dataset.connections = String(layout.connectionsInWindow);
     view.chart.replaceChildren(...(layout.rows.length === 0
-      ? [el('p', { className: 'insp-hint tl-empty' }, 'No requests in this window. Run a client of this lane.')]
+      ? [el('p', { className: 'insp-hint tl-empty' }, t('rt.empty'))]
       : layout.rows.map((row) => {
         const track = el('span', { className: 'tl-track' },
           el('span', { className: 'tl-wait' }), el('span', { className: 'tl-recv' }));
@@ -171,9 +170,9 @@ export class RequestTimelineElement extends HTMLElement {
         item.style.setProperty('--c', `var(--conn-${row.colour})`);
         return item;
       })));
-    view.axis.replaceChildren(...layout.ticks.map((t) => {
-      const tick = el('span', { className: 'tl-tick' }, t.label);
-      tick.style.left = `${t.left}%`;
+    view.axis.replaceChildren(...layout.ticks.map((tk) => {
+      const tick = el('span', { className: 'tl-tick' }, tk.label);
+      tick.style.left = `${tk.left}%`;
       return tick;
     }));
   }

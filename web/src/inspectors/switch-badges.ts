@@ -6,6 +6,7 @@
  */
 import type { LaneId } from '../../../src/lanes.ts';
 import type { StatsSnapshot } from '../../../src/api/stats.ts';
+import { t } from '../i18n/index.ts';
 
 export type SwitchesSnapshot = StatsSnapshot['switches'];
 
@@ -23,13 +24,13 @@ export function laneBadges(lane: LaneId, switches: SwitchesSnapshot): Badge[] {
   const s = switches.chaos[lane];
   const out: Badge[] = [];
   if (s.delayMs > 0) {
-    out.push({ key: 'delay', text: `+${s.delayMs.toLocaleString('en-US')} ms delay`, title: `everything the server sends on ${lane} leaves ${s.delayMs} ms late (a one-way delay)` });
+    out.push({ key: 'delay', text: t('badge.delay', { ms: s.delayMs.toLocaleString('en-US') }), title: t('badge.delayTitle', { lane, ms: s.delayMs }) });
   }
   if (s.bufferBytes > 0) {
-    out.push({ key: 'buffer', text: `proxy buffers ${bytes(s.bufferBytes)}`, title: `writes are held until ${bytes(s.bufferBytes)} wait, like a buffering proxy` });
+    out.push({ key: 'buffer', text: t('badge.buffer', { bytes: bytes(s.bufferBytes) }), title: t('badge.bufferTitle', { bytes: bytes(s.bufferBytes) }) });
   }
   if (s.refuseUpgrade) {
-    out.push({ key: 'refuse-upgrade', text: 'upgrades refused', title: 'WebSocket handshakes get 403, like a proxy that strips Upgrade' });
+    out.push({ key: 'refuse-upgrade', text: t('badge.refuseUpgrade'), title: t('badge.refuseUpgradeTitle') });
   }
   return out;
 }
@@ -38,10 +39,10 @@ export function laneBadges(lane: LaneId, switches: SwitchesSnapshot): Badge[] {
 export function securityBadges(switches: SwitchesSnapshot): Badge[] {
   const out: Badge[] = [];
   if (switches.security.originCheck) {
-    out.push({ key: 'origin-check', text: 'Origin allowlist on', title: `WebSocket handshakes from other origins get 403 (allowed: ${switches.security.allowedOrigins.join(', ')})` });
+    out.push({ key: 'origin-check', text: t('badge.originCheck'), title: t('badge.originCheckTitle', { allowed: switches.security.allowedOrigins.join(', ') }) });
   }
   if (switches.security.cors) {
-    out.push({ key: 'cors', text: 'CORS on', title: 'the HTTP endpoints answer cross-origin requests and preflights' });
+    out.push({ key: 'cors', text: t('badge.cors'), title: t('badge.corsTitle') });
   }
   return out;
 }

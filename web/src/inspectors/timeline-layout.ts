@@ -10,6 +10,7 @@
  * SSE response or a WebSocket stays here for as long as it is open).
  */
 import type { TimelineConnection, TimelineRequest } from '../../../src/wire/timeline.ts';
+import { t } from '../i18n/index.ts';
 
 export type { TimelineConnection, TimelineRequest };
 
@@ -81,7 +82,7 @@ export function layoutTimeline(data: TimelineData, windowMs: number, maxRows: nu
   });
   const ticks: TimelineLayout['ticks'] = [];
   for (let s = Math.floor(windowMs / 1000); s >= 0; s--) {
-    ticks.push({ left: pct(now - s * 1000), label: s === 0 ? 'now' : `−${s} s` });
+    ticks.push({ left: pct(now - s * 1000), label: s === 0 ? t('tl.now') : `−${s} s` });
   }
   return {
     windowStart, windowMs, rows, ticks,
@@ -94,6 +95,8 @@ export function layoutTimeline(data: TimelineData, windowMs: number, maxRows: nu
 /** A bar's tooltip: the numbers behind it. */
 export function rowTitle(row: TimelineRow): string {
   const ms = (n: number) => `${Math.round(n).toLocaleString('en-US')} ms`;
-  return `${row.method} ${row.path} → ${row.status ?? '…'} on connection #${row.conn}: ` +
-    `waiting ${ms(row.waitingMs)}, receiving ${ms(row.receivingMs)}${row.open ? ' (still open)' : ''}`;
+  return t('tl.rowTitle', {
+    method: row.method, path: row.path, status: row.status ?? '…', conn: row.conn,
+    waiting: ms(row.waitingMs), receiving: ms(row.receivingMs), open: row.open ? t('tl.stillOpen') : '',
+  });
 }

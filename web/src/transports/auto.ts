@@ -22,6 +22,7 @@
 import type { LaneId } from '../../../src/lanes.ts';
 import { createTransport, type LaneSettings } from './index.ts';
 import type { FeedMessage, Transport, TransportOptions } from './transport.ts';
+import { t } from '../i18n/index.ts';
 
 /** Best first: one socket for both directions, then one held response, then a request per message. */
 export const FALLBACK_ORDER: readonly LaneId[] = ['ws', 'sse', 'longpoll', 'poll'];
@@ -127,7 +128,7 @@ export function autoTransport(options: AutoOptions = {}): AutoClient {
       },
     );
     timer = setTimeout(() => {
-      if (live() && record.outcome === 'trying') fail('timed out', `no answer within ${timeoutMs} ms`);
+      if (live() && record.outcome === 'trying') fail('timed out', t('fc.noAnswer', { ms: timeoutMs }));
     }, timeoutMs);
   }
 
