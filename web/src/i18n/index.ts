@@ -39,8 +39,11 @@ export function t(key: MessageKey, params?: Params, lang: Lang = currentLang()):
   return fill(MESSAGES[key][lang], params);
 }
 
-/** The reader's language: what they chose before, else the browser's. */
+/** The reader's language: ?lang= in the URL, else what they chose before, else the browser's. */
 export function preferredLang(): Lang {
+  // ?lang=ko wins: the Origin demo frames a page on another origin, whose storage is its own.
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (isLang(asked)) return asked;
   try {
     const saved = localStorage.getItem(LANG_KEY);
     if (isLang(saved)) return saved;
@@ -119,4 +122,17 @@ export function laneTitle(lane: LaneId): string {
 /** How a lane's client learns about a new message, in the page's language. */
 export function laneSummary(lane: LaneId): string {
   return t(LANE_WORDS[lane].summary);
+}
+
+/**
+ * The entries under `<prefix>.`, by the rest of their key, in both languages:
+ * a lesson widget's words (MeasuredWidget reads `dictionary[lang]`).
+ */
+export function messageGroup(prefix: string): Record<Lang, Record<string, string>> {
+  const out: Record<Lang, Record<string, string>> = { en: {}, ko: {} };
+  for (const [key, words] of Object.entries(MESSAGES) as [string, Record<Lang, string>][]) {
+    if (!key.startsWith(`${prefix}.`)) continue;
+    for (const lang of LANGS) out[lang][key.slice(prefix.length + 1)] = words[lang];
+  }
+  return out;
 }

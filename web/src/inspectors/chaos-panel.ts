@@ -20,6 +20,7 @@ import { anySwitchOn, laneBadges, securityBadges, type SwitchesSnapshot } from '
 import { showBadges } from './badge-view.ts';
 import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, labBase, labCall, setText } from './ui.ts';
+import { laneTitle, t } from '../i18n/index.ts';
 
 interface LaneRow {
   lane: LaneId;
@@ -79,11 +80,11 @@ export class ChaosPanelElement extends HTMLElement {
       const badges = el('span', { className: 'cp-badges' });
       // noValidate: a value past the cap goes to the server, which refuses it in its own words.
       const form = el('form', { className: 'cp-form', noValidate: true },
-        el('label', { className: 'insp-field' }, el('span', {}, 'delay'), delay, el('span', { className: 'unit' }, 'ms')),
-        ...(buffer ? [el('label', { className: 'insp-field' }, el('span', {}, 'proxy buffer'), buffer, el('span', { className: 'unit' }, 'B'))] : []),
-        ...(refuse ? [el('label', { className: 'insp-toggle' }, refuse, ' refuse upgrades')] : []),
-        el('button', { type: 'submit', dataset: { action: 'apply' } }, 'Apply'),
-        button('Drop connections now', () => void this.drop(lane), { dataset: { action: 'drop' } }));
+        el('label', { className: 'insp-field' }, el('span', {}, t('cp.delay')), delay, el('span', { className: 'unit' }, 'ms')),
+        ...(buffer ? [el('label', { className: 'insp-field' }, el('span', {}, t('cp.proxyBuffer')), buffer, el('span', { className: 'unit' }, 'B'))] : []),
+        ...(refuse ? [el('label', { className: 'insp-toggle' }, refuse, ` ${t('cp.refuseUpgrades')}`)] : []),
+        el('button', { type: 'submit', dataset: { action: 'apply' } }, t('cp.apply')),
+        button(t('cp.drop'), () => void this.drop(lane), { dataset: { action: 'drop' } }));
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         void this.apply(lane, {
@@ -94,7 +95,7 @@ export class ChaosPanelElement extends HTMLElement {
       });
       refuse?.addEventListener('change', () => void this.apply(lane, { refuseUpgrade: refuse.checked }));
       const row = el('div', { className: 'cp-lane', dataset: { lane } },
-        el('h3', {}, el('span', { className: 'tl-swatch' }), LANES[lane].title, ' ', el('code', {}, lane)), form, badges);
+        el('h3', {}, el('span', { className: 'tl-swatch' }), laneTitle(lane), ' ', el('code', {}, lane)), form, badges);
       row.style.setProperty('--lane', `var(--lane-${lane}, #555)`);
       body.append(row);
       this.rows.push({ lane, row, badges, delay, buffer, refuse });
@@ -105,15 +106,15 @@ export class ChaosPanelElement extends HTMLElement {
     this.cors.addEventListener('change', () => void this.security({ cors: this.cors.checked }));
     this.securityBadges = el('span', { className: 'cp-badges' });
     this.append(
-      el('header', { className: 'insp-head' }, el('h2', {}, 'Chaos switches'),
-        button('Reset all', () => void this.reset(), { dataset: { action: 'reset' } }), this.summary),
-      el('p', { className: 'insp-detail' }, 'Network trouble on demand, per lane, applied on the server\'s sockets below HTTP: every client of the lab is affected.'),
+      el('header', { className: 'insp-head' }, el('h2', {}, t('cp.title')),
+        button(t('cp.reset'), () => void this.reset(), { dataset: { action: 'reset' } }), this.summary),
+      el('p', { className: 'insp-detail' }, t('cp.detail')),
       body,
       el('div', { className: 'cp-lane cp-security', dataset: { lane: 'security' } },
-        el('h3', {}, 'Origin and CORS'),
+        el('h3', {}, t('oc.title')),
         el('p', { className: 'insp-row' },
-          el('label', { className: 'insp-toggle' }, this.originCheck, ' Origin allowlist (WebSocket handshakes)'),
-          el('label', { className: 'insp-toggle' }, this.cors, ' CORS (HTTP endpoints)')),
+          el('label', { className: 'insp-toggle' }, this.originCheck, ` ${t('cp.originToggle')}`),
+          el('label', { className: 'insp-toggle' }, this.cors, ` ${t('cp.corsToggle')}`)),
         this.securityBadges),
       this.message,
     );
@@ -122,7 +123,7 @@ export class ChaosPanelElement extends HTMLElement {
   private async apply(lane: LaneId, change: Record<string, number | boolean>): Promise<void> {
     try {
       await labCall(labBase(this), 'POST', '/api/chaos', { lane, ...change });
-      setText(this.message, `${lane}: applied`);
+      setText(this.message, t('cp.applied', { lane }));
       this.message.className = 'insp-hint';
     } catch (err) {
       this.fail(err); // e.g. LAB_ERR_BODY_INVALID for a delay past the cap: the server's own words
@@ -133,7 +134,7 @@ export class ChaosPanelElement extends HTMLElement {
   private async drop(lane: LaneId): Promise<void> {
     try {
       const { dropped } = await labCall<{ dropped: number }>(labBase(this), 'POST', '/api/chaos/drop', { lane });
-      setText(this.message, `${lane}: ${dropped} connection${dropped === 1 ? '' : 's'} cut (no close frame; clients see an error and resume)`);
+      setText(this.message, t('cp.dropped', { lane, dropped }));
       this.message.className = 'insp-hint';
     } catch (err) {
       this.fail(err);
@@ -152,7 +153,7 @@ export class ChaosPanelElement extends HTMLElement {
   private async reset(): Promise<void> {
     try {
       this.show(await labCall<SwitchesSnapshot>(labBase(this), 'POST', '/api/switches/reset', {}), true);
-      setText(this.message, 'every switch is off');
+      setText(this.message, t('cp.allOff'));
       this.message.className = 'insp-hint';
     } catch (err) {
       this.fail(err);
@@ -196,7 +197,7 @@ export class ChaosPanelElement extends HTMLElement {
     const active = anySwitchOn(switches);
     this.dataset.active = String(active);
     const count = this.rows.reduce((n, r) => n + laneBadges(r.lane, switches).length, 0) + sec.length;
-    setText(this.summary, active ? `${count} switch${count === 1 ? '' : 'es'} on` : 'all switches off');
+    setText(this.summary, active ? t(count === 1 ? 'cp.oneOn' : 'cp.countOn', { count }) : t('cp.allOff'));
   }
 }
 

@@ -19,8 +19,11 @@
  * The lab's origin comes from /config.json on this page's own origin.
  * For tests: `data-state` (loading | ready | error), `.xo-result[data-experiment][data-outcome]`.
  */
+// First: this page's language (from ?lang=, set by the framing page) before the element builds itself.
+import '../i18n/page-lang.ts';
+import { t } from '../i18n/index.ts';
 import {
-  EXPERIMENTS, EXPERIMENT_TITLES, PREFLIGHT_HEADER, isLabOrigin,
+  EXPERIMENTS, EXPERIMENT_TITLES, OUTCOME_WORDS, PREFLIGHT_HEADER, isLabOrigin,
   type Experiment, type ExperimentResult, type FromFrame, type ToFrame,
 } from './cross-origin-protocol.ts';
 import { addInspectorStyles } from './style.ts';
@@ -50,22 +53,20 @@ export class CrossOriginProbeElement extends HTMLElement {
   }
 
   private build(): void {
-    this.status = el('p', { className: 'xo-origins', role: 'status' }, 'reading /config.json…');
+    this.status = el('p', { className: 'xo-origins', role: 'status' }, t('xo.readingConfig'));
     const list = el('div', { className: 'xo-experiments' });
     for (const experiment of EXPERIMENTS) {
-      const result = el('p', { className: 'xo-result', dataset: { experiment, outcome: 'not-run' } }, 'not run yet');
+      const result = el('p', { className: 'xo-result', dataset: { experiment, outcome: 'not-run' } }, t('xo.notRun'));
       this.results.set(experiment, result);
       list.append(el('div', { className: 'xo-experiment' },
-        button(EXPERIMENT_TITLES[experiment], () => void this.run(experiment), { dataset: { action: experiment } }),
+        button(t(EXPERIMENT_TITLES[experiment]), () => void this.run(experiment), { dataset: { action: experiment } }),
         result));
     }
     this.append(
-      el('header', { className: 'insp-head' }, el('h2', {}, 'A page on another origin'),
-        button('Run all three', () => void this.runAll(), { className: 'primary', dataset: { action: 'run-all' } })),
+      el('header', { className: 'insp-head' }, el('h2', {}, t('xo.title')),
+        button(t('xo.runAll'), () => void this.runAll(), { className: 'primary', dataset: { action: 'run-all' } })),
       this.status, list,
-      el('p', { className: 'insp-detail' }, 'What this page sees is all an attacker\'s page would see. ',
-        'The browser sends the requests either way; CORS only decides whether the page may read the answer, ',
-        'and WebSockets are not covered by CORS at all.'),
+      el('p', { className: 'insp-detail' }, t('xo.detail')),
     );
     this.dataset.state = 'loading';
   }
@@ -73,17 +74,17 @@ export class CrossOriginProbeElement extends HTMLElement {
   private async load(): Promise<void> {
     try {
       const response = await fetch('/config.json', { cache: 'no-store' });
-      if (!response.ok) throw new Error(`/config.json answered ${response.status}`);
+      if (!response.ok) throw new Error(t('xo.configAnswered', { status: response.status }));
       const config = (await response.json()) as { labOrigin?: unknown };
       if (typeof config.labOrigin !== 'string') throw new Error('/config.json has no labOrigin');
       this.labOrigin = new URL(config.labOrigin).origin;
     } catch (err) {
       this.dataset.state = 'error';
-      setText(this.status, `This page belongs on the lab's second origin (npm start serves it on the next port up); here it cannot find the lab: ${errorText(err)}`);
+      setText(this.status, t('xo.noLab', { error: errorText(err) }));
       return;
     }
     this.dataset.state = 'ready';
-    this.status.replaceChildren('This page: ', el('code', {}, location.origin), ' · the lab: ', el('code', {}, this.labOrigin),
+    this.status.replaceChildren(t('xo.thisPage'), ' ', el('code', {}, location.origin), ` · ${t('xo.theLab')} `, el('code', {}, this.labOrigin),
       location.origin === this.labOrigin ? ' (the same origin: open this page from the second origin to see the difference)' : ' (another origin)');
     this.tell({ type: 'transport-lab:ready', pageOrigin: location.origin, labOrigin: this.labOrigin });
   }
@@ -115,7 +116,7 @@ export class CrossOriginProbeElement extends HTMLElement {
     const partial = experiment === 'websocket' ? await this.tryWebSocket(this.labOrigin) : await this.tryFetch(this.labOrigin, experiment === 'preflighted-fetch');
     const result: ExperimentResult = { experiment, ...partial, durationMs: Math.round(performance.now() - started) };
     out.dataset.outcome = result.outcome;
-    out.replaceChildren(el('strong', {}, result.outcome), `: ${result.seen}`);
+    out.replaceChildren(el('strong', {}, t(OUTCOME_WORDS[result.outcome])), `: ${result.seen}`);
     if (replyTo) this.tell({ type: 'transport-lab:result', result }, replyTo);
     return result;
   }
@@ -127,17 +128,16 @@ export class CrossOriginProbeElement extends HTMLElement {
       const ws = new WebSocket(url);
       const timer = setTimeout(() => {
         ws.close();
-        resolve({ outcome: 'refused', seen: `no answer within ${WS_WAIT_MS} ms` });
+        resolve({ outcome: 'refused', seen: t('fc.noAnswer', { ms: WS_WAIT_MS }) });
       }, WS_WAIT_MS);
       ws.onmessage = (event: MessageEvent<string>) => {
         clearTimeout(timer);
         ws.close(1000, 'seen');
-        resolve({ outcome: 'opened', seen: `the socket opened, with this page's Origin, and the lab's first frame arrived: ${String(event.data).slice(0, 90)}…` });
+        resolve({ outcome: 'opened', seen: t('xo.wsOpened', { frame: String(event.data).slice(0, 90) }) });
       };
       ws.onclose = (event) => {
         clearTimeout(timer);
-        resolve({ outcome: 'refused', seen: `the browser reports an error and close ${event.code}${event.reason ? ` "${event.reason}"` : ''}; ` +
-          'it does not tell the page the status (403) or why' });
+        resolve({ outcome: 'refused', seen: t('xo.wsRefused', { code: event.code, reason: event.reason ? ` "${event.reason}"` : '' }) });
       };
     });
   }
@@ -150,14 +150,12 @@ export class CrossOriginProbeElement extends HTMLElement {
       const readable = [...response.headers.keys()].join(', ');
       return {
         outcome: 'readable',
-        seen: `status ${response.status}, response type "${response.type}", ${body.length} body bytes (${body.slice(0, 60)}…); ` +
-          `the headers this page may read: ${readable || '(none)'}`,
+        seen: t('xo.readable', { status: response.status, type: response.type, bytes: body.length, body: body.slice(0, 60), headers: readable || t('xo.none') }),
       };
     } catch (err) {
       return {
         outcome: 'blocked',
-        seen: `${errorText(err)}. That is all the page learns: no status, no headers, no body` +
-          (preflighted ? '; and the GET itself was never sent, since the preflight was not answered with permission' : ', although the lab did answer'),
+        seen: t(preflighted ? 'xo.blockedPreflighted' : 'xo.blockedSimple', { error: errorText(err) }),
       };
     }
   }

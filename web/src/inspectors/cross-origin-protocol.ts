@@ -4,14 +4,15 @@
  * window.postMessage is the one channel two origins share: each side checks
  * who sent a message before acting on it.
  */
+import type { MessageKey } from '../i18n/index.ts';
 
 export const EXPERIMENTS = ['websocket', 'simple-fetch', 'preflighted-fetch'] as const;
 export type Experiment = (typeof EXPERIMENTS)[number];
 
-export const EXPERIMENT_TITLES: Record<Experiment, string> = {
-  websocket: 'new WebSocket(lab /feed/ws)',
-  'simple-fetch': 'fetch(lab /feed/poll): a simple request',
-  'preflighted-fetch': 'fetch(lab /feed/poll) with X-Lab-Client: preflighted',
+export const EXPERIMENT_TITLES: Record<Experiment, MessageKey> = {
+  websocket: 'xo.expWebsocket',
+  'simple-fetch': 'xo.expSimple',
+  'preflighted-fetch': 'xo.expPreflighted',
 };
 
 /** The custom header that makes a request non-simple, so the browser asks first (OPTIONS). */
@@ -20,12 +21,19 @@ export const PREFLIGHT_HEADER = 'X-Lab-Client';
 export interface ExperimentResult {
   experiment: Experiment;
   /** opened | refused for the WebSocket; readable | blocked for a fetch. */
-  outcome: 'opened' | 'refused' | 'readable' | 'blocked';
+  outcome: Outcome;
   /** What the page could see, in words. */
   seen: string;
   /** ms the experiment took in the page. */
   durationMs: number;
 }
+
+export type Outcome = 'opened' | 'refused' | 'readable' | 'blocked';
+
+/** An outcome in the page's language (the English word stays in data-outcome for tests). */
+export const OUTCOME_WORDS: Record<Outcome, MessageKey> = {
+  opened: 'xo.outcome.opened', refused: 'xo.outcome.refused', readable: 'xo.outcome.readable', blocked: 'xo.outcome.blocked',
+};
 
 export type ToFrame = { type: 'transport-lab:run'; experiment: Experiment };
 export type FromFrame =

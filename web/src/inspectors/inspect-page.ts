@@ -2,12 +2,13 @@
  * web/inspect.html: every inspector on one page, with the dashboard's light,
  * dark and projector modes (keys d and p, as on the dashboard).
  */
+import '../i18n/page-lang.ts'; // first: the page's language before any element builds itself
 import '../style.css';
 import '../lane-style.ts';
 import './index.ts';
 import { setupDisplayToggles } from '../widgets/display.ts';
 import { showHttp1Notice } from '../h2/websocket-notice.ts';
-import { t } from '../i18n/index.ts';
+import { setupLangSwitch, t } from '../i18n/index.ts';
 
 // Over https (HTTP/2 only) the WebSocket inspectors cannot connect: say so, and where they can.
 void showHttp1Notice(document.querySelector('main'), t('h2Notice.inspect'));
@@ -15,6 +16,9 @@ void showHttp1Notice(document.querySelector('main'), t('h2Notice.inspect'));
 const tools = document.querySelector<HTMLElement>('#display');
 if (tools) {
   const display = setupDisplayToggles(tools);
+  const langs = document.createElement('span');
+  tools.prepend(langs);
+  setupLangSwitch(langs);
   document.addEventListener('keydown', (event) => {
     const target = event.target as HTMLElement;
     if (event.altKey || event.ctrlKey || event.metaKey || target.closest('input, select, textarea, button')) return;

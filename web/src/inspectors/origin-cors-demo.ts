@@ -17,11 +17,12 @@
 import type { Exchange } from '../../../src/wire/meter.ts';
 import type { TimelineRequest } from '../../../src/wire/timeline.ts';
 import {
-  EXPERIMENTS, EXPERIMENT_TITLES, type Experiment, type ExperimentResult, type FromFrame, type ToFrame,
+  EXPERIMENTS, EXPERIMENT_TITLES, OUTCOME_WORDS, type Experiment, type ExperimentResult, type FromFrame, type ToFrame,
 } from './cross-origin-protocol.ts';
 import { headerValue } from './header-notes.ts';
 import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, labBase, labCall, setText, table } from './ui.ts';
+import { currentLang, t } from '../i18n/index.ts';
 
 interface SwitchesAnswer {
   security: { originCheck: boolean; cors: boolean; allowedOrigins: string[] };
@@ -32,6 +33,12 @@ interface SwitchesAnswer {
 const EXPERIMENT_WAIT_MS = 6_000;
 /** Margin after an experiment's end when picking its requests from the timeline (one clock, ms resolution). */
 const TIMELINE_MARGIN_MS = 5;
+
+function withLang(src: string): string {
+  const url = new URL(src, location.href);
+  url.searchParams.set('lang', currentLang());
+  return url.href;
+}
 
 export class OriginCorsDemoElement extends HTMLElement {
   private frame!: HTMLIFrameElement;
@@ -59,15 +66,15 @@ export class OriginCorsDemoElement extends HTMLElement {
   }
 
   private build(): void {
-    this.status = el('span', { className: 'insp-status', role: 'status' }, 'loading…');
+    this.status = el('span', { className: 'insp-status', role: 'status' }, t('oc.loading'));
     this.originCheck = el('input', { type: 'checkbox', name: 'originCheck' });
     this.cors = el('input', { type: 'checkbox', name: 'cors' });
     this.originCheck.addEventListener('change', () => void this.flip({ originCheck: this.originCheck.checked }));
     this.cors.addEventListener('change', () => void this.flip({ cors: this.cors.checked }));
-    this.frame = el('iframe', { className: 'oc-frame', title: 'a page on another origin' });
-    const t = table('oc-results', ['experiment', 'what the other page saw', 'what the lab saw on its socket'],
-      EXPERIMENTS.map((e) => [EXPERIMENT_TITLES[e], '–', '–']));
-    this.rows = t.tBodies[0]!;
+    this.frame = el('iframe', { className: 'oc-frame', title: t('oc.frameTitle') });
+    const results = table('oc-results', [t('oc.colExperiment'), t('oc.colPageSaw'), t('oc.colLabSaw')],
+      EXPERIMENTS.map((e) => [t(EXPERIMENT_TITLES[e]), '–', '–']));
+    this.rows = results.tBodies[0]!;
     EXPERIMENTS.forEach((e, i) => {
       const row = this.rows.rows[i]!;
       row.className = 'oc-result';
@@ -75,16 +82,15 @@ export class OriginCorsDemoElement extends HTMLElement {
       row.dataset.outcome = 'not-run';
     });
     this.append(
-      el('header', { className: 'insp-head' }, el('h2', {}, 'Origin and CORS'),
-        button('Run the experiments in the other page', () => void this.runAll(), { className: 'primary', dataset: { action: 'run' } }),
+      el('header', { className: 'insp-head' }, el('h2', {}, t('oc.title')),
+        button(t('oc.run'), () => void this.runAll(), { className: 'primary', dataset: { action: 'run' } }),
         this.status),
       el('p', { className: 'insp-detail' },
-        'The framed page comes from another origin (another port). It is still the same site (a site ignores the port), so SameSite cookies would reach the lab from it: only the Origin check tells the two apart. ',
-        'Flip the switches here, run the experiments there, and compare what that page could see with what the lab received.'),
+        t('oc.detail')),
       el('p', { className: 'insp-row' },
-        el('label', { className: 'insp-toggle' }, this.originCheck, ' Origin allowlist: refuse WebSockets from other origins'),
-        el('label', { className: 'insp-toggle' }, this.cors, ' CORS: let other origins read HTTP answers')),
-      this.frame, t,
+        el('label', { className: 'insp-toggle' }, this.originCheck, ` ${t('oc.originToggle')}`),
+        el('label', { className: 'insp-toggle' }, this.cors, ` ${t('oc.corsToggle')}`)),
+      this.frame, results,
     );
     this.dataset.state = 'loading';
   }
@@ -94,14 +100,16 @@ export class OriginCorsDemoElement extends HTMLElement {
     try {
       switches = await labCall<SwitchesAnswer>(labBase(this), 'GET', '/api/switches');
     } catch (err) {
-      return this.unavailable(`cannot read the lab's switches: ${errorText(err)}`);
+      return this.unavailable(t('oc.switchesFailed', { error: errorText(err) }));
     }
     this.showSwitches(switches);
-    const src = this.getAttribute('frame') ?? (switches.secondOrigin ? `${switches.secondOrigin}/` : undefined);
-    if (!src) return this.unavailable('The lab is not serving its second origin. `npm start` does (on the next port up); in code, openSecondOrigin(app, port).');
+    const asked = this.getAttribute('frame') ?? (switches.secondOrigin ? `${switches.secondOrigin}/` : undefined);
+    // The framed page has its own storage: tell it this page's language.
+    const src = asked === undefined ? undefined : withLang(asked);
+    if (!src) return this.unavailable(t('oc.noSecondOrigin'));
     this.frameOrigin = new URL(src).origin;
     if (this.frame.src !== src) this.frame.src = src;
-    setText(this.status, `framing ${src}…`);
+    setText(this.status, t('oc.framing', { src }));
   }
 
   private unavailable(text: string): void {
@@ -116,7 +124,7 @@ export class OriginCorsDemoElement extends HTMLElement {
     if (data?.type === 'transport-lab:ready') {
       this.ready = true;
       this.dataset.state = 'ready';
-      setText(this.status, `ready: the other page is ${data.pageOrigin}, it reaches the lab at ${data.labOrigin}`);
+      setText(this.status, t('oc.ready', { page: data.pageOrigin, lab: data.labOrigin }));
     } else if (data?.type === 'transport-lab:result') {
       const resolve = this.pending;
       this.pending = undefined;
@@ -142,7 +150,7 @@ export class OriginCorsDemoElement extends HTMLElement {
 
   async runAll(): Promise<void> {
     if (!this.ready) {
-      setText(this.status, 'the other page is not ready yet');
+      setText(this.status, t('oc.notReady'));
       return;
     }
     this.dataset.state = 'running';
@@ -154,14 +162,14 @@ export class OriginCorsDemoElement extends HTMLElement {
     }
     for (const experiment of EXPERIMENTS) await this.run(experiment);
     this.dataset.state = 'done';
-    setText(this.status, `done with the Origin allowlist ${this.originCheck.checked ? 'on' : 'off'} and CORS ${this.cors.checked ? 'on' : 'off'}`);
+    setText(this.status, t('oc.done', { origin: this.originCheck.checked ? t('insp.on') : t('insp.off'), cors: this.cors.checked ? t('insp.on') : t('insp.off') }));
   }
 
   /** One experiment in the frame, then the lab's record of it. */
   private async run(experiment: Experiment): Promise<void> {
     const row = this.rows.rows[EXPERIMENTS.indexOf(experiment)]!;
     row.dataset.outcome = 'running';
-    setText(row.cells[1]!, 'running…');
+    setText(row.cells[1]!, t('oc.running'));
     setText(row.cells[2]!, '');
     const from = Date.now();
     const result = await new Promise<ExperimentResult | undefined>((resolve) => {
@@ -173,11 +181,11 @@ export class OriginCorsDemoElement extends HTMLElement {
     const to = Date.now();
     if (!result) {
       row.dataset.outcome = 'no-answer';
-      setText(row.cells[1]!, 'the other page did not answer');
+      setText(row.cells[1]!, t('oc.noAnswer'));
       return;
     }
     row.dataset.outcome = result.outcome;
-    row.cells[1]!.replaceChildren(el('strong', {}, result.outcome), `: ${result.seen}`);
+    row.cells[1]!.replaceChildren(el('strong', {}, t(OUTCOME_WORDS[result.outcome])), `: ${result.seen}`);
     row.cells[2]!.replaceChildren(...await this.labSide(experiment, from, to));
   }
 
@@ -190,29 +198,29 @@ export class OriginCorsDemoElement extends HTMLElement {
         labCall<{ requests: TimelineRequest[] }>(labBase(this), 'GET', `/api/timeline/${lane}`),
       ]);
       const during = timeline.requests.filter((r) => r.start >= from && r.start <= to + TIMELINE_MARGIN_MS);
-      if (during.length === 0) return ['no request reached the lab'];
+      if (during.length === 0) return [t('oc.noRequest')];
       const items: HTMLLIElement[] = [
         el('li', { className: 'oc-requests', dataset: { requests: during.map((r) => `${r.method} ${r.status ?? ''}`.trim()).join(',') } },
-          during.map((r) => `${r.method} ${r.path} → ${r.status ?? '…'}`).join(', then ')),
+          during.map((r) => `${r.method} ${r.path} → ${r.status ?? '…'}`).join(t('oc.then'))),
       ];
       const origin = exchange ? headerValue(exchange.requestHead, 'Origin') : undefined;
       if (exchange && origin === this.frameOrigin) {
         const allow = headerValue(exchange.responseHead, 'Access-Control-Allow-Origin');
         items.push(
-          el('li', {}, 'it read ', el('code', {}, `Origin: ${origin}`)),
-          el('li', {}, 'it answered ', el('code', { className: 'oc-status' }, exchange.responseHead.split('\r\n')[0] ?? '')));
+          el('li', {}, t('oc.itRead'), ' ', el('code', {}, `Origin: ${origin}`)),
+          el('li', {}, t('oc.itAnswered'), ' ', el('code', { className: 'oc-status' }, exchange.responseHead.split('\r\n')[0] ?? '')));
         if (lane === 'poll') {
           items.push(el('li', {}, allow
             ? el('code', {}, `Access-Control-Allow-Origin: ${allow}`)
-            : 'with no Access-Control-Allow-Origin, so the browser keeps the answer from the page'));
+            : t('oc.noAcao')));
         }
       }
       if (experiment === 'preflighted-fetch' && during.every((r) => r.method === 'OPTIONS')) {
-        items.push(el('li', {}, 'the browser stopped after the preflight: the GET was never sent'));
+        items.push(el('li', {}, t('oc.stoppedAfterPreflight')));
       }
       return [el('ul', { className: 'oc-lab' }, ...items)];
     } catch (err) {
-      return [`could not read the lab's record: ${errorText(err)}`];
+      return [t('oc.recordFailed', { error: errorText(err) })];
     }
   }
 }

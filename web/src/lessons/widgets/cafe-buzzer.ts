@@ -19,6 +19,7 @@ import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { MeasuredWidget, showFigures } from './measured-widget.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 export const TICK_MS = 100;
 
@@ -37,27 +38,9 @@ const ORDERS: Order[] = [
   { customer: 'kang', buzzer: 4, items: ['coffee'] },
 ];
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    shin: '신동엽 (Shin Dong-yup)', kang: '강호동 (Kang Ho-dong)', coffee: 'coffee', bread: 'bread', smoothie: 'smoothie',
-    sync: 'Synchronous café: one order at a time, on the page\'s only thread',
-    async: 'Asynchronous café: take every order, get a buzzer, await',
-    open: 'Open the café', clock: 'clock', ticks: 'ticks while the orders were made', expected: 'a live page would have ticked',
-    orders: 'orders', buzzer: 'buzzer', rings: 'rings', waited: 'waited', total: 'all done after',
-    took: 'takes the order', making: 'makes', ready: 'ready',
-  },
-  ko: {
-    shin: '신동엽', kang: '강호동', coffee: '커피', bread: '빵', smoothie: '스무디',
-    sync: '동기식 카페: 한 번에 주문 하나, 페이지의 유일한 스레드에서',
-    async: '비동기식 카페: 주문을 모두 받고 진동벨을 준 뒤 기다리기(await)',
-    open: '카페 열기', clock: '시계', ticks: '주문을 만드는 동안 시계가 움직인 횟수', expected: '살아 있는 페이지였다면',
-    orders: '주문', buzzer: '진동벨', rings: '울림', waited: '기다린 시간', total: '전체 완료',
-    took: '주문 접수', making: '만드는 중', ready: '완성',
-  },
-};
 
 export class CafeBuzzerElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('cafeBuzzer');
   private clock!: HTMLOutputElement;
   private log!: HTMLOListElement;
   private figures!: HTMLElement;

@@ -30,6 +30,7 @@ import { formatNumber } from '../i18n.ts';
 import { controls, MeasuredWidget } from './measured-widget.ts';
 import { addProbeStyles, setColumnHeads } from './probe-style.ts';
 import { Waiter } from './waiter.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 const DEFAULT_NICKS = ['유재석', '강호동', '신동엽'];
 const ROOM = 'snl';
@@ -41,26 +42,6 @@ const SOCKET_IO: Record<DeliveryMode, string> = {
 const MAX_SUFFIX = 9;
 const STEP_TIMEOUT_MS = 5_000;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Join three people, send in every mode', running: 'running…', done: 'done: all three have left the chat', failed: 'The run failed',
-    timeout: 'timed out waiting for', mode: 'to', socketIo: 'Socket.IO', recipients: 'server ack: recipients',
-    text_self: 'a note to myself', text_others: 'hello, everyone else', text_room: 'SNL members only', text_all: 'Hello, everyone (안녕하세요).',
-    joined: 'joined; members: {list}', presenceJoin: '{nick} joined', presenceLeave: '{nick} left ({reason})', roomJoined: 'joined room {room}',
-    renamed: 'Some nicknames were taken in the lab\'s chat, so this run used: {list}.',
-    outsiders: 'The ack counts {n} recipients for "all": besides these three, {m} other member(s) of the lab\'s chat got it too.',
-    tooFew: 'nicks needs three different names',
-  },
-  ko: {
-    run: '세 사람 입장, 모든 방식으로 보내기', running: '실행 중…', done: '완료: 세 사람 모두 채팅에서 나갔습니다', failed: '실행에 실패했습니다',
-    timeout: '기다리다 시간 초과:', mode: 'to', socketIo: 'Socket.IO', recipients: '서버 ack: 받은 사람 수',
-    text_self: '나만 보는 메모', text_others: '나 빼고 다들 안녕', text_room: 'SNL 멤버만 보세요', text_all: '안녕하세요.',
-    joined: '입장. 접속 명단: {list}', presenceJoin: '{nick} 입장', presenceLeave: '{nick} 퇴장 ({reason})', roomJoined: '{room} 방에 들어감',
-    renamed: '랩 채팅에 이미 같은 닉네임이 있어서 이번 실행은 {list}(으)로 했습니다.',
-    outsiders: '"all"의 ack는 {n}명에게 갔다고 말합니다. 이 세 사람 말고도 랩 채팅의 다른 멤버 {m}명이 받았습니다.',
-    tooFew: 'nicks에는 서로 다른 이름 세 개가 필요합니다',
-  },
-};
 
 interface Person {
   nick: string;
@@ -72,7 +53,7 @@ interface Person {
 }
 
 export class ChatDeliveryElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('chatDelivery');
   private people!: HTMLElement;
   private grid!: HTMLTableElement;
   private note!: HTMLElement;

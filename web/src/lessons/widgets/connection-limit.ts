@@ -30,8 +30,8 @@ import { HTTP1_CONNECTIONS_PER_ORIGIN } from '../../widgets/lane-card.ts';
 import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
-import { LANGS, MESSAGES } from '../../i18n/messages.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 /**
  * The streams are counted once every one is open, or once none has opened for this long
@@ -42,15 +42,8 @@ export const HOLD_MS = 3_000;
 export const RELEASE_WAIT_MS = 5_000;
 const DEFAULT_STREAMS = 7;
 
-const PREFIX = 'connectionLimit.';
-
-/** The widget's words, from the message catalogue (its `connectionLimit.*` keys), in each language. */
-const WORDS = Object.fromEntries(LANGS.map((lang) => [lang, Object.fromEntries(
-  Object.entries(MESSAGES).filter(([key]) => key.startsWith(PREFIX)).map(([key, text]) => [key.slice(PREFIX.length), text[lang]]),
-)])) as Record<LessonLang, Record<string, string>>;
-
 export class ConnectionLimitElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('connectionLimit');
   /**
    * Run before the streams open; returns what undoes it, run after they are all closed.
    * The dashboard pauses its own lanes here: they hold some of the six connections.

@@ -43,6 +43,7 @@ import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 import { libraryCost, LIBRARIES, startLibraryFallback, type LibraryCost, type LibraryRun } from '../../inspectors/library-fallback.ts';
 import { tagLaneRequests } from '../../transports/transport.ts';
 import { SOCKJS_TRANSPORTS } from '../../transports/sockjs.ts';
+import { laneTitle, messageGroup } from '../../i18n/index.ts';
 
 /** What the SSE switch holds back: far more than a hello and a few messages, so none get through. */
 const SSE_PROXY_BUFFER_BYTES = 64 * 1024;
@@ -53,35 +54,9 @@ const LIBRARY_WINDOW_MS = 4_000;
 /** How long a library may take to its first message (SockJS's own transport timeout is 5 s or more). */
 const LIBRARY_FIRST_MESSAGE_MS = 12_000;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Connect (auto)', running: 'connecting…', done: 'done; the lab\'s switches are back as they were',
-    clean: 'a clean network', refused: 'WebSocket upgrades refused', buffered: 'SSE behind a buffering proxy', timeout: 'an attempt may take',
-    n: '#', transport: 'transport', outcome: 'outcome', took: 'took', why: 'why',
-    trying: 'trying…', connected: 'connected', failed: 'failed', 'timed out': 'timed out',
-    attempts: 'attempts', landed: 'landed on', failedMs: 'spent on failed attempts', connectMs: 'from Connect to connected',
-    firstMessageMs: 'from Connect to the first message',
-    gaveUp: 'every transport failed', noMessage: 'connected, but no message came', failedRun: 'The run failed',
-    shared: 'These switches act on the lab: for this run every client of the lab met the same network.',
-    client: 'client', tried: 'tried, in order', landedOn: 'landed on', first: 'first message', requests: 'requests', headers: 'header bytes', perMessage: 'bytes / message',
-    chain: 'the lab\'s chain (auto)', socketio: 'socket.io-client', sockjs: 'sockjs-client', noLibraryMessage: 'no message from {lib}',
-  },
-  ko: {
-    run: '연결 (자동 선택)', running: '연결하는 중…', done: '완료. 랩의 스위치는 원래대로 돌려놓았습니다',
-    clean: '깨끗한 네트워크', refused: '웹소켓 업그레이드 거부', buffered: '버퍼링 프록시 뒤의 SSE', timeout: '시도당 최대',
-    n: '#', transport: '전송 방식', outcome: '결과', took: '걸린 시간', why: '이유',
-    trying: '시도 중…', connected: '연결됨', failed: '실패', 'timed out': '시간 초과',
-    attempts: '시도 횟수', landed: '최종 선택', failedMs: '실패한 시도에 쓴 시간', connectMs: '연결 버튼부터 연결까지',
-    firstMessageMs: '연결 버튼부터 첫 메시지까지',
-    gaveUp: '모든 전송 방식이 실패했습니다', noMessage: '연결은 됐지만 메시지가 오지 않았습니다', failedRun: '실행에 실패했습니다',
-    shared: '이 스위치는 랩 전체에 작용합니다. 실행하는 동안 랩의 모든 클라이언트가 같은 네트워크를 겪었습니다.',
-    client: '클라이언트', tried: '시도한 순서', landedOn: '최종 선택', first: '첫 메시지', requests: '요청', headers: '헤더 바이트', perMessage: '메시지당 바이트',
-    chain: '랩의 체인 (auto)', socketio: 'socket.io-client', sockjs: 'sockjs-client', noLibraryMessage: '{lib}에서 메시지가 오지 않았습니다',
-  },
-};
 
 export class FallbackRunElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('fallbackRun');
   private rows!: HTMLTableSectionElement;
   private figures!: HTMLElement;
   private libraryRows: HTMLTableSectionElement | undefined;
@@ -297,7 +272,7 @@ export class FallbackRunElement extends MeasuredWidget {
   private showAttempt(attempt: Attempt, index: number): void {
     const w = this.words;
     const took = attempt.durationMs === undefined ? '…' : `${formatNumber(attempt.durationMs, 0)} ms`;
-    const cells = [String(index + 1), `${attempt.lane} (${LANES[attempt.lane].title})`, w[attempt.outcome] ?? attempt.outcome, took, attempt.reason ?? ''];
+    const cells = [String(index + 1), `${attempt.lane} (${laneTitle(attempt.lane)})`, w[attempt.outcome === 'timed out' ? 'timedOut' : attempt.outcome] ?? attempt.outcome, took, attempt.reason ?? ''];
     let row = this.rows.rows[index];
     if (!row) {
       row = this.rows.insertRow();

@@ -21,24 +21,13 @@ import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 const MAX_POLLS = 20;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Send the polls', sending: 'polling…', protocol: 'this page speaks', first: 'first request\'s header bytes',
-    last: 'last request\'s header bytes', perRequest: 'header bytes per request', other: 'the other protocol, per request (every page)',
-    done: 'Open this lesson over the other protocol and run it again to compare.', none: 'not measured yet',
-  },
-  ko: {
-    run: '폴링 요청 보내기', sending: '폴링 중…', protocol: '이 페이지의 프로토콜', first: '첫 요청의 헤더 바이트',
-    last: '마지막 요청의 헤더 바이트', perRequest: '요청당 헤더 바이트', other: '다른 프로토콜의 요청당 헤더 (모든 페이지)',
-    done: '이 강의를 다른 프로토콜로 열어 다시 실행해 비교해 보세요.', none: '아직 측정 전',
-  },
-};
 
 export class H2HeaderProbeElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('h2HeaderProbe');
   private figures!: HTMLElement;
 
   protected build(): void {

@@ -15,25 +15,14 @@ import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 /** How many recent messages the request asks for, so the body is not empty. */
 const ASK_BACK = 2;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    send: 'Send one request', sending: 'sending…', sent: 'The whole conversation: one request, one response. The connection now carries nothing until the page asks again.',
-    request: 'request head', response: 'response head', body: 'response body', messages: 'messages in the body', total: 'headers, both ways',
-    failed: 'The request failed',
-  },
-  ko: {
-    send: '요청 한 번 보내기', sending: '보내는 중…', sent: '대화 전체가 요청 하나, 응답 하나입니다. 페이지가 다시 묻기 전까지 이 연결로는 아무것도 오가지 않습니다.',
-    request: '요청 헤더', response: '응답 헤더', body: '응답 본문', messages: '본문 속 메시지', total: '헤더 합계 (양방향)',
-    failed: '요청에 실패했습니다',
-  },
-};
 
 export class HttpExchangeElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('httpExchange');
   private requestLine!: HTMLElement;
   private figures!: HTMLElement;
   private bodyText!: HTMLElement;

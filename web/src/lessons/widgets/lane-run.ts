@@ -28,37 +28,16 @@ import { delay, type Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { MeasuredWidget } from './measured-widget.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 /** How long to wait, after the lane stops, for the server to see its connection close. */
 const SETTLE_MAX_MS = 2_000;
 const SETTLE_POLL_MS = 100;
 const PROGRESS_MS = 100;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Run', running: 'running…', done: 'done', page: 'this page', server: 'server (wire)',
-    requests: 'requests', messages: 'messages', emptyAnswers: 'empty answers',
-    headerBytes: 'header bytes', perRequest: 'per request', perMessage: 'per message',
-    payload: 'payload per message', framing: 'framing per message', wire: 'all bytes per message',
-    latency: 'latency mean / p50 / max', gap: 'reconnect gap (server)', connections: 'TCP connections',
-    every: 'poll every', wait: 'hold up to', feed: 'feed', perSecond: 'msg/s', buffer: 'buffering proxy',
-    shared: 'The server counted {server} requests; this page sent {page}. Another client used this lane during the run (the dashboard, a classmate). Per-request and per-message bytes still hold.',
-    wireView: 'Wire view: the last exchange on this lane', failed: 'The run failed',
-  },
-  ko: {
-    run: '실행', running: '실행 중…', done: '완료', page: '이 페이지', server: '서버 (와이어)',
-    requests: '요청 수', messages: '메시지 수', emptyAnswers: '빈 응답',
-    headerBytes: '헤더 바이트', perRequest: '요청당', perMessage: '메시지당',
-    payload: '메시지당 페이로드', framing: '메시지당 프레이밍', wire: '메시지당 전체 바이트',
-    latency: '지연 시간 평균 / p50 / 최대', gap: '재연결 간격 (서버)', connections: 'TCP 연결 수',
-    every: '폴링 주기', wait: '최대 대기', feed: '피드', perSecond: '건/초', buffer: '버퍼링 프록시',
-    shared: '서버는 요청 {server}개를 셌고 이 페이지는 {page}개를 보냈습니다. 실행 중에 다른 클라이언트(대시보드, 다른 학생)가 이 레인을 함께 썼습니다. 요청당·메시지당 바이트는 그대로 유효합니다.',
-    wireView: '와이어 뷰: 이 레인의 마지막 요청과 응답', failed: '실행에 실패했습니다',
-  },
-};
 
 export class LaneRunElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('laneRun');
   private progress!: HTMLProgressElement;
   private table!: HTMLTableElement;
   private note!: HTMLElement;

@@ -32,6 +32,7 @@ import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget } from './measured-widget.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 /** What POST /api/playground/handshake answers (src/inspect/playground.ts). */
 interface PlaygroundAnswer {
@@ -51,23 +52,9 @@ interface Attempt {
   durationMs: number;
 }
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Try the handshake from evil.example', running: 'knocking…', done: 'done; the allowlist is back as it was',
-    origin: 'Origin sent', allowlist: 'allowlist', on: 'on', off: 'off', answer: 'the lab answered', messages: 'feed messages read',
-    within: 'in {ms} ms', request: 'The upgrade request the widget sends (a browser on http://evil.example sends these lines and more):',
-    failed: 'The run failed',
-  },
-  ko: {
-    run: 'evil.example에서 핸드셰이크 시도하기', running: '두드리는 중…', done: '완료. 허용 목록은 원래대로 돌려놓았습니다',
-    origin: '보낸 Origin', allowlist: '허용 목록', on: '켬', off: '끔', answer: '랩의 응답', messages: '읽어 간 피드 메시지',
-    within: '{ms} ms 동안', request: '위젯이 보내는 업그레이드 요청 (http://evil.example의 페이지라면 브라우저가 이 줄들에 몇 줄을 더해 보냅니다):',
-    failed: '실행에 실패했습니다',
-  },
-};
 
 export class OriginProbeElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('originProbe');
   private rows!: HTMLTableSectionElement;
   private request!: HTMLElement;
 

@@ -34,6 +34,7 @@ import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget } from './measured-widget.ts';
 import { Waiter } from './waiter.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 /** The client counts of the classic comparison. */
 export const CLIENTS = [1_000, 10_000, 100_000] as const;
@@ -45,28 +46,6 @@ const POLL_INTERVAL_MS = 1_000;
 const STEP_TIMEOUT_MS = 5_000;
 const PROGRESS_MS = 200;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Measure both lanes, then project', running: 'measuring {lane}…', done: 'done',
-    lane: 'client', perMessage: 'overhead per message', clients: '{n} clients',
-    poll: 'short polling, measured (1 poll/s)', pollHeads: 'short polling, HTTP heads only', ws: 'WebSocket, measured', kaazingPoll: 'Kaazing 2010: polling (871 B, published)',
-    kaazingWs: 'Kaazing 2010: WebSocket (2 B, published)', unit: 'Mbit/s of overhead (10^6 bits), each client receiving {rate} message/s',
-    kaazingNote: 'Kaazing printed the polling row as 6.6, 66 and 665 "Mbps": the same bits divided by 2^20 ({binary} Mibit/s here).',
-    detail: 'Steady state: header bytes {header} B and the whole overhead {overhead} B per polled message; the message itself {payload} B. The WebSocket handshake cost {connect} B, once per connection.',
-    shared: 'The server counted more requests than this page sent: another client used a lane during the run. Per-message figures still hold.',
-    failed: 'The run failed', timeout: 'no answer within {s} s on',
-  },
-  ko: {
-    run: '두 레인을 측정하고 추정하기', running: '{lane} 측정 중…', done: '완료',
-    lane: '클라이언트', perMessage: '메시지당 오버헤드', clients: '클라이언트 {n}',
-    poll: '숏 폴링, 측정값 (초당 1회 폴링)', pollHeads: '숏 폴링, HTTP 헤더만', ws: '웹소켓, 측정값', kaazingPoll: 'Kaazing 2010: 폴링 (871 B, 발표값)',
-    kaazingWs: 'Kaazing 2010: 웹소켓 (2 B, 발표값)', unit: '오버헤드 Mbit/s (10^6비트), 클라이언트마다 초당 메시지 {rate}개',
-    kaazingNote: 'Kaazing은 폴링 행을 6.6, 66, 665 "Mbps"로 발표했습니다. 같은 비트를 2^20으로 나눈 값입니다(여기서는 {binary} Mibit/s).',
-    detail: '정상 상태 기준: 폴링한 메시지 하나당 헤더 {header} B, 오버헤드 전체 {overhead} B, 메시지 자체 {payload} B. 웹소켓 핸드셰이크는 연결마다 한 번, {connect} B였습니다.',
-    shared: '서버가 이 페이지보다 요청을 더 많이 셌습니다. 실행 중에 다른 클라이언트가 레인을 함께 썼습니다. 메시지당 수치는 그대로 유효합니다.',
-    failed: '실행에 실패했습니다', timeout: '{s}초 안에 답이 없었습니다:',
-  },
-};
 
 interface LaneCost {
   /** Bytes per delivered message that were not the message: heads, envelopes, frame headers. */
@@ -80,7 +59,7 @@ interface LaneCost {
 }
 
 export class ScaleProjectionElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('scaleProjection');
   private progress!: HTMLProgressElement;
   private table!: HTMLTableElement;
   private notes!: HTMLElement;

@@ -22,6 +22,7 @@ import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 import { Waiter } from './waiter.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 /** Messages to receive before the cut, and after the resume, before the run ends. */
 const BEFORE_CUT = 5;
@@ -30,25 +31,9 @@ const AFTER_RESUME = 5;
 const STEP_TIMEOUT_MS = 15_000;
 const SHOWN = 12;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Receive, cut the connection, resume', receiving: 'receiving…', cutting: 'cutting every SSE connection…',
-    waiting: 'cut. EventSource waits for the server\'s retry: delay, then reconnects…', resumed: 'resumed', done: 'done',
-    lost: 'messages lost', duplicates: 'messages received twice', reconnect: 'from the cut to the resumed stream',
-    lastEventId: 'Last-Event-ID the browser sent', received: 'messages received', header: 'The reconnect request, as the server read it:',
-    cut: 'cut here', failed: 'The run failed', timeout: 'timed out waiting for',
-  },
-  ko: {
-    run: '수신 → 연결 끊기 → 이어받기', receiving: '수신 중…', cutting: '모든 SSE 연결을 끊는 중…',
-    waiting: '끊겼습니다. EventSource가 서버의 retry: 시간만큼 기다렸다가 스스로 다시 연결합니다…', resumed: '이어받음', done: '완료',
-    lost: '잃어버린 메시지', duplicates: '두 번 받은 메시지', reconnect: '끊긴 순간부터 다시 받기까지',
-    lastEventId: '브라우저가 보낸 Last-Event-ID', received: '받은 메시지', header: '서버가 읽은 재연결 요청:',
-    cut: '여기서 끊김', failed: '실행에 실패했습니다', timeout: '기다리다 시간 초과:',
-  },
-};
 
 export class SseResumeElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('sseResume');
   private seqs!: HTMLOListElement;
   private figures!: HTMLElement;
   private head!: HTMLElement;

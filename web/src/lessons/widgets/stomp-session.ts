@@ -29,6 +29,7 @@ import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 /** The sub-protocol the lab's /stomp endpoint speaks (src/stomp/server.ts). */
 const SUBPROTOCOL = 'v12.stomp';
@@ -43,32 +44,6 @@ const READ_LIMITS = { maxFrameBytes: 64 * 1024, maxHeaders: 64 };
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Connect, subscribe, send, disconnect', running: 'talking STOMP…', done: 'done: the server closed the WebSocket (1000)',
-    topic: 'topic', sends: 'SENDs', body: 'body',
-    n: '#', dir: 'direction', command: 'command', bytes: 'bytes', frame: 'Under each frame, its bytes as they travelled: ↵ is LF, NUL the byte 0x00.',
-    out: 'to the lab', in: 'from the lab',
-    bodyBytes: 'body (UTF-8)', sendFrameBytes: 'one SEND frame', messageFrameBytes: 'one MESSAGE frame',
-    sendOverheadBytes: 'SEND minus its body', wireBytesPerMessage: 'per message, both ways (lab\'s socket)',
-    pageArithmetic: 'the same from the frames + WebSocket headers',
-    frames: 'STOMP frames', sessionBytes: 'whole conversation, handshake to close',
-    shared: 'The server counted more STOMP bytes than this conversation explains: another STOMP client (the /stomp.html page?) was active.',
-    failed: 'The run failed', timeout: 'no answer within {s} s to', closed: 'the server closed the connection',
-  },
-  ko: {
-    run: '연결 → 구독 → 전송 → 연결 끊기', running: 'STOMP로 대화하는 중…', done: '완료: 서버가 웹소켓을 닫았습니다 (1000)',
-    topic: '토픽', sends: 'SEND 횟수', body: '본문',
-    n: '#', dir: '방향', command: '명령', bytes: '바이트', frame: '프레임마다 아래 줄은 실제로 오간 바이트입니다. ↵는 LF, NUL은 0x00 바이트.',
-    out: '랩으로', in: '랩에서',
-    bodyBytes: '본문 (UTF-8)', sendFrameBytes: 'SEND 프레임 하나', messageFrameBytes: 'MESSAGE 프레임 하나',
-    sendOverheadBytes: 'SEND에서 본문을 뺀 것', wireBytesPerMessage: '메시지당 양방향 (랩의 소켓)',
-    pageArithmetic: '같은 값, 프레임 + 웹소켓 헤더로 계산',
-    frames: 'STOMP 프레임 수', sessionBytes: '대화 전체 (핸드셰이크~close)',
-    shared: '서버가 센 STOMP 바이트가 이 대화보다 많습니다. 다른 STOMP 클라이언트(/stomp.html 페이지?)가 함께 쓰고 있었습니다.',
-    failed: '실행에 실패했습니다', timeout: '{s}초 안에 답이 없었습니다:', closed: '서버가 연결을 닫았습니다',
-  },
-};
 
 interface Logged {
   dir: 'in' | 'out';
@@ -77,7 +52,7 @@ interface Logged {
 }
 
 export class StompSessionElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('stompSession');
   private rows!: HTMLTableSectionElement;
   private figures!: HTMLElement;
   private note!: HTMLElement;

@@ -25,6 +25,7 @@ import { formatNumber } from '../i18n.ts';
 import { controls, MeasuredWidget } from './measured-widget.ts';
 import { addProbeStyles, setColumnHeads } from './probe-style.ts';
 import { Waiter } from './waiter.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 /** The largest message the echo socket takes (the server closes with 1009 beyond). */
 const MAX_BYTES = DEFAULTS.inspectMaxMessageBytes;
@@ -33,28 +34,6 @@ const DEFAULT_BYTES = 200;
 const STEP_TIMEOUT_MS = 5_000;
 const CAPTURE_POLL_MS = 50;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Send {n} bytes and read the frames', running: 'sending…', done: 'done: the socket is closed again',
-    message: 'one text message of {n} bytes', deflate: 'permessage-deflate offered',
-    dir: 'direction', header: 'header (hex)', headerBytes: 'header bytes', payload: 'payload bytes on the wire', masked: 'masked', compressed: 'compressed (RSV1)', frames: 'frames',
-    client: 'browser → lab', server: 'lab → browser (echo)', yes: 'yes', no: 'no',
-    negotiated: 'The server accepted permessage-deflate: payloads cross compressed; the page still received the {n} bytes of text.',
-    declined: 'permessage-deflate was not negotiated: the payload crossed as it is.',
-    bytesLabel: 'The headers byte by byte (RFC 6455 §5.2)', failed: 'The run failed', timeout: 'timed out waiting for',
-    tooBig: 'bytes must be from 1 to {max}',
-  },
-  ko: {
-    run: '{n}바이트 보내고 프레임 읽기', running: '보내는 중…', done: '완료: 소켓은 다시 닫았습니다',
-    message: '{n}바이트 텍스트 메시지 하나', deflate: 'permessage-deflate 제안',
-    dir: '방향', header: '헤더 (16진수)', headerBytes: '헤더 바이트', payload: '와이어 위 페이로드 바이트', masked: '마스킹', compressed: '압축 (RSV1)', frames: '프레임 수',
-    client: '브라우저 → 랩', server: '랩 → 브라우저 (에코)', yes: '예', no: '아니요',
-    negotiated: '서버가 permessage-deflate를 받아들였습니다. 페이로드는 압축되어 오가고, 페이지는 {n}바이트 텍스트를 그대로 받았습니다.',
-    declined: 'permessage-deflate가 협상되지 않았습니다. 페이로드는 그대로 오갔습니다.',
-    bytesLabel: '헤더를 바이트 단위로 (RFC 6455 §5.2)', failed: '실행에 실패했습니다', timeout: '기다리다 시간 초과:',
-    tooBig: 'bytes는 1부터 {max}까지입니다',
-  },
-};
 
 interface Welcome {
   type: 'welcome';
@@ -80,7 +59,7 @@ function filler(bytes: number): string {
 }
 
 export class WsFrameProbeElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('wsFrameProbe');
   private table!: HTMLTableElement;
   private note!: HTMLElement;
   private details!: HTMLDetailsElement;

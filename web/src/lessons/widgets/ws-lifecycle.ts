@@ -21,6 +21,7 @@ import { formatNumber } from '../i18n.ts';
 import { controls, MeasuredWidget } from './measured-widget.ts';
 import { addProbeStyles, setColumnHeads } from './probe-style.ts';
 import { Waiter } from './waiter.ts';
+import { messageGroup } from '../../i18n/index.ts';
 
 const DEFAULT_BYTES = 1_000;
 /** `{"data":""}`: what the envelope adds around the data string. */
@@ -32,26 +33,6 @@ const STEP_TIMEOUT_MS = 5_000;
 const SHOWN_FEED_MESSAGES = 2;
 const STATES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'] as const;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Run the lifecycle', running: 'running…', done: 'done', failed: 'The run failed', timeout: 'timed out waiting for',
-    time: 'ms', what: 'call or event', state: 'readyState', detail: 'detail',
-    created: 'the browser starts the handshake', opened: 'handshake done: 101 Switching Protocols', hello: 'the lab\'s first frame (hello)',
-    feed: 'a feed message', more: '{n} more feed messages', sent: 'queued {n} bytes; bufferedAmount on the next line: {b}',
-    echo: 'your own message, back from the feed as seq {seq}', drained: 'bufferedAmount now: {b}',
-    bad: 'not JSON: the lab refuses it', closed: 'code {code}, reason "{reason}", wasClean {clean}', error: 'an error event (the browser says no more)',
-    tooSmall: 'bytes must be from {min} to {max}',
-  },
-  ko: {
-    run: '생명주기 실행', running: '실행 중…', done: '완료', failed: '실행에 실패했습니다', timeout: '기다리다 시간 초과:',
-    time: 'ms', what: '호출 또는 이벤트', state: 'readyState', detail: '내용',
-    created: '브라우저가 핸드셰이크를 시작합니다', opened: '핸드셰이크 완료: 101 Switching Protocols', hello: '랩이 보낸 첫 프레임 (hello)',
-    feed: '피드 메시지', more: '피드 메시지 {n}개 더', sent: '{n}바이트를 큐에 넣음. 바로 다음 줄의 bufferedAmount: {b}',
-    echo: '내가 보낸 메시지가 피드를 거쳐 seq {seq}로 돌아옴', drained: '지금 bufferedAmount: {b}',
-    bad: 'JSON이 아니므로 랩이 거절합니다', closed: 'code {code}, reason "{reason}", wasClean {clean}', error: 'error 이벤트 (브라우저는 이유를 알려 주지 않음)',
-    tooSmall: 'bytes는 {min}부터 {max}까지입니다',
-  },
-};
 
 interface LogLine {
   at: number;
@@ -62,7 +43,7 @@ interface LogLine {
 }
 
 export class WsLifecycleElement extends MeasuredWidget {
-  protected readonly dictionary = WORDS;
+  protected readonly dictionary = messageGroup('wsLifecycle');
   private table!: HTMLTableElement;
 
   get bytes(): number {
