@@ -15,6 +15,7 @@ import { formatCount } from '../format.ts';
 import { pageProtocol } from '../h2/protocol.ts';
 import { renderH2Exchange } from './h2-wire.ts';
 import type { H2Exchange } from '../../../src/h2/accounting.ts';
+import { laneTitle, t } from '../i18n/index.ts';
 
 /** While the view is shown and "live" is ticked, it refreshes this often. */
 export const WIRE_REFRESH_MS = 1_000;
@@ -31,9 +32,9 @@ export function setupWireView(element: HTMLElement): WireView {
   element.classList.add('wire-view');
   element.innerHTML = `
     <header class="wire-head">
-      <h2 data-part="title">Wire view</h2>
-      <label class="toggle"><input type="checkbox" data-action="live" checked> live</label>
-      <button type="button" data-action="refresh">Refresh</button>
+      <h2 data-part="title">${t('wire.title')}</h2>
+      <label class="toggle"><input type="checkbox" data-action="live" checked> ${t('wire.live')}</label>
+      <button type="button" data-action="refresh">${t('wire.refresh')}</button>
     </header>
     <p data-part="summary" role="status"></p>
     <div data-part="body"></div>`;
@@ -61,8 +62,8 @@ export function setupWireView(element: HTMLElement): WireView {
         const json = JSON.stringify(exchange);
         if (json !== lastJson) {
           lastJson = json;
-          setText(title, `Wire view: ${LANES[asked].title} (${asked}) over HTTP/2`);
-          setText(summary, exchange ? `Last request at ${new Date(exchange.last?.at ?? Date.now()).toLocaleTimeString()}; frames read from the decrypted TLS stream.` : 'No HTTP/2 request on this lane yet.');
+          setText(title, t('wire.titleH2', { title: laneTitle(asked), lane: asked }));
+          setText(summary, exchange ? t('wire.lastH2', { at: new Date(exchange.last?.at ?? Date.now()).toLocaleTimeString() }) : t('wire.noH2'));
           if (exchange) renderH2Exchange(body, exchange);
           else body.replaceChildren();
         }
@@ -77,7 +78,7 @@ export function setupWireView(element: HTMLElement): WireView {
         render(asked, exchange);
       }
     } catch (err) {
-      setText(summary, `Could not load the wire view: ${(err as Error).message}`);
+      setText(summary, t('wire.loadFailed', { error: (err as Error).message }));
     }
     if (live.checked && element.isConnected && lane === asked) timer = setTimeout(() => void refresh(), WIRE_REFRESH_MS);
   }
@@ -89,18 +90,17 @@ export function setupWireView(element: HTMLElement): WireView {
   function render(id: LaneId, exchange: Exchange | null): void {
     element.dataset.lane = id;
     element.style.setProperty('--lane', `var(--lane-${id})`);
-    setText(title, `Wire view: ${LANES[id].title} (${id})`);
+    setText(title, t('wire.titleLane', { title: laneTitle(id), lane: id }));
     if (!exchange) {
-      setText(summary, 'No exchange on this lane since the last reset. Turn the lane on, or wait for its next request.');
+      setText(summary, t('wire.noExchange'));
       body.replaceChildren();
       return;
     }
     const at = new Date(exchange.at).toLocaleTimeString();
-    setText(summary, `Last request at ${at}. Heads are measured on the server's socket; ` +
-      (id === 'ws' ? 'frames are read from the same socket.' : 'the body follows the response head.'));
+    setText(summary, t(id === 'ws' ? 'wire.lastWs' : 'wire.lastHttp', { at }));
     body.innerHTML = `
-      ${headBlock('Request head', 'request', exchange.requestHead, exchange.requestHeadBytes, exchange.requestHeadExact)}
-      ${exchange.responseHead === '' ? pendingBlock(id) : headBlock('Response head', 'response', exchange.responseHead, exchange.responseHeadBytes, true)}
+      ${headBlock(t('wire.requestHead'), 'request', exchange.requestHead, exchange.requestHeadBytes, exchange.requestHeadExact)}
+      ${exchange.responseHead === '' ? pendingBlock(id) : headBlock(t('wire.responseHead'), 'response', exchange.responseHead, exchange.responseHeadBytes, true)}
       ${id === 'ws' ? framesBlock(exchange) : ''}`;
   }
 
@@ -109,7 +109,7 @@ export function setupWireView(element: HTMLElement): WireView {
       if (lane !== id) lastJson = '';
       lane = id;
       element.dataset.lane = id;
-      setText(title, `Wire view: ${LANES[id].title} (${id})`);
+      setText(title, t('wire.titleLane', { title: laneTitle(id), lane: id }));
       await refresh();
     },
     refresh,
@@ -122,15 +122,15 @@ function headBlock(heading: string, part: 'request' | 'response', head: string, 
   const lines = headLines(head);
   const sum = lines.reduce((n, l) => n + l.bytes, 0);
   const check = sum === measured
-    ? `<span class="ok">✓ the lines add up to the ${formatCount(measured)} bytes measured</span>`
-    : exact ? `<span class="warn">lines add up to ${formatCount(sum)} bytes; measured ${formatCount(measured)}</span>`
-    : `<span class="warn">rebuilt from the parsed header (${formatCount(sum)} bytes); the socket measured ${formatCount(measured)} bytes</span>`;
-  const rows = lines.map((l) => `<tr><td class="line">${l.text === '' ? '<span class="crlf">(blank line: end of head)</span>' : escapeHtml(l.text)}<span class="crlf">\\r\\n</span></td><td class="n">${l.bytes}</td></tr>`).join('');
+    ? `<span class="ok">✓ ${t('wire.sumOk', { bytes: formatCount(measured) })}</span>`
+    : exact ? `<span class="warn">${t('wire.sumWrong', { sum: formatCount(sum), bytes: formatCount(measured) })}</span>`
+    : `<span class="warn">${t('wire.rebuilt', { sum: formatCount(sum), bytes: formatCount(measured) })}</span>`;
+  const rows = lines.map((l) => `<tr><td class="line">${l.text === '' ? `<span class="crlf">${t('wire.blankLine')}</span>` : escapeHtml(l.text)}<span class="crlf">\\r\\n</span></td><td class="n">${l.bytes}</td></tr>`).join('');
   return `
     <section class="head" data-part="${part}">
-      <h3>${heading}: <span data-part="${part}-bytes" data-value="${measured}">${formatCount(measured)}</span> bytes</h3>
+      <h3>${heading}: <span data-part="${part}-bytes" data-value="${measured}">${formatCount(measured)}</span> ${t('insp.bytesUnit')}</h3>
       <pre data-part="${part}-head" hidden>${escapeHtml(head)}</pre>
-      <table class="head-lines"><thead><tr><th scope="col">line</th><th scope="col" class="n">bytes</th></tr></thead><tbody>${rows}</tbody></table>
+      <table class="head-lines"><thead><tr><th scope="col">${t('hsi.colLine')}</th><th scope="col" class="n">${t('insp.bytes')}</th></tr></thead><tbody>${rows}</tbody></table>
       <p class="check">${check}</p>
     </section>`;
 }
@@ -138,19 +138,19 @@ function headBlock(heading: string, part: 'request' | 'response', head: string, 
 /** The newest request has no answer yet: for a long poll that is the point. */
 function pendingBlock(lane: LaneId): string {
   const why = lane === 'longpoll'
-    ? 'The server is holding this request until a message arrives or the wait runs out; then it answers and the browser asks again at once.'
-    : 'The server has not answered this request yet.';
+    ? t('wire.holding')
+    : t('wire.notAnswered');
   return `
     <section class="head" data-part="response">
-      <h3>Response head: <span data-part="response-bytes" data-value="0">not sent yet</span></h3>
-      <p class="pending" data-part="response-pending">${escapeHtml(why)} The lab keeps only the newest exchange of each lane, so a busy long poll is usually caught in this state.</p>
+      <h3>${t('wire.responseHead')}: <span data-part="response-bytes" data-value="0">${t('wire.notSent')}</span></h3>
+      <p class="pending" data-part="response-pending">${escapeHtml(why)} ${t('wire.newestOnly')}</p>
     </section>`;
 }
 
 function framesBlock(exchange: Exchange): string {
-  if (exchange.frames.length === 0) return '<section class="frames"><h3>Frames</h3><p>No frames captured yet.</p></section>';
+  if (exchange.frames.length === 0) return `<section class="frames"><h3>${t('wire.frames')}</h3><p>${t('wire.noFrames')}</p></section>`;
   const items = exchange.frames.map((frame) => {
-    const direction = frame.dir === 'out' ? 'server → browser' : 'browser → server';
+    const direction = frame.dir === 'out' ? t('ff.serverToBrowser') : t('ff.browserToServer');
     let bytes: string;
     try {
       bytes = labelFrameHeader(frame.headerHex).map((b) =>
@@ -162,15 +162,15 @@ function framesBlock(exchange: Exchange): string {
       `<tr><th scope="row">${escapeHtml(f.field)}</th><td>${escapeHtml(f.at)}</td><td>${escapeHtml(f.value)}</td><td>${escapeHtml(f.meaning)}</td></tr>`).join('');
     return `
       <li class="frame" data-dir="${frame.dir}" data-opcode="${escapeHtml(frame.opcode)}">
-        <p class="frame-title"><strong>${direction}</strong> · ${escapeHtml(frame.opcode)} frame ·
-          header <span data-part="frame-header-bytes">${frame.headerLength}</span> B + payload ${formatCount(frame.payloadLength)} B
+        <p class="frame-title"><strong>${direction}</strong> · ${escapeHtml(t('wire.frameOpcode', { opcode: frame.opcode }))} ·
+          ${t('wire.header')} <span data-part="frame-header-bytes">${frame.headerLength}</span> B + ${t('wire.payload')} ${formatCount(frame.payloadLength)} B
           · <code data-part="frame-hex">${escapeHtml(frame.headerHex)}</code></p>
-        <table class="frame-bytes"><thead><tr><th scope="col">hex</th><th scope="col">bits</th><th scope="col">meaning</th></tr></thead><tbody>${bytes}</tbody></table>
-        <details><summary>fields (RFC 6455 §5.2)</summary>
-          <table class="frame-fields"><thead><tr><th scope="col">field</th><th scope="col">where</th><th scope="col">value</th><th scope="col">meaning</th></tr></thead><tbody>${fields}</tbody></table>
+        <table class="frame-bytes"><thead><tr><th scope="col">hex</th><th scope="col">${t('fi.colBits')}</th><th scope="col">${t('fi.colMeaning')}</th></tr></thead><tbody>${bytes}</tbody></table>
+        <details><summary>${t('wire.fields')}</summary>
+          <table class="frame-fields"><thead><tr><th scope="col">${t('wire.colField')}</th><th scope="col">${t('wire.colWhere')}</th><th scope="col">${t('wire.colValue')}</th><th scope="col">${t('fi.colMeaning')}</th></tr></thead><tbody>${fields}</tbody></table>
         </details>
-        <p class="preview">payload starts: <code>${escapeHtml(frame.preview)}</code></p>
+        <p class="preview">${t('wire.payloadStarts')} <code>${escapeHtml(frame.preview)}</code></p>
       </li>`;
   }).join('');
-  return `<section class="frames"><h3>Last frames (newest last)</h3><ol data-part="frames">${items}</ol></section>`;
+  return `<section class="frames"><h3>${t('wire.lastFrames')}</h3><ol data-part="frames">${items}</ol></section>`;
 }
