@@ -7,7 +7,8 @@
  * URL options (for lessons and bookmarks): ?lanes=poll,ws  ?poll=500  ?wait=10000  ?socketio=websocket  ?sockjs=xhr-polling
  * ?theme=dark  ?projector=on
  */
-// First: it records the lanes' WebSocket messages, and the libraries look the constructor up as they load.
+import './i18n/page-lang.ts'; // first: the page's language before any element builds itself
+// Then, before any library: it records the lanes' WebSocket messages, and the libraries look the constructor up as they load.
 import { recordedSockets } from './ws-recorder.ts';
 import './style.css';
 import './lane-style.ts';
@@ -45,6 +46,7 @@ import { DEFAULTS } from '../../src/config.ts';
 import './inspectors/chaos-panel.ts';
 import { securityBadges } from './inspectors/switch-badges.ts';
 import { showBadges } from './inspectors/badge-view.ts';
+import { setupLangSwitch, t } from './i18n/index.ts';
 
 const params = new URLSearchParams(location.search);
 
@@ -106,9 +108,12 @@ async function main(): Promise<void> {
   const clock = new RunClock();
   let charts: ReturnType<typeof setupCharts> | undefined;
   const display = setupDisplayToggles(must<HTMLElement>(document, '#display'), { onChange: () => charts?.restyle() });
+  const langs = document.createElement('span');
+  must<HTMLElement>(document, '#display').prepend(langs);
+  setupLangSwitch(langs);
 
   const liveField = must<HTMLElement>(document, '[data-field="live"]');
-  setText(liveField, 'connecting to the lab…');
+  setText(liveField, t('dash.connecting'));
 
   const first = await stats.first();
   const settings = {
@@ -148,7 +153,7 @@ async function main(): Promise<void> {
   charts = setupCharts(must<HTMLElement>(document, '#charts'), { runners, stats, clock });
   const compare = document.createElement('section');
   compare.id = 'protocols';
-  compare.setAttribute('aria-label', 'HTTP/1.1 and HTTP/2');
+  compare.setAttribute('aria-label', t('dash.compareAria'));
   must<HTMLElement>(document, '#charts').after(compare);
   setupProtocolCompare(compare, stats);
 
@@ -158,7 +163,7 @@ async function main(): Promise<void> {
     const paused = runners.filter((r) => r.running);
     for (const runner of paused) runner.stop();
     for (const card of cards) card.render();
-    charts?.mark('lanes paused: seven SSE streams');
+    charts?.mark(t('dash.markPaused'));
     // Until the server has seen the lanes' held requests end, so its count of held SSE
     // responses before the run is the other tabs' alone.
     const deadline = performance.now() + RESET_SETTLE_MAX_MS;
@@ -167,7 +172,7 @@ async function main(): Promise<void> {
     return () => {
       for (const runner of paused) if (running && enabled[runner.lane]) runner.start(from());
       for (const card of cards) card.render();
-      charts?.mark('lanes resumed');
+      charts?.mark(t('dash.markResumed'));
     };
   };
 
@@ -179,7 +184,7 @@ async function main(): Promise<void> {
     handlers: {
       async onFeed(change) {
         const now = await api.setFeed({ ...change, running });
-        controls.say(`feed: ${now.rate} msg/s, ${now.payloadBytes}-byte payloads`);
+        controls.say(t('dash.sayFeed', { rate: now.rate, bytes: now.payloadBytes }));
         charts?.mark(change.rate !== undefined ? `${now.rate}/s` : `${now.payloadBytes} B`);
       },
       onPollInterval(ms) {
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
       },
       onLongpollWait(ms) {
         runnerOf('longpoll').configure({ longpollWaitMs: ms });
-        controls.say(`long poll: wait up to ${ms} ms`);
+        controls.say(t('dash.sayWait', { ms }));
         charts?.mark(`wait ${ms} ms`);
       },
       async onRun(run) {
@@ -203,7 +208,7 @@ async function main(): Promise<void> {
         } else {
           // Stop the feed first, let every lane catch up to its last message, then stop the lanes:
           // all lanes end on the same seq, and nothing is left in flight between page and server.
-          controls.say('pausing: the feed is stopped, the lanes are catching up…');
+          controls.say(t('dash.sayPausing'));
           await api.setFeed({ running: false });
           const { feed } = await api.stats();
           const on = runners.filter((r) => r.running);
@@ -212,17 +217,18 @@ async function main(): Promise<void> {
           for (const runner of runners) runner.stop();
           clock.pause();
           const behind = on.filter((r) => (r.lastSeq ?? 0) < feed.head).map((r) => r.lane);
-          controls.say(`paused at seq ${feed.head}` + (behind.length ? `; ${behind.join(', ')} had not caught up and will on Start` : ': every lane has every message') +
-            '. Start resumes each lane where it left off.');
+          controls.say(behind.length
+            ? t('dash.sayPausedBehind', { seq: feed.head, lanes: behind.join(', ') })
+            : t('dash.sayPaused', { seq: feed.head }));
         }
       },
       async onReset() {
         await newRun();
-        controls.say('a new run for this page: its counts and the server\'s view of its connections start from here; every lane reconnected');
+        controls.say(t('dash.sayReset'));
       },
       async onBurst(count) {
         const { head } = await api.burst(count);
-        controls.say(`burst: ${count} messages published (newest seq ${head})`);
+        controls.say(t('dash.sayBurst', { count, head }));
         charts?.mark(`burst ${count}`);
       },
       onLane(lane, on) {
@@ -277,7 +283,7 @@ async function main(): Promise<void> {
     root.dataset.clockOffset = String(best.offsetMs);
     root.dataset.clockRtt = String(best.rttMs);
     root.dataset.clockExchanges = String(clockSync.exchanges);
-    setText(clockField, `clock ${best.offsetMs >= 0 ? '+' : ''}${best.offsetMs.toFixed(1)} ms ± ${(best.rttMs / 2).toFixed(1)}`);
+    setText(clockField, t('dash.clock', { offset: `${best.offsetMs >= 0 ? '+' : ''}${best.offsetMs.toFixed(1)}`, half: (best.rttMs / 2).toFixed(1) }));
   });
   setupStudentRun(must<HTMLElement>(document, '#class-run'), {
     live, page: pageId, clock: clockSync,
@@ -297,9 +303,8 @@ async function main(): Promise<void> {
     // The lanes start over on the new feed by themselves; the page starts a new run with them.
     notice.hidden = false;
     notice.dataset.epoch = epoch;
-    setText(notice, `The server restarted at ${new Date().toLocaleTimeString()} (a new feed): this page started a new run from there. ` +
-      'The counts before the restart are gone from the server, so they are not compared.');
-    charts?.mark('server restarted');
+    setText(notice, t('dash.restarted', { at: new Date().toLocaleTimeString() }));
+    charts?.mark(t('dash.markRestarted'));
     void newRun();
   };
 
@@ -308,7 +313,7 @@ async function main(): Promise<void> {
   const feedField = must<HTMLElement>(document, '[data-field="feed"]');
   const securityField = must<HTMLElement>(document, '[data-field="security"]');
   const showFeed = (s: NonNullable<typeof stats.raw>) => {
-    setText(feedField, `feed ${s.feed.running ? `${s.feed.rate} msg/s` : 'paused'} · ${s.feed.payloadBytes} B · seq ${s.feed.head}`);
+    setText(feedField, t('dash.feed', { state: s.feed.running ? `${s.feed.rate} msg/s` : t('dash.feedPaused'), bytes: s.feed.payloadBytes, seq: s.feed.head }));
     controls.syncFeed(s.feed);
     showBadges(securityField, securityBadges(s.switches));
   };
@@ -319,9 +324,9 @@ async function main(): Promise<void> {
   const lagField = must<HTMLElement>(document, '[data-field="page-lag"]');
   onTick(() => {
     const { p95 } = lag.summary();
-    setStat(lagField, p95, `page lag p95 ${formatMs(p95)}`);
+    setStat(lagField, p95, t('dash.pageLag', { ms: formatMs(p95) }));
     setStat(runTime, clock.seconds(), formatDuration(clock.elapsedMs()));
-    setText(liveField, stats.state === 'open' ? 'server stats: live' : 'server stats: reconnecting…');
+    setText(liveField, stats.state === 'open' ? t('dash.statsLive') : t('dash.statsReconnecting'));
     liveField.dataset.state = stats.state;
   });
 

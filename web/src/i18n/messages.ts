@@ -815,6 +815,58 @@ export const MESSAGES = {
   'wire.colValue': { en: 'value', ko: '값' },
   'wire.payloadStarts': { en: 'payload starts:', ko: '페이로드 시작:' },
   'wire.lastFrames': { en: 'Last frames (newest last)', ko: '최근 프레임 (최신이 마지막)' },
+
+  // ----- the dashboard (web/src/main.ts)
+  'dash.connecting': { en: 'connecting to the lab…', ko: '랩에 연결하는 중…' },
+  'dash.compareAria': { en: 'HTTP/1.1 and HTTP/2', ko: 'HTTP/1.1과 HTTP/2' },
+  'dash.markPaused': { en: 'lanes paused: seven SSE streams', ko: '레인 일시 정지: SSE 스트림 7개' },
+  'dash.markResumed': { en: 'lanes resumed', ko: '레인 재개' },
+  'dash.sayFeed': { en: 'feed: {rate} msg/s, {bytes}-byte payloads', ko: '피드: {rate} msg/s, 페이로드 {bytes}바이트' },
+  'dash.sayWait': { en: 'long poll: wait up to {ms} ms', ko: '롱 폴링: 최대 {ms} ms 대기' },
+  'dash.sayPausing': { en: 'pausing: the feed is stopped, the lanes are catching up…', ko: '일시 정지 중: 피드를 멈췄고, 레인들이 따라잡는 중…' },
+  'dash.sayPaused': { en: 'paused at seq {seq}: every lane has every message. Start resumes each lane where it left off.', ko: 'seq {seq}에서 일시 정지: 모든 레인이 모든 메시지를 받았습니다. 시작을 누르면 각 레인이 멈춘 곳부터 이어갑니다.' },
+  'dash.sayPausedBehind': { en: 'paused at seq {seq}; {lanes} had not caught up and will on Start. Start resumes each lane where it left off.', ko: 'seq {seq}에서 일시 정지. {lanes}는 아직 따라잡지 못했고 시작하면 따라잡습니다. 시작을 누르면 각 레인이 멈춘 곳부터 이어갑니다.' },
+  'dash.sayReset': { en: 'a new run for this page: its counts and the server\'s view of its connections start from here; every lane reconnected', ko: '이 페이지의 새 실행: 카운트와 서버가 보는 이 페이지의 연결이 여기서부터 시작합니다. 모든 레인이 다시 연결했습니다' },
+  'dash.sayBurst': { en: 'burst: {count} messages published (newest seq {head})', ko: '버스트: 메시지 {count}개 발행 (최신 seq {head})' },
+  'dash.restarted': { en: 'The server restarted at {at} (a new feed): this page started a new run from there. The counts before the restart are gone from the server, so they are not compared.', ko: '서버가 {at}에 재시작했습니다(새 피드). 이 페이지는 거기서부터 새 실행을 시작했습니다. 재시작 전의 카운트는 서버에서 사라졌으므로 비교하지 않습니다.' },
+  'dash.markRestarted': { en: 'server restarted', ko: '서버 재시작' },
+  'dash.pageLag': { en: 'page lag p95 {ms}', ko: '페이지 지연 p95 {ms}' },
+  'dash.statsLive': { en: 'server stats: live', ko: '서버 통계: 실시간' },
+  'dash.statsReconnecting': { en: 'server stats: reconnecting…', ko: '서버 통계: 다시 연결하는 중…' },
+  'dash.clock': { en: 'clock {offset} ms ± {half}', ko: '시계 {offset} ms ± {half}' },
+  'dash.feed': { en: 'feed {state} · {bytes} B · seq {seq}', ko: '피드 {state} · {bytes} B · seq {seq}' },
+  'dash.feedPaused': { en: 'paused', ko: '일시 정지' },
+
+  // ----- the dashboard page (web/index.html)
+  'dash.skip': { en: 'Skip to the lanes', ko: '레인으로 건너뛰기' },
+  'dash.sub': { en: 'every transport, one feed, real bytes', ko: '모든 전송 방식, 하나의 피드, 실제 바이트' },
+  'dash.runTimeTitle': { en: 'run time', ko: '실행 시간' },
+  'dash.run': { en: 'run', ko: '실행' },
+  'dash.clockTitle': { en: 'This page\'s clock against the lab\'s (NTP-style over the stats channel): offset ± half the round trip', ko: '이 페이지의 시계와 랩의 시계 차이(통계 채널로 NTP처럼 측정): 오프셋 ± 왕복 시간의 절반' },
+  'dash.clockNone': { en: 'clock –', ko: '시계 –' },
+  'dash.pageLagTitle': { en: 'How late this page\'s own main thread runs (p95 over the last 10 s). Latencies are taken on that thread, so they include it.', ko: '이 페이지의 메인 스레드가 얼마나 늦게 도는지(최근 10초의 p95). 지연 시간은 이 스레드에서 재므로 이 값이 포함됩니다.' },
+  'dash.pageLagNone': { en: 'page lag –', ko: '페이지 지연 –' },
+  'dash.classRunAria': { en: 'Class run', ko: '수업 실행' },
+  'dash.controlsAria': { en: 'Run controls', ko: '실행 제어' },
+  'dash.pagesAria': { en: 'More of the lab', ko: '랩의 다른 페이지' },
+  'dash.lessons': { en: 'Lessons · 강의', ko: '레슨' },
+  'dash.inspectors': { en: 'Protocol inspectors', ko: '프로토콜 인스펙터' },
+  'dash.chat': { en: 'Chat (three people)', ko: '채팅 (세 사람)' },
+  'dash.chaos': { en: 'Chaos switches: delay, buffering proxy, refused upgrades, drop', ko: '장애 스위치: 지연, 버퍼링 프록시, 업그레이드 거절, 연결 끊기' },
+  'dash.lanesAria': { en: 'The lanes', ko: '레인' },
+  'dash.chartsAria': { en: 'Charts', ko: '차트' },
+  'dash.exportAria': { en: 'Download the run', ko: '실행 결과 내려받기' },
+  'dash.download': { en: 'Download this run:', ko: '이 실행 내려받기:' },
+  'dash.csvTotals': { en: 'CSV totals', ko: 'CSV 합계' },
+  'dash.csvLatencies': { en: 'CSV latencies', ko: 'CSV 지연 시간' },
+  'dash.keys': { en: 'Keys: <kbd>s</kbd> start/pause · <kbd>b</kbd> burst · <kbd>1</kbd>–<kbd>7</kbd> wire view of a lane · <kbd>d</kbd> dark · <kbd>p</kbd> projector · <kbd>Esc</kbd> close. Latency is publish time on the server to receive time in this browser, so it assumes both clocks agree (true on one machine).', ko: '단축키: <kbd>s</kbd> 시작/일시 정지 · <kbd>b</kbd> 버스트 · <kbd>1</kbd>–<kbd>7</kbd> 레인의 와이어 뷰 · <kbd>d</kbd> 어둡게 · <kbd>p</kbd> 프로젝터 · <kbd>Esc</kbd> 닫기. 지연 시간은 서버의 발행 시각부터 이 브라우저의 수신 시각까지이므로 두 시계가 맞는다고 가정합니다(한 컴퓨터에서는 맞습니다).' },
+  'dash.closeEsc': { en: 'Close (Esc)', ko: '닫기 (Esc)' },
+
+  // ----- the lesson page (web/lessons.html)
+  'lesson.skip': { en: 'Skip to the lesson', ko: '레슨 본문으로 건너뛰기' },
+
+  // ----- the dashboard page: the HAR export
+  'dash.harTitle': { en: 'HAR 1.2: open it in Chrome DevTools (Network, Import HAR file) or any HAR viewer', ko: 'HAR 1.2: Chrome DevTools(Network 패널, Import HAR file)나 다른 HAR 뷰어로 열어 보세요' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -24,7 +24,7 @@ import { setupDisplayToggles } from '../widgets/display.ts';
 import { must } from '../dom.ts';
 import { WIDGET_LOADERS } from './widget-loaders.ts';
 import { correctCount, isDone, progress } from './progress.ts';
-import { preferredLang, rememberLang } from '../i18n/index.ts';
+import { preferredLang, rememberLang, translateStatic } from '../i18n/index.ts';
 import { t } from './i18n.ts';
 
 interface LessonIndex {
@@ -64,6 +64,7 @@ function node<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTML
 
 function setLang(lang: LessonLang): void {
   root.lang = lang;
+  translateStatic();
   el.brand.textContent = `Transport Lab · ${t('lessons', lang)}`;
   el.brand.href = `/lessons/${lang}`;
   el.dashboard.textContent = t('dashboard', lang);

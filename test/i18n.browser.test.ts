@@ -1,0 +1,168 @@
+/**
+ * Korean all the way through: Korean pages in Chromium against a real lab,
+ * read the way a student reads them, must show no English UI.
+ *
+ * What counts as shown: every text node in the body that the browser renders
+ * (checkVisibility), plus the `placeholder` of inputs and the `value` of
+ * input buttons. Left out on purpose: text inside code, pre, kbd and samp
+ * (code and captured bytes are the same in every language), inside an
+ * element that says it is another language (`lang="en"`, e.g. the "English"
+ * of the language switch) or `translate="no"`.
+ *
+ * A text fails when
+ *  1. it is an `en` message of the catalogue whose `ko` differs (a word the
+ *     page forgot to translate), or matches the `en` template of such a
+ *     message with its {params} filled in; or
+ *  2. it has no Hangul and, once protocol tokens are taken out (header and
+ *     API names, lane ids, status phrases, product names: PROTOCOL_TOKENS),
+ *     still holds a run of three or more plain English words (`[A-Za-z]{2,}`
+ *     separated by spaces): an English phrase that never went through the
+ *     catalogue (a label built in code, a server text shown raw).
+ *
+ * Every failure lists the page, the text and its place, so the fix is one
+ * catalogue entry away.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+import { MESSAGES, type Lang } from '../web/src/i18n/messages.ts';
+
+/**
+ * Names that are the same in every language: a Korean sentence keeps them,
+ * and a Korean page may show them on their own.
+ */
+const PROTOCOL_TOKENS = [
+  'Transport Lab', 'Server-Sent Events', 'Switching Protocols', 'Bad Request', 'Upgrade Required', 'Forbidden',
+  'Not Found', 'No Content', 'Payload Too Large', 'Too Many Requests', 'Method Not Allowed',
+  'HTTP streaming', 'long polling', 'short polling', 'Socket.IO', 'SockJS', 'EventSource', 'WebSocket',
+  'permessage-deflate', 'text/event-stream', 'keep-alive', 'no-cache', 'Last-Event-ID',
+];
+
+interface Shown {
+  text: string;
+  where: string;
+}
+
+/** Every text the page shows, with a short path to where it is. */
+async function shownTexts(page: Page): Promise<Shown[]> {
+  return page.evaluate(() => {
+    const skip = 'code, pre, kbd, samp, script, style, noscript, template, [lang="en"], [translate="no"]';
+    const where = (el: Element) => {
+      const parts: string[] = [];
+      for (let e: Element | null = el; e && e !== document.body && parts.length < 4; e = e.parentElement) {
+        parts.unshift(e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (e.classList[0] ? `.${e.classList[0]}` : ''));
+      }
+      return parts.join(' > ');
+    };
+    const out: { text: string; where: string }[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+      const parent = node.parentElement;
+      if (!text || !parent || parent.closest(skip)) continue;
+      if (!parent.checkVisibility({ checkOpacity: false, checkVisibilityCSS: true })) continue;
+      out.push({ text, where: where(parent) });
+    }
+    for (const input of document.querySelectorAll<HTMLInputElement>('input[placeholder], textarea[placeholder], input[type="button"], input[type="submit"]')) {
+      if (input.closest(skip) || !input.checkVisibility()) continue;
+      const text = (input.type === 'button' || input.type === 'submit' ? input.value : input.placeholder).trim();
+      if (text) out.push({ text, where: `${where(input)}[${input.type === 'button' || input.type === 'submit' ? 'value' : 'placeholder'}]` });
+    }
+    return out;
+  });
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const untranslated = Object.values(MESSAGES as Record<string, Record<Lang, string>>).filter((m) => m.en.trim() !== m.ko.trim());
+const exact = new Set(untranslated.map((m) => m.en.trim()));
+/** Templates with {params}: matched whole, each param standing for some text. */
+const templates = untranslated.filter((m) => /\{\w+\}/.test(m.en) && m.en.replace(/\{\w+\}/g, '').trim().length >= 4)
+  .map((m) => ({ en: new RegExp(`^${m.en.trim().split(/\{\w+\}/).map(escape).join('.*')}$`, 's'), ko: new RegExp(`^${m.ko.trim().split(/\{\w+\}/).map(escape).join('.*')}$`, 's') }));
+const HANGUL = /[\uac00-\ud7a3]/;
+const tokens = new RegExp(PROTOCOL_TOKENS.map(escape).join('|'), 'g');
+
+/** Why a text is English UI on a Korean page, or undefined when it is not. */
+export function englishProblem(text: string): string | undefined {
+  if (exact.has(text)) return 'an en message of the catalogue';
+  if (templates.some((tpl) => tpl.en.test(text) && !tpl.ko.test(text))) return 'an en template of the catalogue';
+  if (HANGUL.test(text)) return undefined;
+  const rest = text.replace(tokens, ' ');
+  if (/(?:^|[^\w-])[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}(?![\w-])/.test(rest)) return 'a run of plain English words';
+  return undefined;
+}
+
+let lab: WebLab;
+let browser: Chromium;
+
+beforeAll(async () => {
+  lab = await startWebLab({ feedRate: 5 });
+  browser = await launchChromium();
+  // The reader chose Korean before (the switch remembers it here).
+  await browser.context.addInitScript(() => localStorage.setItem('transport-lab.lang', 'ko'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await lab?.close();
+});
+
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ width: 1280, height: 900 });
+  const errors = collectPageErrors(page);
+  await page.goto(lab.url + path.replace(/^\//, ''));
+  // Every custom element defined and built (each builds itself in connectedCallback).
+  await page.waitForFunction(() => document.querySelectorAll(':not(:defined)').length === 0);
+  return { page, errors };
+}
+
+async function expectKorean(page: Page, name: string): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.lang), `${name}: <html lang>`).toBe('ko');
+  const problems = (await shownTexts(page))
+    .map((s) => ({ ...s, why: englishProblem(s.text) }))
+    .filter((s) => s.why !== undefined)
+    .map((s) => `${s.why}: "${s.text}" at ${s.where}`);
+  expect(problems, `${name} shows English`).toEqual([]);
+}
+
+describe('the English detector', () => {
+  it('flags catalogue English and plain English phrases, and lets Korean and protocol tokens through', () => {
+    expect(englishProblem('Server pings')).toBeDefined();
+    expect(englishProblem('connecting to ws://127.0.0.1:3000/feed/ws…')).toBeDefined();
+    expect(englishProblem('the browser answers by itself')).toBeDefined();
+    expect(englishProblem('서버가 ping 보내기')).toBeUndefined();
+    expect(englishProblem('Server-Sent Events')).toBeUndefined();
+    expect(englishProblem('101 Switching Protocols')).toBeUndefined();
+    expect(englishProblem('FIN=1 · opcode=0x1 (text)')).toBeUndefined();
+    expect(englishProblem('Sec-WebSocket-Accept')).toBeUndefined();
+  });
+});
+
+describe('Korean pages show no English UI', () => {
+  it('lesson 6 (the handshake) with its inspectors, after a real handshake', async () => {
+    const { page, errors } = await open('/lessons/ko/06-websocket-handshake');
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    const inspector = page.locator('handshake-inspector');
+    await inspector.locator('[data-action="connect"]').click();
+    await page.waitForSelector('handshake-inspector[data-state="captured"]');
+    await expectKorean(page, 'lesson 6');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lesson 11 (fallbacks) with its widgets', async () => {
+    const { page, errors } = await open('/lessons/ko/11-fallbacks');
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    await expectKorean(page, 'lesson 11');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the inspectors page', async () => {
+    const { page, errors } = await open('/inspect.html');
+    await page.locator('frame-inspector [data-action="connect"]').click();
+    await page.waitForSelector('frame-inspector[data-state="open"]');
+    await expectKorean(page, 'inspect');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
