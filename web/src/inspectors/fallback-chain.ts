@@ -30,7 +30,6 @@ import { libraryCost, LIBRARIES, startLibraryFallback, type LibraryCost, type Li
 import { tagLaneRequests } from '../transports/transport.ts';
 import { button, define, el, errorText, labBase, labCall, setText, table } from './ui.ts';
 import { laneTitle, t, type MessageKey } from '../i18n/index.ts';
-import { t } from '../i18n/index.ts';
 
 /** The buffer the SSE switch sets: more than a hello and a few messages, so they are held back. */
 const SSE_PROXY_BUFFER_BYTES = 64 * 1024;
