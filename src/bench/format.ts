@@ -46,6 +46,17 @@ function sig3(n: number): string {
   return fixed(n, Math.min(digits, 6));
 }
 
+/** How long the bench took, and each run: what the next run of the same command will take, roughly. */
+function runTime(report: BenchReport): string {
+  const total = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+  const runs = [
+    ...report.lanes.map((l) => `${l.label} ${fixed(l.elapsedMs / 1000, 1)}`),
+    ...(report.baseline ?? []).map((b) => `${b.label} (bare) ${fixed(b.bare.elapsedMs / 1000, 1)}`),
+  ];
+  const warmup = report.settings.warmupMs > 0 ? `, ${fixed(report.settings.warmupMs / 1000, 0)} s of it warm-up` : '';
+  return `The bench took ${fixed(total / 1000, 1)} s${warmup}; each run, connect to close, in s: ${runs.join(', ')}.`;
+}
+
 function seconds(msValue: number): string {
   return msValue % 1000 === 0 ? `${msValue / 1000} s` : `${msValue} ms`;
 }
@@ -232,6 +243,7 @@ function toText(report: BenchReport, style: 'table' | 'markdown'): string {
   if (report.settings.lanes.includes('poll')) {
     out += note(`poll pays its headers per request, not per message: its figure holds only for polls every ${seconds(s.pollIntervalMs)} at ${s.rate} msg/s.`);
   }
+  out += note(runTime(report));
   if (p.rate !== s.rate) out += note(`The projection rate (${p.rate} msg/s) differs from the measured rate (${s.rate} msg/s): poll and long-poll bytes per message depend on the rate; re-run with --rate ${p.rate} to measure them.`);
   return out;
 }

@@ -84,6 +84,8 @@ export interface LaneReport {
    * GOAWAY) and TLS (handshakes, record headers and tags).
    */
   h2Connection: { connections: number; connectionFrameBytes: number; tlsOverheadBytes: number; tlsHandshakeBytes: number } | null;
+  /** Wall time of the whole run, first snapshot to last: connect, deliver, drain, close. */
+  elapsedMs: number;
 }
 
 export interface BenchReport {

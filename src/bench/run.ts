@@ -200,6 +200,7 @@ async function runLane(
   // Over HTTP/2 the lane's counters are the `h2` ones; held connections are counted once for both.
   const api = { stats: async () => countersOf(await target.stats(), protocol), feed: (s: FeedSettings) => target.feed(s) };
   const clients = options.clients[lane];
+  const runStarted = performance.now();
   const s0 = await api.stats();
   const since = s0.feed.head;
   const counts = ClientPool.split(clients, pool.size);
@@ -334,6 +335,7 @@ async function runLane(
     otherCpuPercent: Math.max(0, machineCpuPercent - clientCpuPercent - (serverHere ? cost.cpuPercent : 0)),
     drained,
     h2Connection: protocol === 'h2' && accounted ? h2ConnectionDelta(s0, s4) : null,
+    elapsedMs: performance.now() - runStarted,
   };
 }
 
