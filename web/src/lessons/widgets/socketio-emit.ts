@@ -115,7 +115,7 @@ export class SocketioEmitElement extends MeasuredWidget {
         const s = io(labUrl(location.href, '/lesson'), {
           forceNew: true, reconnection: false,
           // The first two people's packets are shown: what the sender wrote and read, what another read.
-          ...(i < 2 && { transports: tappedTransports((dir, transport, text) => { if (i === 0 || dir === 'in') this.log.wire(dir, transport, text); }) }),
+          ...(i < 2 && { transports: tappedTransports((dir, transport, text) => { if (i === 0 || dir === 'in') this.log.wire(dir, transport, text, nick); }) }),
         });
         if (i < 2) this.log.line('call', `io('/lesson')`, nick);
         s.on('said', (e: Said) => {

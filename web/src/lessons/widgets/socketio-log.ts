@@ -39,20 +39,20 @@ export class SocketioLog {
     this.row(kind, what, detail);
   }
 
-  /** One HTTP body or WebSocket frame: a row per packet in it. */
-  wire(dir: 'in' | 'out', transport: WireTransport, text: string): void {
+  /** One HTTP body or WebSocket frame: a row per packet in it (`who`: whose connection, when the log shows several). */
+  wire(dir: 'in' | 'out', transport: WireTransport, text: string, who?: string): void {
     const at = performance.now() - this.t0;
     for (const part of splitPayload(text)) {
       const p = describePacket(part);
       this.packets.push({ ...p, dir, transport, at });
       const label = packetLabel(p);
-      const key = `${dir} ${transport} ${label}`;
+      const key = `${who} ${dir} ${transport} ${label}`;
       if (p.event === 'message' && this.repeat?.key === key) {
         this.repeat.count++;
         this.repeat.row.cells[3]!.lastChild!.textContent = ` ${this.words.repeated.replace('{n}', String(this.repeat.count))}`;
         continue;
       }
-      const row = this.row(dir, `${dir === 'out' ? '↑' : '↓'} ${transport}`, '');
+      const row = this.row(dir, `${dir === 'out' ? '↑' : '↓'} ${transport}${who ? ` · ${who}` : ''}`, '');
       row.dataset.packet = label;
       const cell = row.cells[3]!;
       cell.replaceChildren(
