@@ -174,6 +174,7 @@ export class SocketioApiElement extends MeasuredWidget {
       <dl class="exchange-figures" data-field="figures"></dl>
       <table class="probe-table life-log sio-log"><thead><tr></tr></thead><tbody></tbody></table>`);
     this.button.textContent = w.run!;
+    this.waiter = new Waiter(STEP_TIMEOUT_MS, w.timeout!);
     this.querySelector('.sio-calls .probe-note')!.textContent = w.manual!;
     const rate = this.getAttribute('rate');
     this.querySelector('.widget-settings')!.textContent = rate ? `${rate} msg/s` : '';
@@ -228,7 +229,7 @@ export class SocketioApiElement extends MeasuredWidget {
       feed.removeAllListeners('message');
       this.log.line('event', '', w.listeners!.replace('{n}', String(feed.listeners('message').length)));
     }
-    if (what === 'emit') void this.echo(s);
+    if (what === 'emit') void this.echo(s).catch((err: Error) => this.log.line('error', `emit('echo')`, err.message));
     if (what === 'disconnect') { this.log.line('call', `socket.disconnect()`); feed.disconnect(); s.lesson?.disconnect(); }
     if (what === 'connect') { this.log.line('call', `socket.connect()`); feed.connect(); }
   }
