@@ -5,10 +5,8 @@
  * the http port, and the side-by-side table fills in.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openHttps } from '../src/app.ts';
-import { makeSelfSigned } from '../src/h2/cert.ts';
 import { LANE_IDS } from '../src/lanes.ts';
-import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+import { collectPageErrors, startHttpsWebLab, type Chromium, type WebLab } from './support/chromium.ts';
 
 let lab: WebLab | undefined;
 let browser: Chromium | undefined;
@@ -23,11 +21,10 @@ const HTTP_LANES = ['poll', 'longpoll', 'stream', 'sse'] as const;
 
 describe('the dashboard over HTTPS and HTTP/2', () => {
   it('runs every HTTP lane over h2 and the ws lane over HTTP/1.1 on the http port', async () => {
-    lab = await startWebLab({ feedRate: 20 });
-    const { cert, key } = await makeSelfSigned();
-    const https = await openHttps(lab.app, 0, { cert, key, selfSigned: true, source: 'test', fingerprint256: '' });
-    // The certificate is self-signed: ignored here, in the test only.
-    browser = await launchChromium({ args: ['--ignore-certificate-errors'] });
+    // The certificate is self-signed: Chromium ignores that here, in the test only.
+    const started = await startHttpsWebLab({ feedRate: 20 });
+    ({ lab, browser } = started);
+    const { https } = started;
     const page = await browser.newPage();
     const errors = collectPageErrors(page);
     await page.goto(`${https.url}/`);

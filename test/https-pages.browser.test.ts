@@ -10,21 +10,16 @@
  * port and failed on every load (ERR_SSL_PROTOCOL_ERROR in the console).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHttps } from '../src/app.ts';
-import { makeSelfSigned } from '../src/h2/cert.ts';
 import type { HttpsListener } from '../src/h2/server.ts';
-import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+import { collectPageErrors, startHttpsWebLab, type Chromium, type WebLab } from './support/chromium.ts';
 
 let lab: WebLab;
 let https: HttpsListener;
 let browser: Chromium;
 
 beforeAll(async () => {
-  lab = await startWebLab({ feedRate: 5 });
-  const { cert, key } = await makeSelfSigned();
-  https = await openHttps(lab.app, 0, { cert, key, selfSigned: true, source: 'test', fingerprint256: '' });
-  // The certificate is self-signed: ignored here, in the test only.
-  browser = await launchChromium({ args: ['--ignore-certificate-errors'] });
+  // The certificate is self-signed: Chromium ignores that here, in the test only.
+  ({ lab, https, browser } = await startHttpsWebLab({ feedRate: 5 }));
 });
 
 afterAll(async () => {

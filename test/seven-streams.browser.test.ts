@@ -9,9 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openHttps } from '../src/app.ts';
-import { makeSelfSigned } from '../src/h2/cert.ts';
-import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+import { collectPageErrors, startHttpsWebLab, type Chromium, type WebLab } from './support/chromium.ts';
 
 /** Seven streams: the hold (until 3 s pass with no new one), the release wait, set-up. */
 const RUN_TIMEOUT_MS = 40_000;
@@ -49,11 +47,10 @@ async function lanesResumed(page: Page): Promise<void> {
 
 describe('the dashboard\'s seven SSE streams', () => {
   it('over HTTP/1.1 the seventh stream\'s first event waits until stream 1 closes; over HTTP/2 all seven arrive before any close', { timeout: 2 * RUN_TIMEOUT_MS }, async () => {
-    lab = await startWebLab({ feedRate: 5 });
-    const { cert, key } = await makeSelfSigned();
-    const https = await openHttps(lab.app, 0, { cert, key, selfSigned: true, source: 'test', fingerprint256: '' });
-    // The certificate is self-signed: ignored here, in the test only.
-    browser = await launchChromium({ args: ['--ignore-certificate-errors'] });
+    // The certificate is self-signed: Chromium ignores that here, in the test only.
+    const started = await startHttpsWebLab({ feedRate: 5 });
+    ({ lab, browser } = started);
+    const { https } = started;
 
     const h1 = await browser.newPage();
     const h1Errors = collectPageErrors(h1);

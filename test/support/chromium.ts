@@ -17,7 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { buildLab, WEB_ROOT, type BuildOptions } from '../../src/app.ts';
+import { buildLab, openHttps, WEB_ROOT, type BuildOptions } from '../../src/app.ts';
+import { makeSelfSigned } from '../../src/h2/cert.ts';
+import type { HttpsListener } from '../../src/h2/server.ts';
 
 /** Debian's package puts it here; CHROMIUM_PATH overrides (e.g. on another distribution). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -96,6 +98,18 @@ export async function startWebLab(options: BuildOptions = {}, port = 0): Promise
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the lab did not get a port');
   return { app, port: address.port, url: `http://127.0.0.1:${address.port}/`, close: () => app.close() };
+}
+
+/**
+ * A web lab with its HTTPS (HTTP/2) port open on a fresh self-signed
+ * certificate, and a Chromium told to accept that certificate: in tests only.
+ */
+export async function startHttpsWebLab(options: BuildOptions = {}): Promise<{ lab: WebLab; https: HttpsListener; browser: Chromium }> {
+  const lab = await startWebLab(options);
+  const { cert, key } = await makeSelfSigned();
+  const https = await openHttps(lab.app, 0, { cert, key, selfSigned: true, source: 'test', fingerprint256: '' });
+  const browser = await launchChromium({ args: ['--ignore-certificate-errors'] });
+  return { lab, https, browser };
 }
 
 /** Every console error and uncaught page error, for a test to assert there were none. */
