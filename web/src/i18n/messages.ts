@@ -146,6 +146,7 @@ export const MESSAGES = {
   'laneCard.h2Borrows': { en: 'opens 1 stream per request on the page\'s one HTTP/2 connection', ko: '요청마다 페이지의 HTTP/2 연결 하나에 스트림 1개를 엶' },
   'laneCard.h2Library': { en: 'HTTP transports only here: 1 stream at a time on the page\'s one HTTP/2 connection (no WebSocket over https)', ko: '여기서는 HTTP 전송만: 페이지의 HTTP/2 연결 하나에서 한 번에 스트림 1개 (https에서는 WebSocket 없음)' },
   'laneCard.h2Ws': { en: '1 WebSocket on an HTTP/1.1 connection of its own, to the http port (no WebSocket over HTTP/2 here)', ko: 'http 포트로 가는 자기만의 HTTP/1.1 연결 위 WebSocket 1개 (여기에는 HTTP/2 위 WebSocket이 없음)' },
+  'laneCard.h2NoWebSocket': { en: 'not over https: this port speaks only HTTP/2, and the lab has no WebSocket over HTTP/2', ko: 'https에서는 안 됨: 이 포트는 HTTP/2만 쓰고, 랩에는 HTTP/2 위 WebSocket이 없음' },
 
   // ----- the lane table's column titles in projector mode (web/src/widgets/lane-card.ts)
   'laneColumns.lane': { en: 'lane', ko: '레인' },

@@ -39,7 +39,7 @@ export function socketioTransport(options: SocketioOptions): Transport {
     // The URL's path is the namespace; its query (the page tag) goes on every engine.io request.
     const url = feedUrl('/feed', {}, options.base);
     const s = (socket = io(url, {
-      transports: options.websocketOnly ? ['websocket'] : isHttp2Only(url) ? ['polling'] : ['polling', 'websocket'],
+      transports: isHttp2Only(url) ? ['polling'] : options.websocketOnly ? ['websocket'] : ['polling', 'websocket'],
       auth: (cb) => {
         asked = position.lastSeq;
         cb(asked === undefined ? {} : { since: asked });

@@ -47,8 +47,10 @@ export function sockjsTransport(options: SockjsOptions): Transport {
       const asked = position.lastSeq;
       const choice = options.transport;
       const url = feedUrl('/sockjs/feed', { since: asked }, options.base);
-      const s = (socket = new SockJS(url, undefined, choice !== 'auto' ? { transports: [choice] }
-        : isHttp2Only(url) ? { transports: SOCKJS_TRANSPORTS.filter((t) => t !== 'auto' && t !== 'websocket') } : {}));
+      // Over https only the HTTP transports can work (no WebSocket on an HTTP/2-only port), whatever was picked.
+      const httpOnly = isHttp2Only(url) && (choice === 'auto' || choice === 'websocket');
+      const s = (socket = new SockJS(url, undefined, httpOnly ? { transports: SOCKJS_TRANSPORTS.filter((t) => t !== 'auto' && t !== 'websocket') }
+        : choice !== 'auto' ? { transports: [choice] } : {}));
       onEvent({ type: 'request' }); // GET /info, which every connect starts with
       let startOver = false;
       // A WebSocket is one more request (the upgrade); the HTTP transports' own requests are

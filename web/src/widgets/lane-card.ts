@@ -81,6 +81,8 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
   const { lane } = runner;
   const info = LANES[lane];
   const picker = BROWSER_LANES[lane].picker;
+  // Over https a library lane has no WebSocket to pick (the port speaks only HTTP/2, no RFC 8441).
+  const noWebSocket = pageProtocol() === 'h2';
   const agreements = { requests: new Agreement(), messages: new Agreement() };
   let snapshot: StatsSnapshot | undefined;
 
@@ -119,7 +121,7 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
     <ol class="recent detail" data-field="recent" aria-label="last messages"></ol>
     <p class="problem" data-field="problem" hidden></p>
     <footer class="lane-foot">
-      ${picker ? `<label class="lane-picker">${escapeHtml(picker.label)} <select data-field="picker">${picker.choices.map((c) => `<option value="${escapeHtml(c)}"${runner.settings[picker.setting] === c ? ' selected' : ''}>${escapeHtml(c)}</option>`).join('')}</select></label>` : ''}
+      ${picker ? `<label class="lane-picker">${escapeHtml(picker.label)} <select data-field="picker">${picker.choices.map((c) => `<option value="${escapeHtml(c)}"${runner.settings[picker.setting] === c ? ' selected' : ''}${noWebSocket && c === 'websocket' ? ` disabled title="${escapeHtml(t('laneCard.h2NoWebSocket'))}"` : ''}>${escapeHtml(c)}</option>`).join('')}</select></label>` : ''}
       <button type="button" data-action="wire" aria-haspopup="dialog">Wire view</button>
     </footer>`;
 
