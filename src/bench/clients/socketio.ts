@@ -32,6 +32,7 @@ export class SocketioClient implements BenchClient {
       const socket = (this.socket = io(`${origin}/feed`, {
         auth: (cb) => cb({ since: this.cursor.last }),
         transports: [polling ? 'polling' : 'websocket'],
+        // engine.io-client types `agent` as a string, but hands it to the XMLHttpRequest polyfill, which takes an http.Agent.
         ...(polling && { upgrade: false, agent: this.agent as unknown as string }),
         extraHeaders: requestHeaders(headers, polling ? 'fetch' : 'websocket', origin),
         reconnectionDelay: RECONNECT_DELAY_MS,
