@@ -47,7 +47,8 @@ describe('lesson 8: the Socket.IO client API on the real library', () => {
     const { page, errors } = await open('lessons/en/08-websocket-api');
     const m = await run(page, 'sio');
     expect(m.upgraded).toBe(1);
-    expect(m.upgradeMs).toBeGreaterThanOrEqual(m.connectMs!);
+    // Not ordered against connectMs: the probe starts when engine.io opens, and may finish before /feed's CONNECT answer.
+    expect(m.upgradeMs).toBeGreaterThan(0);
     expect(m.pingIntervalMs).toBe(lab.app.lab.options.socketioPingMs);
     // `42/feed,["message",` + `]` around the message JSON.
     expect(m.framingBytesPerMessage).toBe('42/feed,["message",]'.length);
