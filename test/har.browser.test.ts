@@ -119,6 +119,10 @@ describe('the dashboard\'s HAR export', () => {
     expect(entries.filter((e) => e._lane === 'socketio').map((e) => e.request.url)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^http:.*\/socket\.io\/\?.*EIO=4&transport=polling/), expect.stringMatching(/^ws:.*\/socket\.io\/\?.*transport=websocket/)]));
     expect(entries.some((e) => e._lane === 'sockjs' && /\/info\?/.test(e.request.url))).toBe(true);
+    // Every WebSocket the page opened has its messages, the libraries' too (socket.io-client and sockjs-client open their own).
+    const sockets = entries.filter((e) => e.response.status === 101);
+    expect(sockets.map((e) => e._lane).sort()).toEqual(expect.arrayContaining(['socketio', 'ws']));
+    for (const e of sockets) expect(e._webSocketMessages!.filter((m) => m.type === 'receive').length, e.request.url).toBeGreaterThan(0);
     expect(entries.filter((e) => e._lane === 'sse').every((e) => e._resourceType === 'eventsource')).toBe(true);
     // The server's counters for the page, taken with the entries, are the ones the dashboard shows.
     expect(snapshotTable({ lanes: har.log._pageCounters } as StatsSnapshot)).toEqual(serverTable(shown));

@@ -8,7 +8,7 @@
  * ?theme=dark  ?projector=on
  */
 import './i18n/page-lang.ts'; // first: the page's language before any element builds itself
-// Then, before any library: it records the lanes' WebSocket messages, and the libraries look the constructor up as they load.
+// Then: it records the lanes' WebSocket messages (it wraps WebSocket.prototype, before any socket opens).
 import { recordedSockets } from './ws-recorder.ts';
 import './style.css';
 import './lane-style.ts';

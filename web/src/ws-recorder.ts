@@ -3,12 +3,11 @@
  * the browser for the HAR export (web/src/har.ts), the way Chrome DevTools
  * keeps them for its Network panel's Messages tab (`_webSocketMessages`).
  *
- * The recorder replaces `globalThis.WebSocket` with a subclass that listens to
- * its own messages, so the lanes' code (and socket.io-client's and
- * sockjs-client's, which look the constructor up once when their module is
- * first evaluated) needs no change. That is why this module is the dashboard's
- * first import. The lab's own channels under /api/ (the stats push) are not
- * recorded: they are not the lanes' traffic.
+ * The recorder wraps WebSocket.prototype's `send`, `onmessage` and
+ * `addEventListener('message')`, so the lanes' code, socket.io-client's and
+ * sockjs-client's need no change: every socket the page opens, whoever opens
+ * it, is recorded from its first handler or send. The lab's own channels
+ * under /api/ (the stats push) are not recorded: they are not the lanes' traffic.
  *
  * Bounded: the newest RECORDED_MESSAGES_KEPT messages, oldest dropped first, and
  * counted (a long run at a high rate would otherwise grow without end).
@@ -61,24 +60,82 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(text);
 }
 
-const Native = globalThis.WebSocket;
-const recordOf = new WeakMap<WebSocket, RecordedSocket>();
+/**
+ * The libraries keep the constructor they found when their module ran, and a bundler
+ * may run a shared chunk (socket.io-client, sockjs-client) before this module: so the
+ * recorder patches WebSocket.prototype, which every socket shares whoever constructed
+ * it, rather than replacing the constructor.
+ */
+const recordOf = new WeakMap<WebSocket, RecordedSocket | null>();
+/** A message event is recorded once, however many handlers (onmessage and listeners) see it. */
+const seen = new WeakSet<Event>();
 
-class RecordingWebSocket extends Native {
-  constructor(url: string | URL, protocols?: string | string[]) {
-    super(url, protocols);
-    if (new URL(this.url).pathname.startsWith('/api/')) return;
-    const socket: RecordedSocket = { url: this.url, opened: Date.now(), messages: [] };
-    sockets.push(socket);
-    recordOf.set(this, socket);
-    this.addEventListener('message', (event: MessageEvent) => record(socket, 'receive', event.data));
+function socketOf(ws: WebSocket): RecordedSocket | null {
+  let socket = recordOf.get(ws);
+  if (socket === undefined) {
+    socket = new URL(ws.url).pathname.startsWith('/api/') ? null : { url: ws.url, opened: Date.now(), messages: [] };
+    if (socket) sockets.push(socket);
+    recordOf.set(ws, socket);
   }
+  return socket;
+}
 
-  override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-    super.send(data);
-    const socket = recordOf.get(this);
+function onReceive(ws: WebSocket, event: Event): void {
+  if (seen.has(event)) return;
+  seen.add(event);
+  const socket = socketOf(ws);
+  if (socket) record(socket, 'receive', (event as MessageEvent).data);
+}
+
+function install(proto: WebSocket): void {
+  const send = proto.send;
+  proto.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+    send.call(this, data);
+    const socket = socketOf(this);
     if (socket) record(socket, 'send', data);
+  };
+  const addEventListener = proto.addEventListener;
+  proto.addEventListener = function (this: WebSocket, type: string, listener: unknown, options?: unknown) {
+    if (type === 'message' && listener) {
+      const ws = this;
+      // Recorded before the handler runs, at the moment the page receives it.
+      socketOf(ws);
+      const inner = listener as EventListenerOrEventListenerObject;
+      const wrapped = (event: Event) => {
+        onReceive(ws, event);
+        return typeof inner === 'function' ? inner.call(ws, event) : inner.handleEvent(event);
+      };
+      wrappers.set(inner, wrapped);
+      return addEventListener.call(this, type, wrapped, options as AddEventListenerOptions);
+    }
+    return addEventListener.call(this, type, listener as EventListenerOrEventListenerObject, options as AddEventListenerOptions);
+  } as WebSocket['addEventListener'];
+  const removeEventListener = proto.removeEventListener;
+  proto.removeEventListener = function (this: WebSocket, type: string, listener: unknown, options?: unknown) {
+    const wrapped = type === 'message' && listener ? wrappers.get(listener as EventListenerOrEventListenerObject) : undefined;
+    return removeEventListener.call(this, type, (wrapped ?? listener) as EventListenerOrEventListenerObject, options as EventListenerOptions);
+  } as WebSocket['removeEventListener'];
+  const onmessage = Object.getOwnPropertyDescriptor(proto, 'onmessage');
+  if (onmessage?.set && onmessage.get) {
+    const handlers = new WeakMap<WebSocket, unknown>();
+    Object.defineProperty(proto, 'onmessage', {
+      configurable: true,
+      enumerable: onmessage.enumerable ?? true,
+      get(this: WebSocket) {
+        return handlers.has(this) ? handlers.get(this) : onmessage.get!.call(this);
+      },
+      set(this: WebSocket, handler: unknown) {
+        handlers.set(this, handler);
+        socketOf(this);
+        const ws = this;
+        onmessage.set!.call(this, typeof handler === 'function'
+          ? function (this: WebSocket, event: MessageEvent) { onReceive(ws, event); return (handler as (e: MessageEvent) => unknown).call(ws, event); }
+          : handler);
+      },
+    });
   }
 }
 
-if (Native && globalThis.WebSocket === Native) globalThis.WebSocket = RecordingWebSocket;
+const wrappers = new WeakMap<EventListenerOrEventListenerObject, EventListener>();
+
+if (typeof WebSocket !== 'undefined') install(WebSocket.prototype);
