@@ -34,7 +34,8 @@ function initial(): Display {
   const themeParam = params.get('theme') ?? stored(THEME_KEY);
   const theme: Theme = themeParam === 'dark' || themeParam === 'light' ? themeParam
     : matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-  const projectorParam = params.get('projector') ?? stored(PROJECTOR_KEY);
+  // Without a choice, the page's own default (<html data-projector="on"> on the class view).
+  const projectorParam = params.get('projector') ?? stored(PROJECTOR_KEY) ?? document.documentElement.dataset.projector ?? null;
   return { theme, projector: projectorParam === 'on' || projectorParam === '1' || projectorParam === 'true' };
 }
 
