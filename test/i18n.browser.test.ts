@@ -26,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
 import { MESSAGES, type Lang } from '../web/src/i18n/messages.ts';
+import { LANE_IDS } from '../src/lanes.ts';
 
 /**
  * Names that are the same in every language: a Korean sentence keeps them,
@@ -37,6 +38,9 @@ const PROTOCOL_TOKENS = [
   'HTTP streaming', 'long polling', 'short polling', 'Socket.IO', 'SockJS', 'EventSource', 'WebSocket',
   'permessage-deflate', 'text/event-stream', 'keep-alive', 'no-cache', 'Last-Event-ID',
 ];
+
+/** Shown alone, these are ids and units, the same in every language: lane ids (the controls' lane toggles) and units. */
+const SAME_IN_EVERY_LANGUAGE = new Set<string>([...LANE_IDS, 'msg/s', 'ms', 'B', 'KB', 'MB', 's']);
 
 interface Shown {
   text: string;
@@ -83,6 +87,7 @@ const tokens = new RegExp(PROTOCOL_TOKENS.map(escape).join('|'), 'g');
 
 /** Why a text is English UI on a Korean page, or undefined when it is not. */
 export function englishProblem(text: string): string | undefined {
+  if (SAME_IN_EVERY_LANGUAGE.has(text)) return undefined;
   if (exact.has(text)) return 'an en message of the catalogue';
   if (templates.some((tpl) => tpl.en.test(text) && !tpl.ko.test(text))) return 'an en template of the catalogue';
   if (HANGUL.test(text)) return undefined;
@@ -134,6 +139,7 @@ describe('the English detector', () => {
     expect(englishProblem('101 Switching Protocols')).toBeUndefined();
     expect(englishProblem('FIN=1 · opcode=0x1 (text)')).toBeUndefined();
     expect(englishProblem('Sec-WebSocket-Accept')).toBeUndefined();
+    expect(englishProblem('longpoll')).toBeUndefined();
   });
 });
 
@@ -153,6 +159,16 @@ describe('Korean pages show no English UI', () => {
     const { page, errors } = await open('/lessons/ko/11-fallbacks');
     await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
     await expectKorean(page, 'lesson 11');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the dashboard, its lanes receiving', async () => {
+    const { page, errors } = await open('/');
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    // Every lane card past "connecting", so their states and counts are drawn.
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.lane-card')].every((c) => c.dataset.state === 'open'));
+    await expectKorean(page, 'dashboard');
     expect(errors).toEqual([]);
     await page.close();
   });

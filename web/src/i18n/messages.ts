@@ -868,6 +868,98 @@ export const MESSAGES = {
 
   // ----- the dashboard page: the HAR export
   'dash.harTitle': { en: 'HAR 1.2: open it in Chrome DevTools (Network, Import HAR file) or any HAR viewer', ko: 'HAR 1.2: Chrome DevTools(Network 패널, Import HAR file)나 다른 HAR 뷰어로 열어 보세요' },
+
+  // ----- the dashboard: lane cards (web/src/widgets/lane-card.ts)
+  'laneCard.stateOff': { en: 'off', ko: '꺼짐' },
+  'laneCard.stateConnecting': { en: 'connecting…', ko: '연결하는 중…' },
+  'laneCard.stateOpen': { en: 'receiving', ko: '받는 중' },
+  'laneCard.stateReconnecting': { en: 'reconnecting…', ko: '다시 연결하는 중…' },
+  'laneCard.offConn': { en: 'off: holds no connection', ko: '꺼짐: 연결을 붙잡지 않음' },
+  'laneCard.wsConn': { en: 'holds 0 of {n} HTTP connections (1 WebSocket, outside the limit)', ko: 'HTTP 연결 {n}개 중 0개 사용 (WebSocket 1개, 한도 밖)' },
+  'laneCard.holdsConn': { en: 'holds 1 of {n} HTTP connections, all the time', ko: 'HTTP 연결 {n}개 중 1개를 늘 붙잡음' },
+  'laneCard.borrowsConn': { en: 'holds 0 of {n}; borrows 1 per request', ko: '{n}개 중 0개 사용, 요청마다 1개를 빌림' },
+  'laneCard.sameInstant': { en: 'both counted at the same instant: when the last server snapshot arrived', ko: '둘 다 같은 순간에 센 값: 마지막 서버 스냅숏이 도착한 때' },
+  'laneCard.count': { en: 'count', ko: '항목' },
+  'laneCard.page': { en: 'page', ko: '페이지' },
+  'laneCard.server': { en: 'server', ko: '서버' },
+  'laneCard.agreement': { en: 'agreement', ko: '일치' },
+  'laneCard.requests': { en: 'requests', ko: '요청' },
+  'laneCard.messages': { en: 'messages', ko: '메시지' },
+  'laneCard.browser': { en: 'browser', ko: '브라우저' },
+  'laneCard.missingDup': { en: 'missing / dup.', ko: '누락 / 중복' },
+  'laneCard.latencyP50': { en: 'latency p50', ko: '지연 p50' },
+  'laneCard.latencyP95': { en: 'latency p95', ko: '지연 p95' },
+  'laneCard.latencyMax': { en: 'latency max', ko: '지연 최대' },
+  'laneCard.serverWire': { en: 'server (wire)', ko: '서버 (와이어)' },
+  'laneCard.requestHeads': { en: 'request heads', ko: '요청 헤드' },
+  'laneCard.responseHeads': { en: 'response heads', ko: '응답 헤드' },
+  'laneCard.framing': { en: 'framing', ko: '프레이밍' },
+  'laneCard.bytesPerMsg': { en: 'bytes / msg', ko: '메시지당 바이트' },
+  'laneCard.overhead': { en: 'overhead', ko: '오버헤드' },
+  'laneCard.lastMessages': { en: 'last messages', ko: '최근 메시지' },
+  'laneCard.pickerTransport': { en: 'transport', ko: '전송 방식' },
+  'laneCard.pickerTransports': { en: 'transports', ko: '전송 방식들' },
+  'laneCard.agree': { en: 'the page and the server agree', ko: '페이지와 서버의 값이 같습니다' },
+  'laneCard.settling': { en: 'differs right now (in flight?)', ko: '지금은 다릅니다 (전송 중?)' },
+  'laneCard.disagree': { en: 'the server counts this page\'s connections differently', ko: '서버가 이 페이지의 연결을 다르게 셉니다' },
+
+  // ----- the dashboard: run controls (web/src/widgets/controls.ts)
+  'controls.rate': { en: 'feed rate', ko: '피드 속도' },
+  'controls.payload': { en: 'payload', ko: '페이로드' },
+  'controls.pollEvery': { en: 'poll every', ko: '폴링 주기' },
+  'controls.longpollWait': { en: 'long-poll wait', ko: '롱 폴링 대기' },
+  'controls.runTitle': { en: 'Start or pause the feed and every lane (key: s)', ko: '피드와 모든 레인을 시작하거나 일시 정지 (단축키: s)' },
+  'controls.resetTitle': { en: 'Start a new run for this page: its counts and the server\'s view of its connections start again from zero (other pages are not touched)', ko: '이 페이지의 새 실행을 시작합니다. 카운트와 서버가 보는 이 페이지의 연결이 0부터 다시 시작합니다(다른 페이지는 건드리지 않습니다)' },
+  'controls.reset': { en: 'Reset', ko: '초기화' },
+  'controls.burstTitle': { en: 'Publish this many messages at once (key: b)', ko: '이만큼의 메시지를 한꺼번에 발행 (단축키: b)' },
+  'controls.burst': { en: 'Burst', ko: '버스트' },
+  'controls.burstSize': { en: 'burst size', ko: '버스트 크기' },
+  'controls.lanes': { en: 'lanes', ko: '레인' },
+  'controls.pause': { en: 'Pause', ko: '일시 정지' },
+  'controls.start': { en: 'Start', ko: '시작' },
+
+  // ----- the dashboard: charts (web/src/widgets/charts.ts)
+  'charts.requests': { en: 'Requests over time', ko: '시간에 따른 요청 수' },
+  'charts.requestsHint': { en: 'the page\'s own count', ko: '페이지가 직접 센 값' },
+  'charts.requestsAria': { en: 'requests per lane over run time', ko: '실행 시간에 따른 레인별 요청 수' },
+  'charts.headers': { en: 'Header bytes over time', ko: '시간에 따른 헤더 바이트' },
+  'charts.latency': { en: 'Latency per message', ko: '메시지별 지연 시간' },
+  'charts.log': { en: 'log scale', ko: '로그 눈금' },
+  'charts.headersAria': { en: 'cumulative header bytes per lane over run time', ko: '실행 시간에 따른 레인별 누적 헤더 바이트' },
+  'charts.latencyAria': { en: 'latency of each message per lane', ko: '레인별 각 메시지의 지연 시간' },
+  'charts.xRunTime': { en: 'run time (s)', ko: '실행 시간 (s)' },
+  'charts.xReceived': { en: 'run time when received (s)', ko: '받은 시점의 실행 시간 (s)' },
+  'charts.yLatency': { en: 'publish → receive (ms)', ko: '발행 → 수신 (ms)' },
+
+  // ----- the dashboard: the connections note (web/src/widgets/connections.ts)
+  'conns.held': { en: 'HTTP/1.1 connections to this origin: this page holds {held} of {n}', ko: '이 출처로 가는 HTTP/1.1 연결: 이 페이지가 {n}개 중 {held}개를 붙잡고 있습니다' },
+  'conns.heldLanes': { en: ' ({lanes}, one each)', ko: ' ({lanes}, 하나씩)' },
+  'conns.free': { en: '; {free} left for controls and files.', ko: '. 제어 요청과 파일에 {free}개가 남았습니다.' },
+  'conns.freeWithPoll': { en: '; {free} left for poll requests, controls and files.', ko: '. 폴링 요청, 제어 요청, 파일에 {free}개가 남았습니다.' },
+  'conns.websockets': { en: 'WebSockets ({sockets}) do not count against the six.', ko: 'WebSocket({sockets})은 여섯 개 한도에 들어가지 않습니다.' },
+  'conns.statsChannel': { en: 'the stats channel', ko: '통계 채널' },
+  'conns.and': { en: ' and ', ko: ' 및 ' },
+
+  // ----- the dashboard: HTTP/1.1 and HTTP/2 side by side (web/src/widgets/protocol-compare.ts)
+  'compare.headerPerRequest': { en: 'header B / request', ko: '요청당 헤더 B' },
+  'compare.headerPerMessage': { en: 'header B / message', ko: '메시지당 헤더 B' },
+  'compare.bytesPerMessage': { en: 'all B / message', ko: '메시지당 전체 B' },
+  'compare.title': { en: 'HTTP/1.1 and HTTP/2 side by side', ko: 'HTTP/1.1과 HTTP/2 나란히 보기' },
+  'compare.speaks': { en: 'This page speaks', ko: '이 페이지의 프로토콜:' },
+  'compare.openOver': { en: 'Open it over {protocol}', ko: '{protocol}로 열기' },
+  'compare.caption': { en: 'Every page\'s lanes since the last reset, from the server\'s counters: the http port (HTTP/1.1, cleartext) and the https port (HTTP/2 frames, TLS counted apart below).', ko: '마지막 초기화 이후 모든 페이지의 레인을 서버 카운터로 봅니다: http 포트(HTTP/1.1, 평문)와 https 포트(HTTP/2 프레임, TLS는 아래에 따로 셈).' },
+  'compare.lane': { en: 'lane', ko: '레인' },
+  'compare.noHttps': { en: 'The lab has no HTTPS listener (HTTPS_PORT=off): the HTTP/2 columns stay empty.', ko: '랩에 HTTPS 리스너가 없습니다(HTTPS_PORT=off). HTTP/2 열은 비어 있습니다.' },
+  'compare.overheads': { en: 'HTTP/2 connection frames (preface, SETTINGS, PING, WINDOW_UPDATE, GOAWAY): {frames} B on {connections} connection(s); TLS (handshakes, record headers and tags): {tls} B on top of {http2} B of HTTP/2. A WebSocket needs HTTP/1.1 here (RFC 8441 is not implemented), so the ws lane\'s h2 column stays empty.', ko: 'HTTP/2 연결 프레임(preface, SETTINGS, PING, WINDOW_UPDATE, GOAWAY): 연결 {connections}개에 {frames} B. TLS(핸드셰이크, 레코드 헤더와 태그): HTTP/2 {http2} B 위에 {tls} B. 여기서 WebSocket은 HTTP/1.1이 필요하므로(RFC 8441은 구현하지 않음) ws 레인의 h2 열은 비어 있습니다.' },
+
+  // ----- the dashboard over https (web/src/widgets/h2-banner.ts)
+  'h2Banner.text': { en: 'HTTP/2: this page\'s HTTP lanes share one TLS connection, {streams} stream(s) open now of the {max} the server allows at once (SETTINGS_MAX_CONCURRENT_STREAMS). Held requests (long poll, stream, SSE) no longer use up six connections. WebSockets (the ws lane and the stats channel) still open their own HTTP/1.1 connection, to the http port.', ko: 'HTTP/2: 이 페이지의 HTTP 레인은 TLS 연결 하나를 나눠 씁니다. 서버가 한 번에 허용하는 {max}개(SETTINGS_MAX_CONCURRENT_STREAMS) 중 지금 열린 스트림은 {streams}개입니다. 붙잡힌 요청(롱 폴링, 스트림, SSE)이 더는 연결 여섯 개를 다 써 버리지 않습니다. WebSocket(ws 레인과 통계 채널)은 여전히 http 포트로 자기만의 HTTP/1.1 연결을 엽니다.' },
+
+  // ----- lane connection notes of the library lanes (web/src/transports/index.ts)
+  'laneCard.socketioConn': { en: 'holds 1 of 6 HTTP connections while it long-polls; 0 once upgraded to a WebSocket', ko: '롱 폴링하는 동안 HTTP 연결 6개 중 1개 사용, WebSocket으로 업그레이드되면 0개' },
+  'laneCard.sockjsConn': { en: 'holds 1 of 6 HTTP connections when it streams or polls; 0 on a WebSocket', ko: '스트리밍이나 폴링할 때 HTTP 연결 6개 중 1개 사용, WebSocket이면 0개' },
+
+
 } satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

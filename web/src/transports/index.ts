@@ -16,6 +16,7 @@ import { sseTransport } from './sse.ts';
 import { wsTransport } from './ws.ts';
 import { SOCKETIO_TRANSPORTS, socketioTransport, type SocketioTransportChoice } from './socketio.ts';
 import { SOCKJS_TRANSPORTS, sockjsTransport, type SockjsTransportChoice } from './sockjs.ts';
+import type { MessageKey } from '../i18n/index.ts';
 
 export interface LaneSettings {
   /** Short polling: time between the starts of two requests. */
@@ -45,7 +46,7 @@ export interface BrowserLane<Id extends LaneId = LaneId> {
   /** `settings` is read live: poll and long poll pick up a change on their next request. */
   create(options: TransportOptions, settings: LaneSettings): Transport;
   /** What the lane holds of the browser's six HTTP/1.1 connections, when it depends on more than src/lanes.ts says. */
-  readonly connections?: string;
+  readonly connections?: MessageKey;
   /** A lane setting the card offers as a choice (a library's transports). */
   readonly picker?: LanePicker;
 }
@@ -82,13 +83,13 @@ export const BROWSER_LANES: BrowserLaneRegistry = {
   socketio: {
     id: 'socketio', label: 'socket.io', color: { light: '#222222', dark: '#f2f2f2' }, pointStyle: 'star', dash: [4, 2],
     create: (options, settings) => socketioTransport({ ...options, get websocketOnly() { return settings.socketioTransports === 'websocket'; } }),
-    connections: 'holds 1 of 6 HTTP connections while it long-polls; 0 once upgraded to a WebSocket',
+    connections: 'laneCard.socketioConn',
     picker: { setting: 'socketioTransports', label: 'transports', choices: SOCKETIO_TRANSPORTS },
   },
   sockjs: {
     id: 'sockjs', label: 'sockjs', color: { light: '#7a6c00', dark: '#f0e442' }, pointStyle: 'cross', dash: [1, 2],
     create: (options, settings) => sockjsTransport({ ...options, get transport() { return settings.sockjsTransport ?? 'auto'; } }),
-    connections: 'holds 1 of 6 HTTP connections when it streams or polls; 0 on a WebSocket',
+    connections: 'laneCard.sockjsConn',
     picker: { setting: 'sockjsTransport', label: 'transport', choices: SOCKJS_TRANSPORTS },
   },
 };

@@ -21,6 +21,7 @@ import { wallClockNow } from '../counting.ts';
 import type { RunClock } from '../run-clock.ts';
 import { LANE_COLORS, LANE_DASHES, LANE_POINT_STYLES, currentTheme } from '../lane-colors.ts';
 import { onTick } from '../ticker.ts';
+import { t } from '../i18n/index.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Decimation);
 
@@ -98,18 +99,18 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
   element.classList.add('charts');
   element.innerHTML = `
     <figure class="chart" data-chart="requests">
-      <figcaption><h3>Requests over time</h3><span class="hint">the page's own count</span></figcaption>
-      <div class="chart-box"><canvas aria-label="requests per lane over run time" role="img"></canvas></div>
+      <figcaption><h3>${t('charts.requests')}</h3><span class="hint">${t('charts.requestsHint')}</span></figcaption>
+      <div class="chart-box"><canvas aria-label="${t('charts.requestsAria')}" role="img"></canvas></div>
     </figure>
     <figure class="chart" data-chart="headers">
-      <figcaption><h3>Header bytes over time</h3>
-        <label class="toggle"><input type="checkbox" data-action="log"> log scale</label></figcaption>
-      <div class="chart-box"><canvas aria-label="cumulative header bytes per lane over run time" role="img"></canvas></div>
+      <figcaption><h3>${t('charts.headers')}</h3>
+        <label class="toggle"><input type="checkbox" data-action="log"> ${t('charts.log')}</label></figcaption>
+      <div class="chart-box"><canvas aria-label="${t('charts.headersAria')}" role="img"></canvas></div>
     </figure>
     <figure class="chart" data-chart="latency">
-      <figcaption><h3>Latency per message</h3>
-        <label class="toggle"><input type="checkbox" data-action="log"> log scale</label></figcaption>
-      <div class="chart-box"><canvas aria-label="latency of each message per lane" role="img"></canvas></div>
+      <figcaption><h3>${t('charts.latency')}</h3>
+        <label class="toggle"><input type="checkbox" data-action="log"> ${t('charts.log')}</label></figcaption>
+      <div class="chart-box"><canvas aria-label="${t('charts.latencyAria')}" role="img"></canvas></div>
     </figure>`;
 
   const requests = emptySeries();
@@ -180,9 +181,9 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
     });
 
   const charts = {
-    requests: make(canvases[0]!, requests, { xTitle: 'run time (s)', yTitle: 'requests', showLine: true, stepped: true, markers: true }),
-    headers: make(canvases[1]!, headers, { xTitle: 'run time (s)', yTitle: 'header bytes', showLine: true, stepped: false, markers: true }),
-    latency: make(canvases[2]!, latency, { xTitle: 'run time when received (s)', yTitle: 'publish → receive (ms)', showLine: false, stepped: false, markers: false }),
+    requests: make(canvases[0]!, requests, { xTitle: t('charts.xRunTime'), yTitle: t('laneCard.requests'), showLine: true, stepped: true, markers: true }),
+    headers: make(canvases[1]!, headers, { xTitle: t('charts.xRunTime'), yTitle: t('fc.libHeaders'), showLine: true, stepped: false, markers: true }),
+    latency: make(canvases[2]!, latency, { xTitle: t('charts.xReceived'), yTitle: t('charts.yLatency'), showLine: false, stepped: false, markers: false }),
   };
   const all = Object.values(charts);
   const series = new Map<Chart<'line', Point[]>, Series>([[charts.requests, requests], [charts.headers, headers], [charts.latency, latency]]);

@@ -12,6 +12,7 @@ import type { LaneRunner } from '../lane-runner.ts';
 import { HTTP1_CONNECTIONS_PER_ORIGIN } from './lane-card.ts';
 import { onTick } from '../ticker.ts';
 import { setData, setText } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 
 export function heldConnections(runners: readonly LaneRunner[]): { held: string[]; borrowing: string[]; websockets: string[] } {
   const on = runners.filter((r) => r.running);
@@ -29,10 +30,10 @@ export function setupConnectionsNote(element: HTMLElement, runners: readonly Lan
     const free = HTTP1_CONNECTIONS_PER_ORIGIN - held.length;
     setData(element, 'held', String(held.length));
     setText(element,
-      `HTTP/1.1 connections to this origin: this page holds ${held.length} of ${HTTP1_CONNECTIONS_PER_ORIGIN}` +
-      (held.length ? ` (${held.join(', ')}, one each)` : '') +
-      `; ${free} left for ${borrowing.length ? 'poll requests, ' : ''}controls and files. ` +
-      `WebSockets (${[...websockets, 'the stats channel'].join(' and ')}) do not count against the six.`);
+      t('conns.held', { held: held.length, n: HTTP1_CONNECTIONS_PER_ORIGIN }) +
+      (held.length ? t('conns.heldLanes', { lanes: held.join(', ') }) : '') +
+      t(borrowing.length ? 'conns.freeWithPoll' : 'conns.free', { free }) + ' ' +
+      t('conns.websockets', { sockets: [...websockets, t('conns.statsChannel')].join(t('conns.and')) }));
   };
   render();
   return onTick(render);

@@ -8,6 +8,7 @@
 import { DEFAULTS } from '../../../src/config.ts';
 import { LANE_IDS, type LaneId } from '../../../src/lanes.ts';
 import { escapeHtml, must, setText } from '../dom.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
 
 /** Limits of the page's own settings (the server checks the feed's against its options). */
 export const MIN_POLL_INTERVAL_MS = 100;
@@ -43,7 +44,7 @@ export interface Controls {
 
 interface NumberField {
   name: 'rate' | 'payloadBytes' | 'pollIntervalMs' | 'longpollWaitMs' | 'burstCount';
-  label: string;
+  label: MessageKey;
   unit: string;
   min: number;
   max: number;
@@ -51,28 +52,28 @@ interface NumberField {
 }
 
 const FIELDS: NumberField[] = [
-  { name: 'rate', label: 'feed rate', unit: 'msg/s', min: 0, max: DEFAULTS.maxFeedRate, step: 'any' },
-  { name: 'payloadBytes', label: 'payload', unit: 'B', min: 0, max: DEFAULTS.maxFeedPayloadBytes, step: '1' },
-  { name: 'pollIntervalMs', label: 'poll every', unit: 'ms', min: MIN_POLL_INTERVAL_MS, max: MAX_POLL_INTERVAL_MS, step: '1' },
-  { name: 'longpollWaitMs', label: 'long-poll wait', unit: 'ms', min: 0, max: DEFAULTS.maxLongpollWaitMs, step: '1' },
+  { name: 'rate', label: 'controls.rate', unit: 'msg/s', min: 0, max: DEFAULTS.maxFeedRate, step: 'any' },
+  { name: 'payloadBytes', label: 'controls.payload', unit: 'B', min: 0, max: DEFAULTS.maxFeedPayloadBytes, step: '1' },
+  { name: 'pollIntervalMs', label: 'controls.pollEvery', unit: 'ms', min: MIN_POLL_INTERVAL_MS, max: MAX_POLL_INTERVAL_MS, step: '1' },
+  { name: 'longpollWaitMs', label: 'controls.longpollWait', unit: 'ms', min: 0, max: DEFAULTS.maxLongpollWaitMs, step: '1' },
 ];
 
 export function setupControls(element: HTMLElement, options: { initial: ControlValues; handlers: ControlHandlers }): Controls {
   const { initial, handlers } = options;
   element.classList.add('controls');
   const numberInput = (f: NumberField, value: number) =>
-    `<label class="field"><span>${f.label}</span><input type="number" name="${f.name}" value="${value}" min="${f.min}" max="${f.max}" step="${f.step}" inputmode="decimal" required><span class="unit">${f.unit}</span></label>`;
+    `<label class="field"><span>${t(f.label)}</span><input type="number" name="${f.name}" value="${value}" min="${f.min}" max="${f.max}" step="${f.step}" inputmode="decimal" required><span class="unit">${f.unit}</span></label>`;
   element.innerHTML = `
     <div class="buttons">
-      <button type="button" data-action="run" class="primary" title="Start or pause the feed and every lane (key: s)"></button>
-      <button type="button" data-action="reset" title="Start a new run for this page: its counts and the server's view of its connections start again from zero (other pages are not touched)">Reset</button>
+      <button type="button" data-action="run" class="primary" title="${t('controls.runTitle')}"></button>
+      <button type="button" data-action="reset" title="${t('controls.resetTitle')}">${t('controls.reset')}</button>
       <span class="burst">
-        <button type="button" data-action="burst" title="Publish this many messages at once (key: b)">Burst</button>
-        <input type="number" name="burstCount" aria-label="burst size" value="${initial.burstCount}" min="1" max="${DEFAULTS.maxBatch}" step="1" required>
+        <button type="button" data-action="burst" title="${t('controls.burstTitle')}">${t('controls.burst')}</button>
+        <input type="number" name="burstCount" aria-label="${t('controls.burstSize')}" value="${initial.burstCount}" min="1" max="${DEFAULTS.maxBatch}" step="1" required>
       </span>
     </div>
     <div class="fields">${FIELDS.map((f) => numberInput(f, initial[f.name])).join('')}</div>
-    <fieldset class="lane-toggles"><legend>lanes</legend>
+    <fieldset class="lane-toggles"><legend>${t('controls.lanes')}</legend>
       ${LANE_IDS.map((lane) => `<label class="lane-toggle" style="--lane: var(--lane-${lane})"><input type="checkbox" name="lane" value="${lane}" ${initial.lanes[lane] ? 'checked' : ''}> ${escapeHtml(lane)}</label>`).join('')}
     </fieldset>
     <p class="message" data-field="message" role="status" aria-live="polite"></p>`;
@@ -142,7 +143,7 @@ export function setupControls(element: HTMLElement, options: { initial: ControlV
 
   const setRunning = (value: boolean) => {
     running = value;
-    runButton.textContent = value ? 'Pause' : 'Start';
+    runButton.textContent = value ? t('controls.pause') : t('controls.start');
     runButton.setAttribute('aria-pressed', String(!value));
     element.dataset.running = String(value);
   };

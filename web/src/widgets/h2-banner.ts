@@ -8,6 +8,7 @@
 import { LANE_IDS } from '../../../src/lanes.ts';
 import type { StatsSource } from '../page-run.ts';
 import { setData, setText } from '../dom.ts';
+import { t } from '../i18n/index.ts';
 
 export function setupH2Banner(element: HTMLElement, stats: StatsSource): () => void {
   element.classList.add('connections-note', 'h2-banner');
@@ -19,10 +20,7 @@ export function setupH2Banner(element: HTMLElement, stats: StatsSource): () => v
     setData(element, 'streams', String(streams));
     setData(element, 'limit', String(h2.connection.maxConcurrentStreams));
     setText(element,
-      `HTTP/2: this page's HTTP lanes share one TLS connection, ${streams} stream${streams === 1 ? '' : 's'} open now ` +
-      `of the ${h2.connection.maxConcurrentStreams} the server allows at once (SETTINGS_MAX_CONCURRENT_STREAMS). ` +
-      'Held requests (long poll, stream, SSE) no longer use up six connections. ' +
-      'WebSockets (the ws lane and the stats channel) still open their own HTTP/1.1 connection, to the http port.');
+      t('h2Banner.text', { streams, max: h2.connection.maxConcurrentStreams }));
   };
   render();
   return stats.subscribe(render);

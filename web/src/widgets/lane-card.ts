@@ -12,7 +12,7 @@ import { showBadges } from '../inspectors/badge-view.ts';
 import { LANES } from '../../../src/lanes.ts';
 import { BROWSER_LANES } from '../transports/index.ts';
 import { pageProtocol, type PageProtocol } from '../h2/protocol.ts';
-import { t, type MessageKey } from '../i18n/index.ts';
+import { laneSummary, laneTitle, t, type MessageKey } from '../i18n/index.ts';
 import type { LaneRunner } from '../lane-runner.ts';
 import type { StatsSnapshot } from '../live-stats.ts';
 import type { StatsSource } from '../page-run.ts';
@@ -36,13 +36,13 @@ export interface LaneCard {
   destroy(): void;
 }
 
-const STATE_TEXT = { off: 'off', connecting: 'connecting…', open: 'receiving', reconnecting: 'reconnecting…' } as const;
+const STATE_TEXT: Record<LaneRunner['state'], MessageKey> = { off: 'laneCard.stateOff', connecting: 'laneCard.stateConnecting', open: 'laneCard.stateOpen', reconnecting: 'laneCard.stateReconnecting' };
 
 /** The browser's HTTP/1.1 connections per origin (Chromium, Firefox, Safari all use six). */
 export const HTTP1_CONNECTIONS_PER_ORIGIN = 6;
 
 export function connectionsText(lane: LaneRunner['lane'], on: boolean, protocol: PageProtocol = pageProtocol()): string {
-  if (!on) return 'off: holds no connection';
+  if (!on) return t('laneCard.offConn');
   // Over HTTP/2 there is no six: every HTTP lane is streams on the page's one connection (RFC 9113 §5).
   if (protocol === 'h2') {
     if (lane === 'ws') return t('laneCard.h2Ws');
@@ -50,10 +50,10 @@ export function connectionsText(lane: LaneRunner['lane'], on: boolean, protocol:
     return t(LANES[lane].holdsHttpConnection ? 'laneCard.h2Holds' : 'laneCard.h2Borrows');
   }
   const note = BROWSER_LANES[lane].connections;
-  if (note) return note;
-  if (lane === 'ws') return `holds 0 of ${HTTP1_CONNECTIONS_PER_ORIGIN} HTTP connections (1 WebSocket, outside the limit)`;
-  if (LANES[lane].holdsHttpConnection) return `holds 1 of ${HTTP1_CONNECTIONS_PER_ORIGIN} HTTP connections, all the time`;
-  return `holds 0 of ${HTTP1_CONNECTIONS_PER_ORIGIN}; borrows 1 per request`;
+  if (note) return t(note);
+  if (lane === 'ws') return t('laneCard.wsConn', { n: HTTP1_CONNECTIONS_PER_ORIGIN });
+  if (LANES[lane].holdsHttpConnection) return t('laneCard.holdsConn', { n: HTTP1_CONNECTIONS_PER_ORIGIN });
+  return t('laneCard.borrowsConn', { n: HTTP1_CONNECTIONS_PER_ORIGIN });
 }
 
 /**
@@ -91,38 +91,38 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
   element.style.setProperty('--lane', `var(--lane-${lane})`);
   element.innerHTML = `
     <header class="lane-head">
-      <h2><span class="swatch" aria-hidden="true"></span>${escapeHtml(info.title)}</h2>
+      <h2><span class="swatch" aria-hidden="true"></span>${escapeHtml(laneTitle(lane))}</h2>
       <p class="lane-id"><code>${lane}</code> <span class="state" data-field="state" role="status"></span> <span class="lane-badges" data-field="switches"></span></p>
     </header>
-    <p class="summary detail">${escapeHtml(info.summary)}</p>
+    <p class="summary detail">${escapeHtml(laneSummary(lane))}</p>
     <p class="conns" data-field="connections"></p>
     <table class="agreement">
-      <thead title="both counted at the same instant: when the last server snapshot arrived"><tr><th scope="col"><span class="sr-only">count</span></th><th scope="col">page</th><th scope="col">server</th><th scope="col"><span class="sr-only">agreement</span></th></tr></thead>
+      <thead title="${t('laneCard.sameInstant')}"><tr><th scope="col"><span class="sr-only">${t('laneCard.count')}</span></th><th scope="col">${t('laneCard.page')}</th><th scope="col">${t('laneCard.server')}</th><th scope="col"><span class="sr-only">${t('laneCard.agreement')}</span></th></tr></thead>
       <tbody>
-        <tr><th scope="row">requests</th><td data-stat="browser.requests"></td><td data-stat="server.requests"></td><td class="delta" data-agreement="requests"></td></tr>
-        <tr><th scope="row">messages</th><td data-stat="browser.received"></td><td data-stat="server.messages"></td><td class="delta" data-agreement="messages"></td></tr>
+        <tr><th scope="row">${t('laneCard.requests')}</th><td data-stat="browser.requests"></td><td data-stat="server.requests"></td><td class="delta" data-agreement="requests"></td></tr>
+        <tr><th scope="row">${t('laneCard.messages')}</th><td data-stat="browser.received"></td><td data-stat="server.messages"></td><td class="delta" data-agreement="messages"></td></tr>
       </tbody>
     </table>
     <dl class="stats">
-      <div class="group">browser</div>
-      <div><dt>missing / dup.</dt><dd><span data-stat="browser.missing"></span> / <span data-stat="browser.duplicates"></span></dd></div>
-      <div><dt>latency p50</dt><dd data-stat="browser.latencyP50"></dd></div>
-      <div><dt>latency p95</dt><dd data-stat="browser.latencyP95"></dd></div>
-      <div class="detail"><dt>latency max</dt><dd data-stat="browser.latencyMax"></dd></div>
-      <div class="group">server (wire)</div>
-      <div><dt>header bytes</dt><dd data-stat="server.headerBytes"></dd></div>
-      <div class="detail sub"><dt>request heads</dt><dd data-stat="server.requestHeadBytes"></dd></div>
-      <div class="detail sub"><dt>response heads</dt><dd data-stat="server.responseHeadBytes"></dd></div>
-      <div class="detail"><dt>payload</dt><dd data-stat="server.payloadBytes"></dd></div>
-      <div class="detail"><dt>framing</dt><dd data-stat="server.framingBytes"></dd></div>
-      <div><dt>bytes / msg</dt><dd data-stat="server.bytesPerMessage"></dd></div>
-      <div><dt>overhead</dt><dd data-stat="server.overheadPercent"></dd></div>
+      <div class="group">${t('laneCard.browser')}</div>
+      <div><dt>${t('laneCard.missingDup')}</dt><dd><span data-stat="browser.missing"></span> / <span data-stat="browser.duplicates"></span></dd></div>
+      <div><dt>${t('laneCard.latencyP50')}</dt><dd data-stat="browser.latencyP50"></dd></div>
+      <div><dt>${t('laneCard.latencyP95')}</dt><dd data-stat="browser.latencyP95"></dd></div>
+      <div class="detail"><dt>${t('laneCard.latencyMax')}</dt><dd data-stat="browser.latencyMax"></dd></div>
+      <div class="group">${t('laneCard.serverWire')}</div>
+      <div><dt>${t('fc.libHeaders')}</dt><dd data-stat="server.headerBytes"></dd></div>
+      <div class="detail sub"><dt>${t('laneCard.requestHeads')}</dt><dd data-stat="server.requestHeadBytes"></dd></div>
+      <div class="detail sub"><dt>${t('laneCard.responseHeads')}</dt><dd data-stat="server.responseHeadBytes"></dd></div>
+      <div class="detail"><dt>${t('wire.payload')}</dt><dd data-stat="server.payloadBytes"></dd></div>
+      <div class="detail"><dt>${t('laneCard.framing')}</dt><dd data-stat="server.framingBytes"></dd></div>
+      <div><dt>${t('laneCard.bytesPerMsg')}</dt><dd data-stat="server.bytesPerMessage"></dd></div>
+      <div><dt>${t('laneCard.overhead')}</dt><dd data-stat="server.overheadPercent"></dd></div>
     </dl>
-    <ol class="recent detail" data-field="recent" aria-label="last messages"></ol>
+    <ol class="recent detail" data-field="recent" aria-label="${t('laneCard.lastMessages')}"></ol>
     <p class="problem" data-field="problem" hidden></p>
     <footer class="lane-foot">
-      ${picker ? `<label class="lane-picker">${escapeHtml(picker.label)} <select data-field="picker">${picker.choices.map((c) => `<option value="${escapeHtml(c)}"${runner.settings[picker.setting] === c ? ' selected' : ''}${noWebSocket && c === 'websocket' ? ` disabled title="${escapeHtml(t('laneCard.h2NoWebSocket'))}"` : ''}>${escapeHtml(c)}</option>`).join('')}</select></label>` : ''}
-      <button type="button" data-action="wire" aria-haspopup="dialog">Wire view</button>
+      ${picker ? `<label class="lane-picker">${escapeHtml(t(picker.setting === 'sockjsTransport' ? 'laneCard.pickerTransport' : 'laneCard.pickerTransports'))} <select data-field="picker">${picker.choices.map((c) => `<option value="${escapeHtml(c)}"${runner.settings[picker.setting] === c ? ' selected' : ''}${noWebSocket && c === 'websocket' ? ` disabled title="${escapeHtml(t('laneCard.h2NoWebSocket'))}"` : ''}>${escapeHtml(c)}</option>`).join('')}</select></label>` : ''}
+      <button type="button" data-action="wire" aria-haspopup="dialog">${t('wire.title')}</button>
     </footer>`;
 
   const stat = (name: string) => must<HTMLElement>(element, `[data-stat="${name}"]`);
@@ -168,9 +168,9 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
   function renderAgreement(cell: HTMLElement, view: AgreementView | undefined): void {
     setData(cell, 'status', view?.status ?? 'unknown');
     setStat(cell, view?.delta, view === undefined ? '' : view.delta === 0 ? '✓' : `${view.delta > 0 ? '+' : '−'}${formatCount(Math.abs(view.delta))}`);
-    cell.title = view === undefined ? '' : view.status === 'agree' ? 'the page and the server agree'
-      : view.status === 'settling' ? 'differs right now (in flight?)'
-      : 'the server counts this page\'s connections differently';
+    cell.title = view === undefined ? '' : view.status === 'agree' ? t('laneCard.agree')
+      : view.status === 'settling' ? t('laneCard.settling')
+      : t('laneCard.disagree');
   }
 
   function render(): void {
@@ -179,7 +179,7 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
     setData(element, 'epoch', c.epoch ?? '');
     setData(element, 'startSeq', c.startSeq === undefined ? '' : String(c.startSeq));
     setData(element, 'lastSeq', c.lastSeq === undefined ? '' : String(c.lastSeq));
-    setText(cells.state, STATE_TEXT[runner.state]);
+    setText(cells.state, t(STATE_TEXT[runner.state]));
     setText(cells.connections, connectionsText(lane, runner.running));
     setText(cells.problem, runner.lastProblem ?? '');
     cells.problem.hidden = runner.lastProblem === undefined;

@@ -14,6 +14,7 @@ import type { StatsSource } from '../page-run.ts';
 import { otherProtocolUrl, pageProtocol, PROTOCOL_NAMES } from '../h2/protocol.ts';
 import { escapeHtml, must, setData, setText } from '../dom.ts';
 import { formatBytesPerMessage, formatCount } from '../format.ts';
+import { laneTitle, t, type MessageKey } from '../i18n/index.ts';
 
 export interface Ratios {
   requests: number;
@@ -36,11 +37,11 @@ export function ratios(c: Counters | undefined): Ratios {
   };
 }
 
-const COLUMNS: [keyof Ratios, string][] = [
-  ['requests', 'requests'],
-  ['headerPerRequest', 'header B / request'],
-  ['headerPerMessage', 'header B / message'],
-  ['bytesPerMessage', 'all B / message'],
+const COLUMNS: [keyof Ratios, MessageKey][] = [
+  ['requests', 'laneCard.requests'],
+  ['headerPerRequest', 'compare.headerPerRequest'],
+  ['headerPerMessage', 'compare.headerPerMessage'],
+  ['bytesPerMessage', 'compare.bytesPerMessage'],
 ];
 
 export function setupProtocolCompare(element: HTMLElement, stats: StatsSource): () => void {
@@ -49,17 +50,17 @@ export function setupProtocolCompare(element: HTMLElement, stats: StatsSource): 
   const other = here === 'h1' ? 'h2' : 'h1';
   element.innerHTML = `
     <header>
-      <h2>HTTP/1.1 and HTTP/2 side by side</h2>
-      <p class="switch">This page speaks <strong data-field="protocol">${PROTOCOL_NAMES[here]}</strong>.
-        <a data-action="switch-protocol" hidden>Open it over ${PROTOCOL_NAMES[other]}</a></p>
+      <h2>${t('compare.title')}</h2>
+      <p class="switch">${t('compare.speaks')} <strong data-field="protocol">${PROTOCOL_NAMES[here]}</strong>.
+        <a data-action="switch-protocol" hidden>${t('compare.openOver', { protocol: PROTOCOL_NAMES[other] })}</a></p>
     </header>
     <div class="table-scroll"><table>
-      <caption>Every page's lanes since the last reset, from the server's counters: the http port (HTTP/1.1, cleartext) and the https port (HTTP/2 frames, TLS counted apart below).</caption>
+      <caption>${t('compare.caption')}</caption>
       <thead>
-        <tr><th scope="col" rowspan="2">lane</th>${COLUMNS.map(([, label]) => `<th scope="colgroup" colspan="2">${label}</th>`).join('')}</tr>
+        <tr><th scope="col" rowspan="2">${t('compare.lane')}</th>${COLUMNS.map(([, label]) => `<th scope="colgroup" colspan="2">${t(label)}</th>`).join('')}</tr>
         <tr>${COLUMNS.map(() => '<th scope="col">h1</th><th scope="col">h2</th>').join('')}</tr>
       </thead>
-      <tbody>${LANE_IDS.map((lane) => `<tr data-lane="${lane}"><th scope="row">${escapeHtml(LANES[lane].title)}</th>${COLUMNS.map(([key]) =>
+      <tbody>${LANE_IDS.map((lane) => `<tr data-lane="${lane}"><th scope="row">${escapeHtml(laneTitle(lane))}</th>${COLUMNS.map(([key]) =>
         `<td data-protocol="h1" data-key="${key}">–</td><td data-protocol="h2" data-key="${key}">–</td>`).join('')}</tr>`).join('')}</tbody>
     </table></div>
     <p class="note" data-field="h2-connection"></p>`;
@@ -87,10 +88,11 @@ export function setupProtocolCompare(element: HTMLElement, stats: StatsSource): 
     }
     const { connection: c, tls } = s.h2;
     setText(connection, s.h2.port === null
-      ? 'The lab has no HTTPS listener (HTTPS_PORT=off): the HTTP/2 columns stay empty.'
-      : `HTTP/2 connection frames (preface, SETTINGS, PING, WINDOW_UPDATE, GOAWAY): ${formatCount(c.bytesIn + c.bytesOut)} B on ${formatCount(c.connections)} connection(s); ` +
-        `TLS (handshakes, record headers and tags): ${formatCount(tls.overheadBytes)} B on top of ${formatCount(tls.plaintextIn + tls.plaintextOut)} B of HTTP/2. ` +
-        'A WebSocket needs HTTP/1.1 here (RFC 8441 is not implemented), so the ws lane\'s h2 column stays empty.');
+      ? t('compare.noHttps')
+      : t('compare.overheads', {
+        frames: formatCount(c.bytesIn + c.bytesOut), connections: formatCount(c.connections),
+        tls: formatCount(tls.overheadBytes), http2: formatCount(tls.plaintextIn + tls.plaintextOut),
+      }));
   };
   render();
   return stats.subscribe(render);
