@@ -7,7 +7,7 @@
  *
  * Points are collected as they come, but Chart.js redraws only on the shared
  * tick (a few times a second), one chart per turn of the tick's animation
- * frames, only when its data changed, with animation off and min-max
+ * frames (onTickDraw), only when its data changed, with animation off and min-max
  * decimation on, so 200 messages/s per lane stay smooth.
  */
 import {
@@ -20,7 +20,7 @@ import type { StatsSource } from '../page-run.ts';
 import { wallClockNow } from '../counting.ts';
 import type { RunClock } from '../run-clock.ts';
 import { LANE_COLORS, LANE_DASHES, LANE_POINT_STYLES, currentTheme } from '../lane-colors.ts';
-import { onTick } from '../ticker.ts';
+import { onTick, onTickDraw } from '../ticker.ts';
 import { t } from '../i18n/index.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Decimation);
@@ -285,9 +285,9 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
     if (Chart.defaults.font.size !== chartFontPx()) restyle();
   };
   addEventListener('resize', onResize);
-  // Collect on each tick; each chart then draws in its own turn of the tick's animation
-  // frames (ticker.ts), so three charts never make one long task together.
-  const stops = [onTick(collect), ...all.map((chart) => onTick(() => drawChart(chart)))];
+  // Collect on each tick with the text; each chart then draws in its own turn of the tick's
+  // animation frames (ticker.ts), so three charts never make one long task together.
+  const stops = [onTick(collect), ...all.map((chart) => onTickDraw(() => drawChart(chart)))];
   const stopTicking = () => stops.forEach((stop) => stop());
 
   return {
