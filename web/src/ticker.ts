@@ -27,12 +27,19 @@ let writeQueue: (() => void)[] = [];
 let drawQueue: (() => void)[] = [];
 let frameRequested = false;
 
-function runQueued(deadline: number): void {
-  for (const listener of writeQueue.splice(0)) if (writers.has(listener)) listener();
-  while (drawQueue.length > 0 && performance.now() < deadline) {
-    const listener = drawQueue.shift()!;
-    if (drawers.has(listener)) listener();
+/** One listener; its error is reported (the page's error event) without keeping the others from running. */
+function run(listener: () => void, set: Set<() => void>): void {
+  if (!set.has(listener)) return;
+  try {
+    listener();
+  } catch (err) {
+    reportError(err);
   }
+}
+
+function runQueued(deadline: number): void {
+  for (const listener of writeQueue.splice(0)) run(listener, writers);
+  while (drawQueue.length > 0 && performance.now() < deadline) run(drawQueue.shift()!, drawers);
 }
 
 function onFrame(): void {
@@ -42,8 +49,7 @@ function onFrame(): void {
   runQueued(wrote ? 0 : performance.now() + FRAME_BUDGET_MS);
   if (wrote && drawQueue.length > 0) {
     // One canvas in the same frame as the text: the charts keep pace with the cards.
-    const listener = drawQueue.shift()!;
-    if (drawers.has(listener)) listener();
+    run(drawQueue.shift()!, drawers);
   }
   if (writeQueue.length > 0 || drawQueue.length > 0) requestFrame();
 }
