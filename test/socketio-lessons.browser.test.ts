@@ -52,7 +52,8 @@ describe('lesson 8: the Socket.IO client API on the real library', () => {
     expect(m.pingIntervalMs).toBe(lab.app.lab.options.socketioPingMs);
     // `42/feed,["message",` + `]` around the message JSON.
     expect(m.framingBytesPerMessage).toBe('42/feed,["message",]'.length);
-    expect(m.onCalls).toBe(2);
+    // At least two: one long-polling answer may carry several messages, all dispatched before the script calls off.
+    expect(m.onCalls).toBeGreaterThanOrEqual(2);
     expect(m.offCalls).toBe(0);
     expect(m.onceCalls).toBe(1);
     expect(m.messagesDuringOnce).toBeGreaterThanOrEqual(3);

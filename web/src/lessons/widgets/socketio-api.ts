@@ -10,7 +10,7 @@
  * and each event packet (`42/feed,["message",…]`) show as they crossed.
  *
  * The run button goes through a script: io('/feed') and `connect`;
- * `on('message')` until it has run twice; `off('message')` while two more
+ * `on('message')` until it has run at least twice (one polling answer may carry more); `off('message')` while two more
  * messages cross the wire; `once('message')` while three more cross;
  * `removeAllListeners('message')`; the /lesson namespace, `emit('echo', …)`
  * with an acknowledgement; then `disconnect()`. The buttons below it make the
