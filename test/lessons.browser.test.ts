@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+import { launchChromium, openLabPage, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
 import { LessonCatalog } from '../src/lessons/catalog.ts';
 import { LESSON_LANGS } from '../src/lessons/parts.ts';
 
@@ -36,13 +36,7 @@ afterAll(async () => {
   await lab?.close();
 });
 
-async function open(path: string): Promise<{ page: Page; errors: string[]; status: number }> {
-  const page = await browser.newPage({ width: 1280, height: 900 });
-  const errors = collectPageErrors(page);
-  const response = await page.goto(lab.url + path);
-  await page.waitForFunction(() => document.documentElement.dataset.ready !== undefined);
-  return { page, errors, status: response?.status() ?? 0 };
-}
+const open = (path: string) => openLabPage(browser, lab, path);
 
 const dataset = (page: Page) => page.evaluate(() => ({ ...document.documentElement.dataset }));
 

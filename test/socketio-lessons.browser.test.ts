@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
+import { launchChromium, openLabPage, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
 
 const FEED_RATE = 5;
 const RUN_TIMEOUT_MS = 60_000;
@@ -25,13 +25,7 @@ afterAll(async () => {
   await lab?.close();
 });
 
-async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ width: 1280, height: 900 });
-  const errors = collectPageErrors(page);
-  await page.goto(lab.url + path);
-  await page.waitForFunction(() => document.documentElement.dataset.ready !== undefined);
-  return { page, errors };
-}
+const open = (path: string) => openLabPage(browser, lab, path);
 
 /** Click a widget's run button and wait for it to finish; its measurement. */
 async function run(page: Page, id: string): Promise<Record<string, number>> {

@@ -112,6 +112,19 @@ export async function startHttpsWebLab(options: BuildOptions = {}): Promise<{ la
   return { lab, https, browser };
 }
 
+/**
+ * Opens one of the lab's pages (`path` relative to `lab.url`) in a new 1280x900
+ * tab and waits until the page says it is built (`<html data-ready>`); its
+ * console errors are collected from the start.
+ */
+export async function openLabPage(browser: Chromium, lab: WebLab, path: string): Promise<{ page: Page; errors: string[]; status: number }> {
+  const page = await browser.newPage({ width: 1280, height: 900 });
+  const errors = collectPageErrors(page);
+  const response = await page.goto(lab.url + path);
+  await page.waitForFunction(() => document.documentElement.dataset.ready !== undefined);
+  return { page, errors, status: response?.status() ?? 0 };
+}
+
 /** Every console error and uncaught page error, for a test to assert there were none. */
 export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
