@@ -31,6 +31,7 @@ import { LANE_IDS, OTHER_NAMES, isLaneId, type LaneId, type TrafficName } from '
 import type { FeedMessage } from '../feed/feed.ts';
 import { describeFrameHeader, toHex, OPCODE_NAMES, type LabelledField } from '../framing/ws-frame.ts';
 import { tapFrames } from './frame-tap.ts';
+import { BODY_CAPTURE_BYTES } from './body-capture.ts';
 import { PageLog, type PageLogEntry, type PageLogField } from './page-log.ts';
 import type { TimelineRequest } from './timeline.ts';
 
@@ -70,7 +71,20 @@ export interface Exchange {
   responseHead: string;
   responseHeadBytes: number;
   frames: CapturedFrame[];
+  /**
+   * An HTTP lane's response body as it left the socket, its first
+   * BODY_CAPTURE_BYTES at most, one char per byte (latin1): chunk-size lines,
+   * the poll envelope, SSE fields and the messages in them, for the wire view to
+   * label. Empty until the body starts (and for WebSocket lanes: they have frames).
+   */
+  bodyStart: string;
 }
+
+/** The lanes whose response bodies the wire view labels (their framing is in the body, not in frames). */
+const BODY_LANES: ReadonlySet<TrafficName> = new Set(['poll', 'longpoll', 'stream', 'sse']);
+/** Streams are captured always (one request per connection); polls only while a wire view has asked for the lane this recently. */
+const STREAMING_LANES: ReadonlySet<TrafficName> = new Set(['stream', 'sse']);
+export const BODY_WATCH_MS = 10_000;
 
 type Raw = Omit<Counters, 'headerBytes' | 'framingBytes' | 'open'>;
 
@@ -124,6 +138,8 @@ export class WireMeter {
   /** The newest exchange whose response head went out (a long poll's newest is usually still held). */
   private readonly answered = new Map<LaneId, Exchange>();
   private readonly watchedWs = new WeakSet<Socket>();
+  /** When a wire view last asked for each lane (poll bodies are captured only while one is open). */
+  private readonly viewedAt = new Map<LaneId, number>();
   /** Per lane, how to untap the one socket whose frames are followed (the newest). */
   private readonly tapped = new Map<LaneId, () => void>();
   /** Lane counters per page id; oldest-used first, so the least recently active page is dropped at the cap. */
@@ -184,9 +200,14 @@ export class WireMeter {
     st.req = req;
     // The head text is rebuilt only when someone looks at the wire view (not on every request).
     st.exchange = isLaneId(name)
-      ? withRequest({ at: Date.now(), requestHead: '', requestHeadExact: false, requestHeadBytes: 0, responseHead: '', responseHeadBytes: 0, frames: [] }, req)
+      ? withRequest({ at: Date.now(), requestHead: '', requestHeadExact: false, requestHeadBytes: 0, responseHead: '', responseHeadBytes: 0, frames: [], bodyStart: '' }, req)
       : undefined;
-    if (st.exchange) this.exchanges.set(name as LaneId, st.exchange);
+    if (st.exchange) {
+      this.exchanges.set(name as LaneId, st.exchange);
+      if (BODY_LANES.has(name) && (STREAMING_LANES.has(name) || Date.now() - (this.viewedAt.get(name as LaneId) ?? -Infinity) < BODY_WATCH_MS)) {
+        captureBody(socket, res, st.exchange);
+      }
+    }
     this.settle(socket);
     // No body: everything read since the previous exchange is this request's head.
     if (st.reqBody === 0) this.countRequestHead(st, st.reqIn);
@@ -342,6 +363,7 @@ export class WireMeter {
 
   /** The lane's last answered exchange (or the newest, when none was answered yet). */
   exchange(lane: LaneId): Exchange | undefined {
+    this.viewedAt.set(lane, Date.now());
     for (const socket of this.sockets) this.settle(socket);
     const ex = this.answered.get(lane) ?? this.exchanges.get(lane);
     const req = ex && (ex as RequestOf)[kRequest];
@@ -488,4 +510,40 @@ function rebuildHead(req: IncomingMessage): string {
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
   return head + '\r\n';
+}
+
+/**
+ * Keep the first BODY_CAPTURE_BYTES of this response's body as they are written
+ * to the socket: below Node's HTTP layer, so the chunk-size lines it adds are
+ * there too. Node may write the head and the first chunk in one call; the body
+ * starts after the blank line that ends the head (RFC 9112 §2.1).
+ */
+function captureBody(socket: Socket, res: ServerResponse, exchange: Exchange): void {
+  const write = socket.write;
+  let seen = '';
+  let headEnd = -1;
+  let done = false;
+  const stop = () => {
+    done = true; // inert from now on, even if a later wrapper keeps this one in the chain
+    if (socket.write === tap) socket.write = write;
+    res.off('finish', stop);
+    res.off('close', stop);
+  };
+  const tap = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
+    if (done) return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    const text = typeof chunk === 'string'
+      ? Buffer.from(chunk, typeof rest[0] === 'string' ? rest[0] as BufferEncoding : 'utf8').toString('latin1')
+      : Buffer.from(chunk as Uint8Array).toString('latin1');
+    seen += text;
+    if (headEnd === -1) headEnd = seen.indexOf('\r\n\r\n');
+    if (headEnd !== -1) {
+      exchange.bodyStart = seen.slice(headEnd + 4, headEnd + 4 + BODY_CAPTURE_BYTES);
+      if (seen.length - headEnd - 4 >= BODY_CAPTURE_BYTES) stop();
+    }
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as Socket['write'];
+  socket.write = tap;
+  // The response ends before the cap (a poll's envelope): the socket's next request is not this exchange's.
+  res.once('finish', stop);
+  res.once('close', stop);
 }

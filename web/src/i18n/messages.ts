@@ -815,6 +815,14 @@ export const MESSAGES = {
   'wire.colWhere': { en: 'where', ko: '위치' },
   'wire.colValue': { en: 'value', ko: '값' },
   'wire.payloadStarts': { en: 'payload starts:', ko: '페이로드 시작:' },
+  'wire.body': { en: 'Response body, as it left the socket', ko: '응답 본문 (소켓을 떠난 그대로)' },
+  'wire.bodyNone': { en: 'No body bytes seen yet: a poll\'s body is kept only while this view is open (the next answer will show), a stream\'s from its start.', ko: '아직 본문 바이트가 없습니다. 폴링 응답의 본문은 이 뷰가 열려 있는 동안만 보관합니다(다음 응답부터 보입니다). 스트림은 처음부터 보관합니다.' },
+  'wire.bodySum': { en: 'first {bytes} B of the body (kept up to {cap} B): framing {framing} B, payload {payload} B', ko: '본문의 처음 {bytes} B (최대 {cap} B까지 보관): 프레이밍 {framing} B, 페이로드 {payload} B' },
+  'wire.partChunk': { en: 'chunk framing (RFC 9112 §7.1)', ko: '청크 프레이밍 (RFC 9112 §7.1)' },
+  'wire.partFraming': { en: 'framing', ko: '프레이밍' },
+  'wire.partPayload': { en: 'payload (a feed message)', ko: '페이로드 (피드 메시지)' },
+  'wire.chunkSize': { en: 'chunk of {size} B follows', ko: '뒤에 {size} B 청크' },
+  'wire.colPart': { en: 'counted as', ko: '집계 항목' },
   'wire.lastFrames': { en: 'Last frames (newest last)', ko: '최근 프레임 (최신이 마지막)' },
 
   // ----- the dashboard (web/src/main.ts)

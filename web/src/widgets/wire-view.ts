@@ -10,6 +10,8 @@
 import { LANES, type LaneId } from '../../../src/lanes.ts';
 import { fetchWire, type Exchange } from '../api.ts';
 import { headLines, labelFrameHeader } from '../wire-bytes.ts';
+import { labelBody, type BodyPart, type BodyRow } from '../wire-body.ts';
+import { BODY_CAPTURE_BYTES } from '../../../src/wire/body-capture.ts';
 import { escapeHtml, must, setText } from '../dom.ts';
 import { formatCount } from '../format.ts';
 import { pageProtocol } from '../h2/protocol.ts';
@@ -101,7 +103,8 @@ export function setupWireView(element: HTMLElement): WireView {
     body.innerHTML = `
       ${headBlock(t('wire.requestHead'), 'request', exchange.requestHead, exchange.requestHeadBytes, exchange.requestHeadExact)}
       ${exchange.responseHead === '' ? pendingBlock(id) : headBlock(t('wire.responseHead'), 'response', exchange.responseHead, exchange.responseHeadBytes, true)}
-      ${id === 'ws' ? framesBlock(exchange) : ''}`;
+      ${id === 'ws' ? framesBlock(exchange) : ''}
+      ${BODY_LANES.has(id) ? bodyBlock(id, exchange) : ''}`;
   }
 
   return {
@@ -132,6 +135,26 @@ function headBlock(heading: string, part: 'request' | 'response', head: string, 
       <pre data-part="${part}-head" hidden>${escapeHtml(head)}</pre>
       <table class="head-lines"><thead><tr><th scope="col">${t('hsi.colLine')}</th><th scope="col" class="n">${t('insp.bytes')}</th></tr></thead><tbody>${rows}</tbody></table>
       <p class="check">${check}</p>
+    </section>`;
+}
+
+/** The lanes whose framing is in the response body (the cards count it): the wire view labels it byte by byte. */
+const BODY_LANES: ReadonlySet<LaneId> = new Set(['poll', 'longpoll', 'stream', 'sse']);
+
+function bodyBlock(lane: LaneId, exchange: Exchange): string {
+  if (!exchange.bodyStart) return `<section class="body"><h3>${t('wire.body')}</h3><p data-part="body-none">${t('wire.bodyNone')}</p></section>`;
+  const rows = labelBody(lane, exchange.responseHead, exchange.bodyStart);
+  const sum = (part: BodyPart | 'framing+chunk') => rows.filter((r) => part === 'framing+chunk' ? r.part !== 'payload' : r.part === part).reduce((n, r) => n + r.bytes, 0);
+  const label = (r: BodyRow) => r.part === 'payload' ? t('wire.partPayload')
+    : r.part === 'chunk' ? (r.chunkSize !== undefined ? `${t('wire.partChunk')}: ${t('wire.chunkSize', { size: formatCount(r.chunkSize) })}` : t('wire.partChunk'))
+    : t('wire.partFraming');
+  const body = rows.map((r) => `<tr class="part-${r.part}" data-part="body-row" data-kind="${r.part}"><td class="line">${escapeHtml(r.text)}</td><td>${label(r)}</td><td class="n">${r.bytes}</td></tr>`).join('');
+  const total = rows.reduce((n, r) => n + r.bytes, 0);
+  return `
+    <section class="body" data-part="body" data-bytes="${total}" data-framing="${sum('framing+chunk')}" data-payload="${sum('payload')}">
+      <h3>${t('wire.body')}</h3>
+      <p>${t('wire.bodySum', { bytes: formatCount(total), cap: formatCount(BODY_CAPTURE_BYTES), framing: formatCount(sum('framing+chunk')), payload: formatCount(sum('payload')) })}</p>
+      <table class="head-lines body-lines"><thead><tr><th scope="col">${t('hsi.colLine')}</th><th scope="col">${t('wire.colPart')}</th><th scope="col" class="n">${t('insp.bytes')}</th></tr></thead><tbody>${body}</tbody></table>
     </section>`;
 }
 
