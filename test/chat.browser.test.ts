@@ -68,7 +68,8 @@ beforeAll(async () => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await page.goto(`${lab.url}chat.html`);
+  // In English: the test reads the page's English words (test/i18n.browser.test.ts reads the Korean).
+  await page.goto(`${lab.url}chat.html?lang=en`);
 });
 
 afterAll(async () => {
@@ -143,7 +144,7 @@ describe('web/chat.html: three people, three connections', () => {
     const tooLong = '가'.repeat(limits.nickMaxChars + 1);
     const other = await browser.newPage({ width: 1280, height: 900 });
     const otherErrors = collectPageErrors(other);
-    await other.goto(`${lab.url}chat.html?nicks=${encodeURIComponent(tooLong)},limits-b`);
+    await other.goto(`${lab.url}chat.html?lang=en&nicks=${encodeURIComponent(tooLong)},limits-b`);
     const refused = other.locator(`chat-client[nick="${tooLong}"]`);
     await refused.locator('.chat-line[data-kind="error"]').waitFor();
     expect(await refused.getAttribute('data-state')).toBe('idle');
@@ -179,7 +180,7 @@ describe('web/chat.html: three people, three connections', () => {
     it(`carries the same chat over ${transport} (?transport=${transport})`, async () => {
       const other = await browser.newPage({ width: 1280, height: 900 });
       const otherErrors = collectPageErrors(other);
-      await other.goto(`${lab.url}chat.html?transport=${transport}&nicks=${transport}-a,${transport}-b`);
+      await other.goto(`${lab.url}chat.html?lang=en&transport=${transport}&nicks=${transport}-a,${transport}-b`);
       const a = other.locator(`chat-client[nick="${transport}-a"]`);
       const b = other.locator(`chat-client[nick="${transport}-b"]`);
       await a.locator('.chat-members li', { hasText: `${transport}-b` }).waitFor();

@@ -163,6 +163,74 @@ describe('Korean pages show no English UI', () => {
     await page.close();
   });
 
+  it('the chat page: three people joined, a message in every mode, a refused message and a refused nickname', async () => {
+    const { page, errors } = await open('/chat.html');
+    const column = (i: number) => page.locator('chat-client').nth(i);
+    await page.waitForFunction(() => {
+      const people = [...document.querySelectorAll<HTMLElement>('chat-client')];
+      return people.length === 3 && people.every((c) => c.dataset.state === 'joined' && c.querySelectorAll('.chat-members li').length === 3);
+    });
+    // Two of them in a room, so the room's lines and the "rooms" line show.
+    for (const i of [0, 1]) {
+      await column(i).locator('input[name="room"]').fill('snl');
+      await column(i).locator('.chat-room-form button[type="submit"]').click();
+      await column(i).locator('.chat-rooms', { hasText: 'snl' }).waitFor();
+    }
+    const say = async (mode: string, text: string) => {
+      await column(0).locator('select[name="mode"]').selectOption(mode);
+      if (mode === 'room') await column(0).locator('select[name="room"]').selectOption('snl');
+      await column(0).locator('input[name="text"]').fill(text);
+      await column(0).locator('.chat-say button[type="submit"]').click();
+      await column(0).locator(`.chat-line[data-kind="message"][data-mode="${mode}"]`, { hasText: text }).or(
+        column(1).locator(`.chat-line[data-kind="message"][data-mode="${mode}"]`, { hasText: text })).first().waitFor();
+    };
+    await say('all', '안녕하세요.');
+    await say('self', '나만 보는 메모');
+    await say('others', '나 빼고 다들 안녕');
+    await say('room', 'SNL 멤버만');
+    // A message longer than the lab takes, sent the way a lesson's script could (the form refuses it first).
+    const limits = await (await fetch(`${lab.url}chat/limits`)).json() as { maxTextChars: number };
+    await column(0).evaluate((el, text) => (el as HTMLElement & { say(t: string, to: string): Promise<unknown> }).say(text, 'all'), '가'.repeat(limits.maxTextChars + 1));
+    await column(0).locator('.chat-line[data-kind="error"][data-code="LAB_ERR_CHAT_TEXT_TOO_LONG"]').waitFor();
+    // The third leaves, then tries to come back under a nickname in use.
+    await column(2).locator('.chat-leave').click();
+    await page.locator('chat-client[data-state="closed"]').waitFor();
+    await page.waitForFunction(() => document.querySelector('chat-client')?.querySelectorAll('.chat-members li').length === 2);
+    await column(2).locator('input[name="nick"]').fill(await column(0).getAttribute('nick') ?? '');
+    await column(2).locator('.chat-join button[type="submit"]').click();
+    await column(2).locator('.chat-line[data-kind="error"][data-code="LAB_ERR_CHAT_NICK_TAKEN"]').waitFor();
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.chat-cost')?.dataset.bytes ?? 0) > 0);
+    expect(await page.title(), 'chat <title>').toMatch(/[\uac00-\ud7a3]/);
+    await expectKorean(page, 'chat');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the STOMP page: connected, subscribed to /topic/feed, a feed message received, one sent, then a refused SUBSCRIBE', async () => {
+    const { page, errors } = await open('/stomp.html');
+    const frames = page.locator('stomp-frames');
+    await frames.locator('[data-action="connect"]').click();
+    await page.locator('stomp-frames[data-state="connected"]').waitFor();
+    await frames.locator('[data-action="subscribe"]').click();
+    await frames.locator('tr[data-command="RECEIPT"]').waitFor();
+    await frames.locator('tr[data-command="MESSAGE"]').first().waitFor(); // the lab's feed runs in this file
+    await frames.locator('[data-action="send"]').click();
+    await frames.locator('tr[data-command="SEND"]').waitFor();
+    await frames.locator('tr[data-command="RECEIPT"]').nth(1).waitFor();
+    await page.waitForFunction(() => /\d/.test(document.querySelector('.stomp-cost')?.textContent ?? ''));
+    expect(await page.title(), 'STOMP <title>').toMatch(/[\uac00-\ud7a3]/);
+    await expectKorean(page, 'STOMP, connected');
+    // A destination the lab refuses: an ERROR frame, then the close; both worded from the code.
+    await frames.locator('input[name="subscribe"]').fill('/queue/nope');
+    await frames.locator('[data-action="subscribe"]').click();
+    await page.locator('stomp-frames[data-state="closed"]').waitFor();
+    await frames.locator('tr[data-command="ERROR"]').waitFor();
+    expect(await frames.locator('.stomp-status code.raw').textContent()).toContain('LAB_ERR_STOMP_DESTINATION');
+    await expectKorean(page, 'STOMP, refused');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('the dashboard, its lanes receiving', async () => {
     const { page, errors } = await open('/');
     await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');

@@ -32,7 +32,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ width: 1280, height: 900 });
   errors = collectPageErrors(page);
-  await page.goto(`${lab.url}stomp.html`);
+  // In English: the test reads the page's English words (test/i18n.browser.test.ts reads the Korean).
+  await page.goto(`${lab.url}stomp.html?lang=en`);
 });
 
 afterAll(async () => {

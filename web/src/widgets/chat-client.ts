@@ -11,18 +11,35 @@
  * Every text from the network goes into the page with `textContent`, never
  * as HTML: a message "<img src=x onerror=alert(1)>" shows exactly those characters.
  * Browser tests read `data-state` on the element and the `data-*` of each line.
+ *
+ * Its words follow the page's language (<html lang>, read when it builds);
+ * a refusal is worded from the server's stable code (src/chat/errors.ts),
+ * with the server's English beside it as the raw detail.
  */
 import { DELIVERY_MODES, checkNick, checkRoom, checkText as checkTextOf, type DeliveryMode, type MemberInfo, type ServerEvent } from '../../../src/chat/protocol.ts';
 import { CHAT_TRANSPORTS, chatLimits, openChatTransport, type ChatTransport, type ChatTransportId } from './chat-transport.ts';
 import type { ChatInputLimits } from '../../../src/chat/limits.ts';
+import { CHAT_ERRORS, ChatError, type ChatErrorCode } from '../../../src/chat/errors.ts';
 import { addWidgetStyles } from './chat-style.ts';
+import { rawDetail } from './refusal.ts';
+import { t, type MessageKey, type Params } from '../i18n/index.ts';
 
-const MODE_HELP: Record<DeliveryMode, string> = {
-  all: 'everyone, me too (io.emit)',
-  self: 'only me (socket.emit)',
-  others: 'everyone but me (socket.broadcast.emit)',
-  room: 'everyone in the room (io.to(room).emit)',
-};
+/** What a delivery mode does, from the sender's side, in the page's language. */
+const modeHelp = (mode: DeliveryMode) => t(`chat.mode_${mode}`);
+
+/** A refusal in the page's language; the limit it names, when this lab's limits are known. */
+function refusal(code: string, limits: ChatInputLimits | undefined): string {
+  if (!Object.hasOwn(CHAT_ERRORS, code)) return t('chatErr.other');
+  const key: MessageKey = `chatErr.${code as ChatErrorCode}`;
+  const max: Record<string, number | undefined> = {
+    LAB_ERR_CHAT_NICK_INVALID: limits?.nickMaxChars,
+    LAB_ERR_CHAT_ROOM_INVALID: limits?.roomMaxChars,
+    LAB_ERR_CHAT_TEXT_TOO_LONG: limits?.maxTextChars,
+    LAB_ERR_CHAT_FRAME_TOO_LARGE: limits?.maxCommandBytes,
+  };
+  const params: Params = { max: max[code] ?? '…' };
+  return t(key, params);
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const node = Object.assign(document.createElement(tag), props);
@@ -32,6 +49,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 
 export class ChatClientElement extends HTMLElement {
   private transport: ChatTransport | undefined;
+  private limits: ChatInputLimits | undefined;
   private me: MemberInfo | undefined;
   private readonly members = new Map<string, MemberInfo>();
   private readonly myRooms = new Set<string>();
@@ -73,14 +91,14 @@ export class ChatClientElement extends HTMLElement {
     if (this.transport && this.me) return undefined;
     const id = (this.getAttribute('transport') ?? 'ws') as ChatTransportId;
     if (!(CHAT_TRANSPORTS as readonly string[]).includes(id)) {
-      this.line('error', `unknown transport "${id}"; use ${CHAT_TRANSPORTS.join(', ')}`);
+      this.line('error', t('chat.unknownTransport', { id, list: CHAT_TRANSPORTS.join(', ') }));
       return undefined;
     }
-    this.setState('joining', `joining over ${id}…`);
+    this.setState('joining', t('chat.joining', { transport: id }));
     this.transport ??= openChatTransport(id, {
       onEvent: (e) => this.onEvent(e),
       onOpen: () => {},
-      onClose: (reason) => this.onClosed(reason),
+      onClose: (reason, detail) => this.onClosed(reason, detail),
     }, this.getAttribute('base') ?? undefined);
     const reply = await this.transport.send({ type: 'join', nick });
     if (reply?.type === 'welcome') {
@@ -91,13 +109,13 @@ export class ChatClientElement extends HTMLElement {
       this.joinForm.hidden = true;
       this.sayForm.hidden = false;
       this.renderMembers();
-      this.setState('joined', `joined over ${id}`);
-      this.line('system', `You joined as ${reply.you.nick}.`);
+      this.setState('joined', t('chat.joined', { transport: id }));
+      this.line('system', t('chat.youJoined', { nick: reply.you.nick }));
     } else if (reply?.type === 'error') {
       // A refused nickname is nobody's: the column is not headed with it.
-      this.heading.firstChild!.textContent = 'Chat';
-      this.setState('idle', 'not joined');
-      this.line('error', `${reply.code}: ${reply.message}`);
+      this.heading.firstChild!.textContent = t('chat.heading');
+      this.setState('idle', t('chat.notJoined'));
+      this.refused(reply);
       this.joinForm.hidden = false;
     }
     return reply;
@@ -107,7 +125,7 @@ export class ChatClientElement extends HTMLElement {
   async say(text: string, to: DeliveryMode, room?: string): Promise<ServerEvent | undefined> {
     if (!this.transport) return undefined;
     const reply = await this.transport.send(to === 'room' ? { type: 'say', to, text, room: room ?? '' } : { type: 'say', to, text });
-    if (reply?.type === 'error') this.line('error', `${reply.code}: ${reply.message}`);
+    if (reply?.type === 'error') this.refused(reply);
     return reply;
   }
 
@@ -116,9 +134,9 @@ export class ChatClientElement extends HTMLElement {
     if (reply?.type === 'joined-room') {
       this.myRooms.add(reply.room);
       this.renderRooms();
-      this.line('system', `You joined room ${reply.room} (${reply.members.map((m) => m.nick).join(', ')}).`);
+      this.line('system', t('chat.youJoinedRoom', { room: reply.room, members: reply.members.map((m) => m.nick).join(', ') }));
     } else if (reply?.type === 'error') {
-      this.line('error', `${reply.code}: ${reply.message}`);
+      this.refused(reply);
     }
   }
 
@@ -127,9 +145,9 @@ export class ChatClientElement extends HTMLElement {
     if (reply?.type === 'left-room') {
       this.myRooms.delete(room);
       this.renderRooms();
-      this.line('system', `You left room ${room}.`);
+      this.line('system', t('chat.youLeftRoom', { room }));
     } else if (reply?.type === 'error') {
-      this.line('error', `${reply.code}: ${reply.message}`);
+      this.refused(reply);
     }
   }
 
@@ -149,7 +167,7 @@ export class ChatClientElement extends HTMLElement {
         line.dataset.from = event.from.nick;
         line.dataset.id = String(event.id);
         if (event.room) line.dataset.room = event.room;
-        const mode = el('span', { className: 'mode', title: MODE_HELP[event.to] }, event.room ? `room ${event.room}` : event.to);
+        const mode = el('span', { className: 'mode', title: modeHelp(event.to) }, event.room ? t('chat.tagRoom', { room: event.room }) : event.to);
         line.prepend(mode, el('span', { className: 'who' }, event.from.nick));
         break;
       }
@@ -159,15 +177,13 @@ export class ChatClientElement extends HTMLElement {
           else this.members.delete(event.member.id);
           this.renderMembers();
         }
-        this.line('presence', event.room
-          ? `${event.member.nick} ${event.event === 'join' ? 'joined' : 'left'} room ${event.room}`
-          : `${event.member.nick} ${event.event === 'join' ? 'joined' : event.reason === 'lost' ? 'lost the connection' : event.reason === 'timeout' ? 'timed out' : 'left'}`);
+        this.line('presence', t(presenceWords(event), { nick: event.member.nick, room: event.room ?? '' }));
         break;
       case 'error':
-        this.line('error', `${event.code}: ${event.message}`);
+        this.refused(event);
         break;
       case 'truncated':
-        this.line('system', 'Some messages were dropped while you were away (the mailbox is full).');
+        this.line('system', t('chat.truncated'));
         break;
       case 'bye':
         break;
@@ -176,7 +192,7 @@ export class ChatClientElement extends HTMLElement {
     }
   }
 
-  private onClosed(reason: string): void {
+  private onClosed(reason: string, detail?: string): void {
     this.transport = undefined;
     this.me = undefined;
     this.members.clear();
@@ -184,7 +200,15 @@ export class ChatClientElement extends HTMLElement {
     this.sayForm.hidden = true;
     this.joinForm.hidden = false;
     this.setState('closed', reason);
-    this.line('system', `Connection ${reason}.`);
+    const line = this.line('system', t('chat.connectionEnded', { reason }));
+    if (detail) line.append(' ', rawDetail(detail));
+  }
+
+  /** A refusal: worded from its code, the code and the server's words kept as data. */
+  private refused(error: { code: string; message: string }): void {
+    const line = this.line('error', refusal(error.code, this.limits));
+    line.dataset.code = error.code;
+    line.append(' ', rawDetail(`${error.code}: ${error.message}`));
   }
 
   private setState(state: string, text: string): void {
@@ -216,7 +240,7 @@ export class ChatClientElement extends HTMLElement {
 
   private renderRooms(): void {
     const rooms = [...this.myRooms];
-    this.roomsText.textContent = rooms.length ? `Rooms: ${rooms.join(', ')}` : 'Rooms: none';
+    this.roomsText.textContent = rooms.length ? t('chat.rooms', { list: rooms.join(', ') }) : t('chat.roomsNone');
     this.roomSelect.replaceChildren(...rooms.map((r) => el('option', { value: r }, r)));
     this.roomSelect.hidden = this.modeSelect.value !== 'room';
   }
@@ -228,12 +252,12 @@ export class ChatClientElement extends HTMLElement {
     this.dataset.state = 'idle';
     const uid = Math.random().toString(36).slice(2, 8);
 
-    this.stateText = el('span', { className: 'chat-state' }, 'not joined');
-    this.heading = el('h2', {}, this.getAttribute('nick') ?? 'Chat', ' ', this.stateText);
+    this.stateText = el('span', { className: 'chat-state' }, t('chat.notJoined'));
+    this.heading = el('h2', {}, this.getAttribute('nick') ?? t('chat.heading'), ' ', this.stateText);
 
-    const nickInput = el('input', { type: 'text', name: 'nick', required: true, placeholder: 'nickname', value: this.getAttribute('nick') ?? '' });
-    nickInput.setAttribute('aria-label', 'nickname');
-    this.joinForm = el('form', { className: 'chat-join' }, nickInput, el('button', { type: 'submit', className: 'primary' }, 'Join'));
+    const nickInput = el('input', { type: 'text', name: 'nick', required: true, placeholder: t('chat.nick'), value: this.getAttribute('nick') ?? '' });
+    nickInput.setAttribute('aria-label', t('chat.nick'));
+    this.joinForm = el('form', { className: 'chat-join' }, nickInput, el('button', { type: 'submit', className: 'primary' }, t('chat.join')));
     this.joinForm.addEventListener('submit', (e) => {
       e.preventDefault();
       void this.join(nickInput.value);
@@ -241,34 +265,34 @@ export class ChatClientElement extends HTMLElement {
 
     this.memberCount = el('span', { className: 'n' }, '0');
     this.memberList = el('ul', { className: 'chat-members' });
-    const presence = el('p', { className: 'chat-presence' }, 'Connected (', this.memberCount, '): ', this.memberList);
+    const presence = el('p', { className: 'chat-presence' }, `${t('chat.presence')} (`, this.memberCount, '): ', this.memberList);
 
-    const roomInput = el('input', { type: 'text', name: 'room', placeholder: 'room' });
-    roomInput.setAttribute('aria-label', 'room name');
-    const joinRoom = el('button', { type: 'submit' }, 'Join room');
-    const leaveRoom = el('button', { type: 'button' }, 'Leave room');
+    const roomInput = el('input', { type: 'text', name: 'room', placeholder: t('chat.room') });
+    roomInput.setAttribute('aria-label', t('chat.roomAria'));
+    const joinRoom = el('button', { type: 'submit' }, t('chat.joinRoom'));
+    const leaveRoom = el('button', { type: 'button' }, t('chat.leaveRoom'));
     const roomForm = el('form', { className: 'chat-room-form' }, roomInput, joinRoom, leaveRoom);
     roomForm.addEventListener('submit', (e) => {
       e.preventDefault();
       if (roomInput.value) void this.joinRoom(roomInput.value);
     });
     leaveRoom.addEventListener('click', () => { if (roomInput.value) void this.leaveRoom(roomInput.value); });
-    this.roomsText = el('p', { className: 'chat-rooms' }, 'Rooms: none');
+    this.roomsText = el('p', { className: 'chat-rooms' }, t('chat.roomsNone'));
 
     this.log = el('ol', { className: 'chat-log' });
     this.log.setAttribute('aria-live', 'polite');
-    this.log.setAttribute('aria-label', 'messages received');
+    this.log.setAttribute('aria-label', t('chat.logAria'));
 
-    this.modeSelect = el('select', { name: 'mode', id: `mode-${uid}` }, ...DELIVERY_MODES.map((m) => el('option', { value: m, title: MODE_HELP[m] }, `${m}: ${MODE_HELP[m]}`)));
-    this.modeSelect.setAttribute('aria-label', 'send to');
+    this.modeSelect = el('select', { name: 'mode', id: `mode-${uid}` }, ...DELIVERY_MODES.map((m) => el('option', { value: m, title: modeHelp(m) }, `${m}: ${modeHelp(m)}`)));
+    this.modeSelect.setAttribute('aria-label', t('chat.modeAria'));
     this.roomSelect = el('select', { name: 'room', hidden: true });
-    this.roomSelect.setAttribute('aria-label', 'room to send to');
+    this.roomSelect.setAttribute('aria-label', t('chat.roomSelectAria'));
     this.modeSelect.addEventListener('change', () => { this.roomSelect.hidden = this.modeSelect.value !== 'room'; });
-    const textInput = el('input', { type: 'text', name: 'text', placeholder: 'message', autocomplete: 'off' });
-    textInput.setAttribute('aria-label', 'message');
-    const leave = el('button', { type: 'button', className: 'chat-leave' }, 'Leave');
+    const textInput = el('input', { type: 'text', name: 'text', placeholder: t('chat.text'), autocomplete: 'off' });
+    textInput.setAttribute('aria-label', t('chat.text'));
+    const leave = el('button', { type: 'button', className: 'chat-leave' }, t('chat.leave'));
     leave.addEventListener('click', () => this.leave());
-    this.sayForm = el('form', { className: 'chat-say', hidden: true }, this.modeSelect, this.roomSelect, textInput, el('button', { type: 'submit', className: 'primary' }, 'Send'), leave);
+    this.sayForm = el('form', { className: 'chat-say', hidden: true }, this.modeSelect, this.roomSelect, textInput, el('button', { type: 'submit', className: 'primary' }, t('chat.send')), leave);
     this.sayForm.addEventListener('submit', (e) => {
       e.preventDefault();
       const text = textInput.value;
@@ -280,6 +304,7 @@ export class ChatClientElement extends HTMLElement {
 
     this.replaceChildren(this.heading, this.joinForm, presence, roomForm, this.roomsText, this.log, this.sayForm);
     void chatLimits(this.getAttribute('base') ?? undefined).then((limits) => {
+      this.limits = limits;
       if (limits) this.applyLimits(limits, { nickInput, roomInput, textInput });
     });
   }
@@ -288,7 +313,8 @@ export class ChatClientElement extends HTMLElement {
    * The server's rules on the inputs, so a person learns them while typing, not from a refusal:
    * the same checks the server runs (protocol.ts, shared), with this lab's limits: names in
    * characters (code points, as the server counts them: "유재석" is 3), and a message by its
-   * characters and by the bytes of the command that would carry it.
+   * characters and by the bytes of the command that would carry it. The browser shows the
+   * problem in the page's language, worded from the check's error code like a server refusal.
    */
   private applyLimits(limits: ChatInputLimits, inputs: { nickInput: HTMLInputElement; roomInput: HTMLInputElement; textInput: HTMLInputElement }): void {
     const problem = (run: () => unknown) => {
@@ -296,7 +322,7 @@ export class ChatClientElement extends HTMLElement {
         run();
         return '';
       } catch (err) {
-        return (err as Error).message;
+        return err instanceof ChatError ? refusal(err.code, limits) : (err as Error).message;
       }
     };
     const check = (input: HTMLInputElement, find: (value: string) => string) => {
@@ -307,20 +333,27 @@ export class ChatClientElement extends HTMLElement {
     };
     const { nickInput, roomInput, textInput } = inputs;
     nickInput.dataset.maxChars = String(limits.nickMaxChars);
-    nickInput.placeholder = `nickname (≤ ${limits.nickMaxChars})`;
+    nickInput.placeholder = t('chat.nickMax', { max: limits.nickMaxChars });
     check(nickInput, (value) => problem(() => checkNick(value, limits.nickMaxChars)));
     roomInput.dataset.maxChars = String(limits.roomMaxChars);
-    roomInput.placeholder = `room (≤ ${limits.roomMaxChars})`;
+    roomInput.placeholder = t('chat.roomMax', { max: limits.roomMaxChars });
     check(roomInput, (value) => problem(() => checkRoom(value, limits.roomMaxChars)));
     textInput.dataset.maxChars = String(limits.maxTextChars);
     textInput.dataset.maxBytes = String(limits.maxCommandBytes);
-    textInput.placeholder = `message (≤ ${limits.maxTextChars} characters)`;
+    textInput.placeholder = t('chat.textMax', { max: limits.maxTextChars });
     const bytes = (text: string) => new TextEncoder().encode(JSON.stringify({ type: 'say', to: this.modeSelect.value, room: this.roomSelect.value, text })).length;
     const checkText = check(textInput, (value) => problem(() => checkTextOf(value, limits.maxTextChars)) ||
-      (bytes(value) > limits.maxCommandBytes ? `This message's command would be ${bytes(value)} bytes; the lab takes at most ${limits.maxCommandBytes}.` : ''));
+      (bytes(value) > limits.maxCommandBytes ? t('chat.commandTooBig', { bytes: bytes(value), max: limits.maxCommandBytes }) : ''));
     this.sayForm.addEventListener('change', checkText); // another mode or room changes the command's size
 
   }
+}
+
+/** A presence event's words: who came or went, and why they went. */
+function presenceWords(event: Extract<ServerEvent, { type: 'presence' }>): MessageKey {
+  if (event.room) return event.event === 'join' ? 'chat.presenceJoinedRoom' : 'chat.presenceLeftRoom';
+  if (event.event === 'join') return 'chatDelivery.presenceJoin';
+  return event.reason === 'lost' ? 'chat.presenceLost' : event.reason === 'timeout' ? 'chat.presenceTimeout' : 'chat.presenceLeft';
 }
 
 if (!customElements.get('chat-client')) customElements.define('chat-client', ChatClientElement);

@@ -36,6 +36,8 @@ const CSS = `
 .chat-client .chat-line[data-mode="room"] .mode { border-color: var(--lane-sse, #00875f); }
 .chat-client .chat-line[data-kind="presence"], .chat-client .chat-line[data-kind="system"] { color: var(--muted, #4f5660); font-style: italic; }
 .chat-client .chat-line[data-kind="error"] { color: var(--bad, #c0262d); }
+/* The server's own words beside a refusal: data, smaller and muted (refusal.ts). */
+.chat-client .chat-line code.raw, .stomp-frames .stomp-status code.raw { font-size: 0.78rem; color: var(--muted, #4f5660); font-style: normal; overflow-wrap: anywhere; }
 .chat-trio .chat-people { display: grid; grid-template-columns: repeat(auto-fit, minmax(18em, 1fr)); gap: var(--gap, 12px); }
 .chat-trio .chat-legend { margin: 0 0 var(--gap, 12px); border-collapse: collapse; font-size: 0.92rem; }
 .chat-trio .chat-legend caption { text-align: left; font-weight: 600; padding-bottom: 2px; }

@@ -9,6 +9,8 @@
  */
 import type { ClientCommand, ServerEvent } from '../../../src/chat/protocol.ts';
 import type { ChatInputLimits } from '../../../src/chat/limits.ts';
+import { t } from '../i18n/index.ts';
+import { closeWords } from './refusal.ts';
 
 export const CHAT_TRANSPORTS = ['ws', 'longpoll', 'sse'] as const;
 export type ChatTransportId = (typeof CHAT_TRANSPORTS)[number];
@@ -25,8 +27,11 @@ export interface ChatTransportHandlers {
   onEvent(event: ServerEvent): void;
   /** The carrier is open (ws) or the session exists (HTTP). */
   onOpen(): void;
-  /** The carrier ended; `reason` says why, in words a student can read. */
-  onClose(reason: string): void;
+  /**
+   * The carrier ended; `reason` says why, in words a student can read (the
+   * page's language), `detail` is the server's own close reason when it gave one.
+   */
+  onClose(reason: string, detail?: string): void;
 }
 
 /** Base URL of the lab: the page's own origin unless given. */
@@ -67,7 +72,10 @@ function wsChat(handlers: ChatTransportHandlers, base: string | undefined): Chat
     if (i >= 0) waiting.splice(i, 1)[0]!.resolve(event);
     else handlers.onEvent(event);
   });
-  socket.addEventListener('close', (e) => handlers.onClose(e.code === 1000 ? 'left' : `closed (${e.code}${e.reason ? `: ${e.reason}` : ''})`));
+  socket.addEventListener('close', (e) => handlers.onClose(
+    e.code === 1000 ? t('chat.closedLeft') : t('chat.closedCode', { code: e.code, words: closeWords(e.code) }),
+    e.code !== 1000 && e.reason ? e.reason : undefined,
+  ));
   let nextRef = 1;
   return {
     id: 'ws',
@@ -115,11 +123,11 @@ function httpChat(id: 'longpoll' | 'sse', handlers: ChatTransportHandlers, base:
       try {
         res = await fetch(url(`/chat/longpoll?session=${encodeURIComponent(session)}&since=${since}`, base), { signal: abort.signal });
       } catch {
-        if (!closed) handlers.onClose('the long poll failed');
+        if (!closed) handlers.onClose(t('chat.pollFailed'));
         return;
       }
       if (!res.ok) {
-        handlers.onClose(res.status === 404 ? 'the session ended' : `long poll answered ${res.status}`);
+        handlers.onClose(res.status === 404 ? t('chat.sessionEnded') : t('chat.pollStatus', { status: res.status }));
         return;
       }
       const answer = await res.json() as { head: number; firstSeq: number; truncated: boolean; events: ServerEvent[] };
@@ -157,7 +165,7 @@ function httpChat(id: 'longpoll' | 'sse', handlers: ChatTransportHandlers, base:
       if (reply.type === 'bye') {
         closed = true;
         source?.close();
-        handlers.onClose('left');
+        handlers.onClose(t('chat.closedLeft'));
       }
       return reply;
     },

@@ -13,18 +13,19 @@ import type { StatsSnapshot } from '../../../src/api/stats.ts';
 import { addWidgetStyles } from './chat-style.ts';
 import './chat-client.ts';
 import { showHttp1Notice, webSocketsHere } from '../h2/websocket-notice.ts';
-import { t } from '../i18n/index.ts';
+import { formatNumber, t } from '../i18n/index.ts';
 
 /** Over https, how often the chat's byte count is asked for (GET /api/stats). */
 const COST_POLL_MS = 1_000;
 
 const DEFAULT_NICKS = ['유재석', '강호동', '신동엽'];
 
-const LEGEND: Record<(typeof DELIVERY_MODES)[number], [string, string]> = {
-  all: ['io.emit()', 'everyone, the sender too'],
-  self: ['socket.emit()', 'the sender only'],
-  others: ['socket.broadcast.emit()', 'everyone but the sender'],
-  room: ['io.to(room).emit()', 'everyone who joined that room'],
+/** Each mode's Socket.IO call (code, the same in every language); who receives it is `chat.who_<mode>`. */
+const SOCKET_IO_CALL: Record<(typeof DELIVERY_MODES)[number], string> = {
+  all: 'io.emit()',
+  self: 'socket.emit()',
+  others: 'socket.broadcast.emit()',
+  room: 'io.to(room).emit()',
 };
 
 export class ChatTrioElement extends HTMLElement {
@@ -49,25 +50,25 @@ export class ChatTrioElement extends HTMLElement {
 
     const legend = document.createElement('table');
     legend.className = 'chat-legend';
-    legend.createCaption().textContent = 'Delivery modes';
+    legend.createCaption().textContent = t('chat.legendCaption');
     const head = legend.createTHead().insertRow();
-    for (const h of ['to', 'Socket.IO', 'who receives it']) head.append(Object.assign(document.createElement('th'), { textContent: h, scope: 'col' }));
+    for (const h of [t('chat.legendTo'), 'Socket.IO', t('chat.legendWho')]) head.append(Object.assign(document.createElement('th'), { textContent: h, scope: 'col' }));
     const body = legend.createTBody();
+    const code = (text: string) => Object.assign(document.createElement('code'), { textContent: text });
     for (const mode of DELIVERY_MODES) {
       const row = body.insertRow();
-      const [call, who] = LEGEND[mode];
-      row.append(
-        Object.assign(document.createElement('th'), { scope: 'row', textContent: mode }),
-        Object.assign(document.createElement('td'), { textContent: call }),
-        Object.assign(document.createElement('td'), { textContent: who }),
-      );
+      const th = Object.assign(document.createElement('th'), { scope: 'row' });
+      th.append(code(mode));
+      const call = document.createElement('td');
+      call.append(code(SOCKET_IO_CALL[mode]));
+      row.append(th, call, Object.assign(document.createElement('td'), { textContent: t(`chat.who_${mode}`) }));
     }
 
     const cost = document.createElement('p');
     cost.className = 'chat-cost';
     cost.setAttribute('role', 'status');
     cost.dataset.field = 'chat-cost';
-    cost.textContent = 'Chat traffic: waiting for the lab…';
+    cost.textContent = t('chat.costWaiting');
 
     const people = document.createElement('div');
     people.className = 'chat-people';
@@ -93,8 +94,9 @@ export class ChatTrioElement extends HTMLElement {
     const show = (snapshot: StatsSnapshot) => {
       // Over https the chat's bytes are HTTP/2 frames, counted apart (`h2.other.chat`).
       const chat = webSocketsHere() ? snapshot.other.chat : snapshot.h2.other.chat;
-      const text = `Chat traffic (lab's wire meter): ${chat.bytesIn.toLocaleString()} B in, ${chat.bytesOut.toLocaleString()} B out, ` +
-        `${chat.requests} HTTP requests (a WebSocket counts one, its upgrade), ${chat.open} sockets open`;
+      const text = t('chat.cost', {
+        in: formatNumber(chat.bytesIn, 0), out: formatNumber(chat.bytesOut, 0), requests: formatNumber(chat.requests, 0), open: chat.open,
+      });
       if (out.textContent !== text) out.textContent = text;
       out.dataset.bytes = String(chat.bytesIn + chat.bytesOut);
     };
@@ -104,7 +106,7 @@ export class ChatTrioElement extends HTMLElement {
     const ws = (this.live = new WebSocket(url));
     ws.onmessage = (e: MessageEvent<string>) => show(JSON.parse(e.data) as StatsSnapshot);
     ws.onclose = () => {
-      if (!this.stopped) out.textContent = 'Chat traffic: the lab is not reachable.';
+      if (!this.stopped) out.textContent = t('chat.costUnreachable');
     };
   }
 

@@ -17,13 +17,19 @@
  *
  * Attributes: `base` (the lab's URL, default this page's origin), `subscribe`
  * (a destination to subscribe to on connect, e.g. /topic/feed).
+ *
+ * Its words follow the page's language (<html lang>). An ERROR frame or a
+ * close is worded from the server's stable code (src/stomp/errors.ts) and the
+ * close code; the server's own text stays beside it as the raw detail.
  */
 import { Client, type StompSubscription } from '@stomp/stompjs';
 import { encodeFrameHeader, toHex } from '../../../src/framing/ws-frame.ts';
 import type { StatsSnapshot } from '../../../src/api/stats.ts';
 import { addWidgetStyles } from './chat-style.ts';
 import { showHttp1Notice, webSocketsHere } from '../h2/websocket-notice.ts';
-import { t } from '../i18n/index.ts';
+import { formatNumber, t, type MessageKey } from '../i18n/index.ts';
+import { STOMP_ERRORS, type StompErrorCode } from '../../../src/stomp/errors.ts';
+import { closeWords, codeOf, rawDetail } from './refusal.ts';
 
 const MAX_ROWS = 200;
 const encoder = new TextEncoder();
@@ -34,7 +40,12 @@ export function describeCarrier(dir: 'in' | 'out', payloadBytes: number, binary:
   const header = encodeFrameHeader({ opcode, payloadLength: payloadBytes, ...(dir === 'out' && { maskingKey: new Uint8Array(4) }) });
   const known = dir === 'out' ? header.subarray(0, header.length - 4) : header;
   const hex = toHex(known) + (dir === 'out' ? ' ?? ?? ?? ??' : '');
-  const text = `${binary ? 'binary' : 'text'}, FIN, ${dir === 'out' ? 'masked' : 'unmasked'}, ${payloadBytes} B payload, ${header.length} B header`;
+  const text = t('stomp.carrier', {
+    kind: t(binary ? 'stomp.kindBinary' : 'stomp.kindText'),
+    mask: t(dir === 'out' ? 'stomp.masked' : 'stomp.unmasked'),
+    payload: payloadBytes,
+    header: header.length,
+  });
   return { hex, text };
 }
 
@@ -46,7 +57,7 @@ export function visibleFrame(text: string, into: HTMLElement): void {
       into.append(Object.assign(document.createElement('span'), { className: 'eol', textContent: part === '\n' ? '↵' : '␍↵', title: part === '\n' ? 'LF (0x0a)' : 'CR LF' }), '\n');
     } else if (part === '\0') {
       // Drawn as a word, not U+2400: many fonts have no glyph for the control pictures.
-      into.append(Object.assign(document.createElement('span'), { className: 'nul', textContent: 'NUL', title: 'the byte 0x00: end of frame' }));
+      into.append(Object.assign(document.createElement('span'), { className: 'nul', textContent: 'NUL', title: t('stomp.nulTitle') }));
     } else if (part) {
       into.append(part);
     }
@@ -79,7 +90,7 @@ export class StompFramesElement extends HTMLElement {
     if (this.client?.active) return;
     if (!webSocketsHere()) return this.setStatus('closed', t('h2Notice.refused'));
     const url = this.labUrl('/stomp', true);
-    this.setStatus('connecting', `connecting to ${url}…`);
+    this.setStatus('connecting', t('stomp.connecting', { url }));
     const client = (this.client = new Client({
       // Offer v12.stomp only: the lab's endpoint speaks STOMP 1.2 and refuses other sub-protocols.
       webSocketFactory: () => this.capture(new WebSocket(url, ['v12.stomp'])),
@@ -89,14 +100,18 @@ export class StompFramesElement extends HTMLElement {
       debug: () => {},
     }));
     client.onConnect = (frame) => {
-      this.setStatus('connected', `connected: STOMP ${frame.headers.version}, session ${frame.headers.session}, heart-beat ${frame.headers['heart-beat']}`);
+      this.setStatus('connected', t('stomp.connected', {
+        version: frame.headers.version ?? '', session: frame.headers.session ?? '', heartBeat: frame.headers['heart-beat'] ?? '',
+      }));
       const first = this.getAttribute('subscribe');
       if (first) this.subscribe(first);
     };
-    client.onStompError = (frame) => this.setStatus('closed', `ERROR: ${frame.headers.message ?? ''}`);
+    // The ERROR frame's `message` header is "LAB_ERR_...: text" (STOMP 1.2 "ERROR"); the close that follows repeats it.
+    client.onStompError = (frame) => this.setStatus('closed', t('stomp.errorFrame', { words: refusal(frame.headers.message) }), frame.headers.message);
     client.onWebSocketClose = (e: CloseEvent) => {
       this.subscriptions.clear();
-      this.setStatus('closed', `closed (${e.code}${e.reason ? `: ${e.reason}` : ''})`);
+      const words = codeOf(e.reason) ? refusal(e.reason) : closeWords(e.code);
+      this.setStatus('closed', t('stomp.closed', { code: e.code, words }), e.code === 1000 ? undefined : e.reason);
     };
     client.activate();
   }
@@ -157,7 +172,7 @@ export class StompFramesElement extends HTMLElement {
     visibleFrame(text, pre);
     tr.append(
       cell('n', String(++this.count)),
-      cell('dir', dir === 'out' ? 'browser → lab' : 'lab → browser'),
+      cell('dir', t(dir === 'out' ? 'stomp.dirOut' : 'stomp.dirIn')),
       cell('ws', Object.assign(document.createElement('div'), { className: 'hex', textContent: carrier.hex }),
         Object.assign(document.createElement('div'), { className: 'unknown', textContent: carrier.text })),
       cell('stomp', Object.assign(document.createElement('strong'), { textContent: command }), pre),
@@ -169,9 +184,11 @@ export class StompFramesElement extends HTMLElement {
     if (scroll && atBottom) scroll.scrollTop = scroll.scrollHeight; // follow the newest frame unless the reader scrolled up
   }
 
-  private setStatus(state: string, text: string): void {
+  /** The connection's state in words; `detail`, the server's own text, beside them as data. */
+  private setStatus(state: string, text: string, detail?: string): void {
     this.status.dataset.state = state;
-    this.status.textContent = text;
+    this.status.replaceChildren(text);
+    if (detail) this.status.append(' ', rawDetail(detail));
     this.dataset.state = state;
   }
 
@@ -182,17 +199,17 @@ export class StompFramesElement extends HTMLElement {
   }
 
   private watchCost(): void {
-    const out = Object.assign(document.createElement('p'), { className: 'stomp-cost', textContent: 'STOMP traffic: waiting for the lab…' });
+    const out = Object.assign(document.createElement('p'), { className: 'stomp-cost', textContent: t('stomp.costWaiting') });
     out.setAttribute('role', 'status');
     this.insertBefore(out, this.querySelector('.stomp-scroll'));
     if (!webSocketsHere()) {
-      out.textContent = `STOMP traffic: ${t('h2Notice.refused')}`;
+      out.textContent = t('stomp.costRefused', { why: t('h2Notice.refused') });
       return;
     }
     const ws = (this.live = new WebSocket(this.labUrl('/api/live', true)));
     ws.onmessage = (e: MessageEvent<string>) => {
       const stomp = (JSON.parse(e.data) as StatsSnapshot).other.stomp;
-      const text = `STOMP traffic (lab's wire meter, handshakes included): ${stomp.bytesIn.toLocaleString()} B in, ${stomp.bytesOut.toLocaleString()} B out, ${stomp.open} sockets open`;
+      const text = t('stomp.cost', { in: formatNumber(stomp.bytesIn, 0), out: formatNumber(stomp.bytesOut, 0), open: stomp.open });
       if (out.textContent !== text) out.textContent = text;
     };
   }
@@ -203,8 +220,10 @@ export class StompFramesElement extends HTMLElement {
       i.setAttribute('aria-label', label);
       return i;
     };
-    const button = (text: string, onClick: () => void, type: 'button' | 'submit' = 'button') => {
+    // data-action names each button in every language (tests and scripts use it).
+    const button = (action: string, text: string, onClick: () => void, type: 'button' | 'submit' = 'button') => {
       const b = Object.assign(document.createElement('button'), { type, textContent: text });
+      b.dataset.action = action;
       if (type === 'button') b.addEventListener('click', onClick);
       return b;
     };
@@ -215,27 +234,27 @@ export class StompFramesElement extends HTMLElement {
       return f;
     };
 
-    this.status = Object.assign(document.createElement('span'), { className: 'stomp-status', textContent: 'not connected' });
+    this.status = Object.assign(document.createElement('span'), { className: 'stomp-status', textContent: t('stomp.notConnected') });
     this.status.setAttribute('role', 'status');
     const connection = Object.assign(document.createElement('p'), { className: 'stomp-connection' });
-    connection.append(button('Connect', () => this.connect()), ' ', button('Disconnect', () => this.disconnect()), ' ',
-      button('Clear the log', () => this.rows.replaceChildren()), ' ', this.status);
+    connection.append(button('connect', t('stomp.connect'), () => this.connect()), ' ', button('disconnect', t('stomp.disconnect'), () => this.disconnect()), ' ',
+      button('clear', t('stomp.clear'), () => this.rows.replaceChildren()), ' ', this.status);
 
-    const subDest = input('subscribe', '/topic/feed', 'destination to subscribe to');
+    const subDest = input('subscribe', '/topic/feed', t('stomp.subscribeAria'));
     const subscribe = form('stomp-subscribe', () => this.subscribe(subDest.value), subDest,
-      button('Subscribe', () => {}, 'submit'), button('Unsubscribe', () => this.unsubscribe(subDest.value)));
+      button('subscribe', t('stomp.subscribe'), () => {}, 'submit'), button('unsubscribe', t('stomp.unsubscribe'), () => this.unsubscribe(subDest.value)));
 
-    const sendDest = input('destination', '/topic/chat', 'destination to send to');
-    const body = input('body', 'Hello, everyone! :-)', 'message body');
+    const sendDest = input('destination', '/topic/chat', t('stomp.sendAria'));
+    const body = input('body', t('stomp.defaultBody'), t('stomp.bodyAria'));
     const receipt = Object.assign(document.createElement('input'), { type: 'checkbox', name: 'receipt', checked: true });
     const receiptLabel = document.createElement('label');
-    receiptLabel.append(receipt, ' ask for a RECEIPT');
-    const send = form('stomp-send', () => this.send(sendDest.value, body.value, receipt.checked), sendDest, body, receiptLabel, button('Send', () => {}, 'submit'));
+    receiptLabel.append(receipt, ` ${t('stomp.receipt')}`);
+    const send = form('stomp-send', () => this.send(sendDest.value, body.value, receipt.checked), sendDest, body, receiptLabel, button('send', t('chat.send'), () => {}, 'submit'));
 
     const table = Object.assign(document.createElement('table'), { className: 'stomp-log' });
-    table.createCaption().textContent = 'Every WebSocket message, and the STOMP frame it carries';
+    table.createCaption().textContent = t('stomp.caption');
     const head = table.createTHead().insertRow();
-    for (const h of ['#', 'direction', 'WebSocket frame header (hex)', 'STOMP frame (↵ = LF, NUL = the 0x00 byte)']) {
+    for (const h of ['#', t('stompSession.dir'), t('stomp.colHeader'), t('stomp.colFrame')]) {
       head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: h }));
     }
     this.rows = table.createTBody();
@@ -243,6 +262,16 @@ export class StompFramesElement extends HTMLElement {
     scroll.append(table);
     this.append(connection, subscribe, send, scroll);
   }
+}
+
+/** A STOMP refusal ("LAB_ERR_STOMP_...: text") in the page's language, from its code. */
+function refusal(serverText: string | undefined): string {
+  const code = codeOf(serverText);
+  if (code && Object.hasOwn(STOMP_ERRORS, code)) {
+    const key: MessageKey = `stompErr.${code as StompErrorCode}`;
+    return t(key);
+  }
+  return t('chatErr.other');
 }
 
 if (!customElements.get('stomp-frames')) customElements.define('stomp-frames', StompFramesElement);
