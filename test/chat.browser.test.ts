@@ -122,6 +122,10 @@ describe('web/chat.html: three people, three connections', () => {
     // still shows when a message gets past the page, as a lesson's script may send one.
     await person('유재석').evaluate((el, text) => (el as HTMLElement & { say(t: string, to: string): Promise<unknown> }).say(text, 'all'), 'x'.repeat(MAX_TEXT_CHARS + 1));
     await person('유재석').locator('.chat-line[data-kind="error"]', { hasText: 'LAB_ERR_CHAT_TEXT_TOO_LONG' }).waitFor();
+    // Worded from the code, with this lab's limit; the server's own words beside it, as data.
+    const line = person('유재석').locator('.chat-line[data-code="LAB_ERR_CHAT_TEXT_TOO_LONG"]');
+    expect(await line.locator('.text').textContent()).toBe(`The message is longer than the lab takes (${MAX_TEXT_CHARS} characters).`);
+    expect(await line.locator('code.raw[lang="en"]').textContent()).toBe(`LAB_ERR_CHAT_TEXT_TOO_LONG: text of ${MAX_TEXT_CHARS + 1} characters; the limit is ${MAX_TEXT_CHARS}`);
   });
 
   it('updates everyone\'s presence list when someone leaves', async () => {

@@ -100,4 +100,19 @@ describe('web/stomp.html: STOMP frames beside their WebSocket frames', () => {
     expect(last.map((r) => r.command)).toEqual(['DISCONNECT', 'RECEIPT']);
     expect(errors).toEqual([]);
   });
+
+  it('words a refused SUBSCRIBE from the server\'s code, the ERROR frame\'s own text kept as the detail', async () => {
+    await page.locator('[data-action="connect"]').click();
+    await page.locator('stomp-frames[data-state="connected"]').waitFor();
+    await page.locator('.stomp-subscribe input[name="subscribe"]').fill('/queue/nope');
+    await page.locator('[data-action="subscribe"]').click();
+    await page.locator('stomp-frames[data-state="closed"]').waitFor();
+    const error = (await rows()).find((r) => r.command === 'ERROR')!;
+    expect(error.text).toContain('message:LAB_ERR_STOMP_DESTINATION'); // the colon after it is escaped, \c (STOMP 1.2 "Value Encoding")
+    const status = page.locator('.stomp-status');
+    // The close after the ERROR frame (STOMP 1.2 "ERROR"): 1008, its reason starting with the same code.
+    expect(await status.evaluate((el) => el.firstChild?.textContent)).toBe('closed (1008: destinations are /topic/<name> (letters, digits, . _ -))');
+    expect(await status.locator('code.raw[lang="en"]').textContent()).toMatch(/^LAB_ERR_STOMP_DESTINATION: /);
+    expect(errors).toEqual([]);
+  });
 });

@@ -563,7 +563,7 @@ export const MESSAGES = {
   'chat.joining': { en: 'joining over {transport}…', ko: '{transport}로 입장하는 중…' },
   'chat.joined': { en: 'joined over {transport}', ko: '{transport}로 입장함' },
   'chat.notJoined': { en: 'not joined', ko: '입장 전' },
-  'chat.youJoined': { en: 'You joined as {nick}.', ko: '{nick}(으)로 입장했습니다.' },
+  'chat.youJoined': { en: 'You joined as {nick}.', ko: '{nick} 이름으로 입장했습니다.' },
   'chat.youJoinedRoom': { en: 'You joined room {room} ({members}).', ko: '{room} 방에 들어갔습니다 ({members}).' },
   'chat.youLeftRoom': { en: 'You left room {room}.', ko: '{room} 방에서 나왔습니다.' },
   'chat.tagRoom': { en: 'room {room}', ko: '{room} 방' },

@@ -51,6 +51,8 @@ const CSS = `
 .stomp-frames .stomp-log .eol { color: var(--accent, #0b57d0); font-weight: 700; }
 .stomp-frames .stomp-log .nul { color: var(--accent, #0b57d0); font-weight: 700; font-size: 0.75em; border: 1px solid currentColor; border-radius: 3px; padding: 0 2px; }
 .stomp-frames .stomp-log caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
+/* Korean breaks between any two syllables: keep a word whole, so a narrow column reads "브라우저 → 랩", not a letter a line. */
+.stomp-frames .stomp-log td.dir, .stomp-frames .stomp-log .unknown { word-break: keep-all; }
 .stomp-frames .stomp-log tr[data-dir="out"] td.dir { color: var(--lane-longpoll, #b77d00); }
 .stomp-frames .stomp-log tr[data-dir="in"] td.dir { color: var(--lane-ws, #0072b2); }
 .stomp-frames .stomp-log .hex { font-family: ui-monospace, Menlo, Consolas, monospace; white-space: nowrap; }
