@@ -249,4 +249,52 @@ describe('Korean pages show no English UI', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('the class page during a class run with one student device, the student\'s strip, and a refusal', async () => {
+    // A student device: a dashboard page (a page on loopback is also the teacher, so the projector may start runs).
+    const student = await open('/');
+    await student.page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    const { page, errors } = await open('/class.html');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-field="devices"]')?.dataset.value === '1');
+    await page.click('[data-action="start"]'); // the default lanes (longpoll + ws) and duration
+    await student.page.waitForSelector('#class-run[data-state="running"]');
+    // The run on the projector: its status, a lane card with reported latencies, the device's row.
+    await page.waitForFunction(() => document.documentElement.dataset.runState === 'running' &&
+      Number(document.querySelector<HTMLElement>('.class-lane-card[data-lane="longpoll"] .histogram')?.dataset.count) > 0 &&
+      document.querySelector('[data-field="device-rows"] tr[data-lane="longpoll"]') !== null);
+    await student.page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-stat="class.messages"]')?.dataset.value) > 0);
+    await expectKorean(page, 'class page');
+    await expectKorean(student.page, 'a student\'s page in a class run');
+    // The projector still fits (the Korean labels have their own widths): nothing to scroll at 1280×720 or 1920×1080.
+    for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
+      await page.setViewportSize({ width, height });
+      const size = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));
+      expect(size, `class page at ${width}×${height}`).toEqual({ width, height });
+    }
+    // A run the lab refuses (longer than classMaxRunMs; the input's own max taken away): explained in Korean,
+    // the lab's code and English text beside it as the raw detail.
+    await page.locator('input[name="seconds"]').evaluate((input) => input.removeAttribute('max'));
+    await page.fill('input[name="seconds"]', '100000');
+    await page.click('[data-action="start"]');
+    await page.waitForSelector('[data-field="message"] code[lang="en"]');
+    expect(await page.textContent('[data-field="message"] code')).toMatch(/^LAB_ERR_BODY_INVALID: /);
+    await expectKorean(page, 'class page, a refused run');
+    await page.click('[data-action="stop"]');
+    await student.page.waitForSelector('#class-run[data-state="done"]');
+    await expectKorean(student.page, 'a student\'s page after a class run');
+    // The one error: the lab's 400 to the refused run, which the browser logs.
+    expect(errors).toEqual([expect.stringContaining('400 (Bad Request)')]);
+    expect(student.errors).toEqual([]);
+    await page.close();
+    await student.page.close();
+  });
+
+  it('the join page, on a loopback lab (its note says so)', async () => {
+    const { page, errors } = await open('/join');
+    await page.waitForSelector('main.join[data-state="ready"][data-reachable="false"]');
+    expect(await page.title()).toBe('Transport Lab: 수업 참여');
+    await expectKorean(page, 'join');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

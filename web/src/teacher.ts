@@ -10,6 +10,7 @@
  *
  * On the lab's own machine (loopback) no key is needed: the local user is the teacher.
  */
+import { t } from './i18n/index.ts';
 
 const STORAGE_KEY = 'transport-lab.teacher-key';
 const PARAM = 'teacher';
@@ -97,17 +98,8 @@ export async function fetchAccess(): Promise<Access> {
   return response.json() as Promise<Access>;
 }
 
-/** One line for a page whose controls are read-only, in English and Korean. */
-export function readOnlyReason(access: Access): { en: string; ko: string } | undefined {
+/** One line, in the page's language, for a page whose controls are read-only. */
+export function readOnlyReason(access: Access): string | undefined {
   if (access.teacher) return undefined;
-  if (access.wrongKey) {
-    return {
-      en: 'Read-only: the teacher key in this link is not this lab\'s (it restarted with a new one?). Use the teacher URL it printed.',
-      ko: '읽기 전용: 이 링크의 교사 키가 현재 실습 서버의 키와 다릅니다(서버가 새 키로 다시 시작되었나요?). 서버가 출력한 교사 URL을 사용하세요.',
-    };
-  }
-  return {
-    en: 'Read-only: only the teacher changes the feed, the switches and the counters. You see everything live.',
-    ko: '읽기 전용: 피드, 스위치, 카운터는 교사만 바꿀 수 있습니다. 모든 것은 실시간으로 볼 수 있습니다.',
-  };
+  return t(access.wrongKey ? 'teacher.wrongKey' : 'teacher.readOnly');
 }

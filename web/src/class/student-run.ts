@@ -12,13 +12,14 @@
  *
  *   setupStudentRun(element, { live, page, clock, host })
  */
-import { LANES, type LaneId } from '../../../src/lanes.ts';
+import type { LaneId } from '../../../src/lanes.ts';
 import { HISTOGRAM_LENGTH, bucketOf, type RunForDevice, type StudentReport } from '../../../src/class/protocol.ts';
 import { wallClockNow } from '../counting.ts';
 import type { LaneRunner } from '../lane-runner.ts';
 import type { LiveStats } from '../live-stats.ts';
-import { formatCount, formatDuration, formatMs } from '../format.ts';
-import { must, setData, setStat, setText } from '../dom.ts';
+import { formatDuration, formatMs } from '../format.ts';
+import { escapeHtml, must, setData, setStat, setText } from '../dom.ts';
+import { formatNumber, laneTitle, t, type MessageKey } from '../i18n/index.ts';
 import { onTick } from '../ticker.ts';
 import { ClassDevice } from './device.ts';
 import type { ClockSync } from './clock.ts';
@@ -54,18 +55,20 @@ export function setupStudentRun(element: HTMLElement, options: StudentRunOptions
 
   element.classList.add('class-run');
   element.hidden = true;
+  // The words follow the page's language (the dashboard's <html lang>); the lane is the lab's to pick.
+  const word = (key: MessageKey) => escapeHtml(t(key));
   element.innerHTML = `
-    <h2>Class run · 수업 실험 <span data-field="class-state"></span></h2>
-    <p class="class-lane">Your lane · 내 레인: <strong data-field="class-lane"></strong> · <span data-field="class-left"></span></p>
+    <h2>${word('classRun.title')} <span data-field="class-state"></span></h2>
+    <p class="class-lane">${word('classRun.yourLane')} <strong data-field="class-lane"></strong> · <span data-field="class-left"></span></p>
     <dl class="class-figures">
-      <div><dt>messages</dt><dd data-stat="class.messages"></dd></div>
-      <div><dt>missing</dt><dd data-stat="class.missing"></dd></div>
-      <div><dt>resumes</dt><dd data-stat="class.resumes"></dd></div>
-      <div><dt>latency p50</dt><dd data-stat="class.p50"></dd></div>
-      <div><dt>latency p95</dt><dd data-stat="class.p95"></dd></div>
-      <div><dt>clock offset</dt><dd data-stat="class.offset"></dd></div>
+      <div><dt>${word('laneCard.messages')}</dt><dd data-stat="class.messages"></dd></div>
+      <div><dt>${word('laneColumns.missing')}</dt><dd data-stat="class.missing"></dd></div>
+      <div><dt>${word('class.colResumes')}</dt><dd data-stat="class.resumes"></dd></div>
+      <div><dt>${word('laneCard.latencyP50')}</dt><dd data-stat="class.p50"></dd></div>
+      <div><dt>${word('laneCard.latencyP95')}</dt><dd data-stat="class.p95"></dd></div>
+      <div><dt>${word('class.colOffset')}</dt><dd data-stat="class.offset"></dd></div>
     </dl>
-    <p class="class-note">Latency here is the server's publish time to this device's receive time, with this device's clock offset removed (± half the round trip). The projector adds up every device.</p>`;
+    <p class="class-note">${word('classRun.note')}</p>`;
   const stat = (name: string) => must<HTMLElement>(element, `[data-stat="class.${name}"]`);
   const field = (name: string) => must<HTMLElement>(element, `[data-field="class-${name}"]`);
 
@@ -136,17 +139,17 @@ export function setupStudentRun(element: HTMLElement, options: StudentRunOptions
   function render(): void {
     const rtt = clock.rttMs;
     const offset = clock.offsetMs;
-    setStat(stat('offset'), offset, offset === undefined ? 'measuring…' : `${offset >= 0 ? '+' : ''}${offset.toFixed(1)} ms ± ${(rtt! / 2).toFixed(1)}`);
+    setStat(stat('offset'), offset, offset === undefined ? t('classRun.measuring') : `${offset >= 0 ? '+' : ''}${offset.toFixed(1)} ms ± ${(rtt! / 2).toFixed(1)}`);
     if (!current) return;
     const report = reportOf(false)!;
     const { lane } = current.run;
-    setText(field('lane'), `${LANES[lane].title} (${lane})`);
-    setText(field('state'), current.ended ? '· done · 끝' : '· running · 진행 중');
+    setText(field('lane'), `${laneTitle(lane)} (${lane})`);
+    setText(field('state'), `· ${t(current.ended ? 'class.done' : 'class.running')}`);
     const left = Math.max(0, local(current.run.endsAt) - wallClockNow());
-    setText(field('left'), current.ended ? 'finished; your figures are on the projector' : `${formatDuration(left)} left · 남은 시간`);
-    setStat(stat('messages'), report.messages, formatCount(report.messages));
-    setStat(stat('missing'), report.missing, formatCount(report.missing));
-    setStat(stat('resumes'), report.resumes, formatCount(report.resumes));
+    setText(field('left'), current.ended ? t('classRun.finished') : t('classRun.left', { time: formatDuration(left) }));
+    setStat(stat('messages'), report.messages, formatNumber(report.messages, 0));
+    setStat(stat('missing'), report.missing, formatNumber(report.missing, 0));
+    setStat(stat('resumes'), report.resumes, formatNumber(report.resumes, 0));
     const pm = rtt === undefined ? '' : ` ± ${(rtt / 2).toFixed(1)}`;
     setStat(stat('p50'), report.latency.p50 ?? undefined, report.latency.p50 === null ? '–' : `${formatMs(report.latency.p50)}${pm}`);
     setStat(stat('p95'), report.latency.p95 ?? undefined, report.latency.p95 === null ? '–' : `${formatMs(report.latency.p95)}${pm}`);

@@ -1048,6 +1048,70 @@ export const MESSAGES = {
   // ----- the lesson page (web/lessons.html)
   'lesson.skip': { en: 'Skip to the lesson', ko: '레슨 본문으로 건너뛰기' },
 
+  // ----- the class page (web/class.html, web/src/class/projector.ts)
+  'class.pageTitle': { en: 'Transport Lab: class runs', ko: 'Transport Lab: 수업 실험' },
+  'class.h1': { en: 'Class runs', ko: '수업 실험' },
+  'class.sub': { en: 'every student device, one feed', ko: '모든 학생 기기, 하나의 피드' },
+  'class.noDevices': { en: 'no devices yet', ko: '아직 접속한 기기가 없습니다' },
+  'class.deviceOne': { en: '{count} device', ko: '기기 {count}대' },
+  'class.deviceMany': { en: '{count} devices', ko: '기기 {count}대' },
+  'class.phoneOne': { en: '({count} phone)', ko: '(휴대폰 {count}대)' },
+  'class.phoneMany': { en: '({count} phones)', ko: '(휴대폰 {count}대)' },
+  'class.formAria': { en: 'Start a class run', ko: '수업 실험 시작하기' },
+  'class.lanes': { en: 'Lanes', ko: '레인' },
+  'class.duration': { en: 'Duration', ko: '시간' },
+  'class.start': { en: 'Start class run', ko: '수업 실험 시작' },
+  'class.stop': { en: 'Stop', ko: '멈추기' },
+  'class.lanesAria': { en: 'Class totals per lane', ko: '레인별 수업 전체 합계' },
+  'class.devicesAria': { en: 'Devices', ko: '기기' },
+  'class.devicesCaption': { en: 'Devices (one per student page)', ko: '기기 (학생 페이지 하나가 기기 하나)' },
+  'class.colDevice': { en: 'device', ko: '기기' },
+  'class.colLane': { en: 'lane', ko: '레인' },
+  'class.colResumes': { en: 'resumes', ko: '재개' },
+  'class.colOffset': { en: 'clock offset', ko: '시계 오프셋' },
+  'class.pickLane': { en: 'Pick at least one lane.', ko: '레인을 하나 이상 고르세요.' },
+  'class.started': { en: 'Class run started: {lanes}, {seconds} s', ko: '수업 실험을 시작했습니다: {lanes}, {seconds} s' },
+  'class.stopped': { en: 'Class run stopped.', ko: '수업 실험을 멈췄습니다.' },
+  'class.noRun': { en: 'no class run yet: pick lanes and a duration, then Start', ko: '아직 수업 실험이 없습니다. 레인과 시간을 고른 뒤 시작하세요' },
+  'class.running': { en: 'running', ko: '진행 중' },
+  'class.done': { en: 'done', ko: '끝' },
+  'class.phone': { en: 'phone', ko: '휴대폰' },
+  'class.away': { en: '(away)', ko: '(연결 끊김)' },
+  'class.browserOn': { en: '{browser} on {os}', ko: '{browser} ({os})' },
+  'class.aProgram': { en: 'a program', ko: '프로그램' },
+  'class.aBrowser': { en: 'a browser', ko: '브라우저' },
+  'class.figDevices': { en: 'devices', ko: '기기' },
+  'class.histogram': { en: 'latency over every device, offsets removed (ms, {count} messages)', ko: '모든 기기의 지연 시간, 시계 오프셋을 뺀 값 (ms, 메시지 {count}개)' },
+  'class.noLatency': { en: 'no latency reported yet', ko: '아직 보고된 지연 시간이 없습니다' },
+  'class.bar': { en: '{count} messages at {bucket} ms', ko: '{bucket} ms 구간에 메시지 {count}개' },
+  // What the lab answered, in words; the server's own text stays beside it as the raw detail.
+  'class.errTeacherOnly': { en: 'Read-only: class runs are the teacher\'s. Open this page with the teacher URL the lab printed.', ko: '읽기 전용: 수업 실험은 교사만 시작할 수 있습니다. 랩이 출력한 교사 URL로 이 페이지를 여세요.' },
+  'class.errBody': { en: 'The lab did not take this run: pick at least one lane and a whole number of seconds, from 1 up to the lab\'s limit (classMaxRunMs).', ko: '랩이 이 실험을 받지 않았습니다. 레인을 하나 이상 고르고, 시간은 1초부터 랩의 한도(classMaxRunMs)까지 초 단위 정수로 적으세요.' },
+  'class.errCrossSite': { en: 'The lab takes class runs only from its own pages.', ko: '랩은 자기 페이지에서 보낸 요청으로만 수업 실험을 시작합니다.' },
+  'class.errRefused': { en: 'The lab refused the request.', ko: '랩이 요청을 거절했습니다.' },
+  'class.errUnreachable': { en: 'The lab did not answer: is it still running?', ko: '랩이 응답하지 않습니다. 아직 실행 중인가요?' },
+
+  // ----- a class run on a student's page (web/src/class/student-run.ts, on the dashboard)
+  'classRun.title': { en: 'Class run', ko: '수업 실험' },
+  'classRun.yourLane': { en: 'Your lane:', ko: '내 레인:' },
+  'classRun.left': { en: '{time} left', ko: '남은 시간 {time}' },
+  'classRun.finished': { en: 'finished; your figures are on the projector', ko: '끝났습니다. 내 결과는 프로젝터 화면에 있습니다' },
+  'classRun.measuring': { en: 'measuring…', ko: '측정 중…' },
+  'classRun.note': { en: 'Latency here is the server\'s publish time to this device\'s receive time, with this device\'s clock offset removed (± half the round trip). The projector adds up every device.', ko: '여기서 지연 시간은 서버의 발행 시각부터 이 기기의 수신 시각까지이고, 이 기기의 시계 오프셋을 뺀 값입니다(± 왕복 시간의 절반). 프로젝터는 모든 기기의 값을 모아 보여 줍니다.' },
+
+  // ----- the teacher key (web/src/teacher.ts)
+  'teacher.readOnly': { en: 'Read-only: only the teacher changes the feed, the switches and the counters. You see everything live.', ko: '읽기 전용: 피드, 스위치, 카운터는 교사만 바꿀 수 있습니다. 모든 것은 실시간으로 볼 수 있습니다.' },
+  'teacher.wrongKey': { en: 'Read-only: the teacher key in this link is not this lab\'s (it restarted with a new one?). Use the teacher URL it printed.', ko: '읽기 전용: 이 링크의 교사 키가 이 랩의 키와 다릅니다(랩이 새 키로 다시 시작했나요?). 랩이 출력한 교사 URL을 쓰세요.' },
+
+  // ----- the join page (web/join.html, web/src/join.ts)
+  'join.pageTitle': { en: 'Transport Lab: join the class', ko: 'Transport Lab: 수업 참여' },
+  'join.h1': { en: 'Join the lab', ko: '수업에 참여하세요' },
+  'join.how': { en: 'Scan the QR code with a phone camera, or type the address', ko: '휴대폰 카메라로 QR 코드를 찍거나 주소를 입력하세요' },
+  'join.qrAria': { en: 'QR code of the student address', ko: '학생용 주소의 QR 코드' },
+  'join.qr': { en: 'QR code: {url}', ko: 'QR 코드: {url}' },
+  'join.loopback': { en: 'Only this computer can reach the lab. Restart it with <code>HOST=0.0.0.0 npm start</code>.', ko: '지금은 이 컴퓨터에서만 랩에 접속할 수 있습니다. <code>HOST=0.0.0.0 npm start</code>로 다시 시작하세요.' },
+  'join.failed': { en: 'The join address could not be read.', ko: '참여 주소를 읽지 못했습니다.' },
+
   // ----- the dashboard page: the HAR export
   'dash.harTitle': { en: 'HAR 1.2: open it in Chrome DevTools (Network, Import HAR file) or any HAR viewer', ko: 'HAR 1.2: Chrome DevTools(Network 패널, Import HAR file)나 다른 HAR 뷰어로 열어 보세요' },
 
