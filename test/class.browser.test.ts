@@ -87,6 +87,12 @@ describe('class runs in Chromium', () => {
     await projector.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.class-lane-card .histogram')]
       .filter((f) => Number(f.dataset.count) >= 20).length === 2, undefined, { timeout: 20_000 });
     await projector.screenshot({ path: `${ARTIFACTS}class-projector-1280x720.png` });
+    // In projector mode (the class page's default) the run fits the screen, three devices and all: nothing to scroll.
+    for (const [width, height] of [[1920, 1080], [1280, 720]] as const) {
+      await projector.setViewportSize({ width, height });
+      const size = await projector.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));
+      expect(size, `class page at ${width}×${height}`).toEqual({ width, height });
+    }
     const phone = students[2]!.page;
     await phone.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-stat="class.messages"]')?.dataset.value) >= 10);
     await phone.screenshot({ path: `${ARTIFACTS}class-student-phone-390.png` });

@@ -1077,7 +1077,7 @@ export const MESSAGES = {
   'class.done': { en: 'done', ko: '끝' },
   'class.phone': { en: 'phone', ko: '휴대폰' },
   'class.away': { en: '(away)', ko: '(연결 끊김)' },
-  'class.browserOn': { en: '{browser} on {os}', ko: '{browser} ({os})' },
+  'class.browserOn': { en: '{browser} on {os}', ko: '{os}의 {browser}' },
   'class.aProgram': { en: 'a program', ko: '프로그램' },
   'class.aBrowser': { en: 'a browser', ko: '브라우저' },
   'class.figDevices': { en: 'devices', ko: '기기' },
