@@ -163,6 +163,12 @@ describe('Korean pages show no English UI', () => {
     await page.close();
   });
 
+  /** The words a reader meets in attributes (tooltips, screen-reader labels) on the chat and STOMP pages: English there fails too. */
+  const englishAttributes = (page: Page) => page.evaluate(() => [...document.body.querySelectorAll('[title], [aria-label]')]
+    .filter((el) => !el.closest('code, pre, [lang="en"]'))
+    .flatMap((el) => ['title', 'aria-label'].map((a) => el.getAttribute(a)).filter((v): v is string => !!v))).then((values) =>
+    values.filter((v) => englishProblem(v) !== undefined));
+
   it('the chat page: three people joined, a message in every mode, a refused message and a refused nickname', async () => {
     const { page, errors } = await open('/chat.html');
     const column = (i: number) => page.locator('chat-client').nth(i);
@@ -202,6 +208,7 @@ describe('Korean pages show no English UI', () => {
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.chat-cost')?.dataset.bytes ?? 0) > 0);
     expect(await page.title(), 'chat <title>').toMatch(/[\uac00-\ud7a3]/);
     await expectKorean(page, 'chat');
+    expect(await englishAttributes(page), 'chat: titles and aria-labels').toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -220,6 +227,7 @@ describe('Korean pages show no English UI', () => {
     await page.waitForFunction(() => /\d/.test(document.querySelector('.stomp-cost')?.textContent ?? ''));
     expect(await page.title(), 'STOMP <title>').toMatch(/[\uac00-\ud7a3]/);
     await expectKorean(page, 'STOMP, connected');
+    expect(await englishAttributes(page), 'STOMP: titles and aria-labels').toEqual([]);
     // A destination the lab refuses: an ERROR frame, then the close; both worded from the code.
     await frames.locator('input[name="subscribe"]').fill('/queue/nope');
     await frames.locator('[data-action="subscribe"]').click();
