@@ -10,7 +10,6 @@
  *
  * On the lab's own machine (loopback) no key is needed: the local user is the teacher.
  */
-import { t } from './i18n/index.ts';
 
 const STORAGE_KEY = 'transport-lab.teacher-key';
 const PARAM = 'teacher';
@@ -98,8 +97,3 @@ export async function fetchAccess(): Promise<Access> {
   return response.json() as Promise<Access>;
 }
 
-/** One line, in the page's language, for a page whose controls are read-only. */
-export function readOnlyReason(access: Access): string | undefined {
-  if (access.teacher) return undefined;
-  return t(access.wrongKey ? 'teacher.wrongKey' : 'teacher.readOnly');
-}

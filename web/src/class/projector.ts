@@ -18,7 +18,7 @@ import { formatBytesPerMessage, formatDuration, formatMs } from '../format.ts';
 import { escapeHtml, must, setData, setStat, setText } from '../dom.ts';
 import { setupDisplayToggles } from '../widgets/display.ts';
 import { formatNumber, laneTitle, setupLangSwitch, t, type MessageKey } from '../i18n/index.ts';
-import { authHeaders, fetchAccess, readOnlyReason } from '../teacher.ts';
+import { authHeaders, fetchAccess } from '../teacher.ts';
 
 /** How often the projector asks for the class's figures. */
 export const CLASS_POLL_MS = 1_000;
@@ -70,10 +70,9 @@ function main(): void {
   // From a device without the key the controls are read-only: say why, rather than let Start fail.
   fetchAccess().then((access) => {
     root.dataset.teacher = String(access.teacher);
-    const reason = readOnlyReason(access);
-    if (!reason) return;
+    if (access.teacher) return;
     for (const button of form.querySelectorAll('button')) button.disabled = true;
-    setText(message, reason);
+    setText(message, t(access.wrongKey ? 'teacher.wrongKey' : 'class.errTeacherOnly'));
   }, () => undefined);
 
   form.addEventListener('submit', (event) => {
@@ -101,7 +100,8 @@ function main(): void {
     try {
       view = await call<ClassView>('GET', '/api/class');
     } catch (err) {
-      if (pollField.dataset.state !== 'error' || pollField.dataset.code !== ((err as Refusal).code ?? '')) showRefusal(pollField, err as Refusal);
+      // Short, in the status line: the form's message says why (a read-only page says so there already).
+      if (pollField.dataset.state !== 'error' || pollField.dataset.code !== ((err as Refusal).code ?? '')) showRefusal(pollField, err as Refusal, 'class.pollFailed');
       pollField.dataset.state = 'error';
       pollField.dataset.code = (err as Refusal).code ?? '';
       return;
@@ -217,11 +217,14 @@ const REFUSALS: Readonly<Record<string, MessageKey>> = {
 /**
  * A refusal in the page's language, the lab's own code and text beside it as
  * the raw detail (in English, as the lab sent it: what docs/protocol.md lists).
+ * With `short` words, only the code shows, its text in the code's tooltip.
  */
-function showRefusal(el: HTMLElement, err: Refusal): void {
-  const words = err.code === undefined ? t('class.errUnreachable') : t(REFUSALS[err.code] ?? 'class.errRefused');
-  const detail = Object.assign(document.createElement('code'), { lang: 'en', textContent: err.code ? `${err.code}: ${err.message}` : err.message });
-  detail.className = 'raw';
+function showRefusal(el: HTMLElement, err: Refusal, short?: MessageKey): void {
+  const words = err.code === undefined ? t('class.errUnreachable') : t(short ?? REFUSALS[err.code] ?? 'class.errRefused');
+  const detail = Object.assign(document.createElement('code'), { lang: 'en', className: 'raw' });
+  if (err.code === undefined) detail.textContent = err.message;
+  else if (short) Object.assign(detail, { textContent: err.code, title: err.message });
+  else detail.textContent = `${err.code}: ${err.message}`;
   el.replaceChildren(`${words} `, detail);
 }
 

@@ -1088,6 +1088,7 @@ export const MESSAGES = {
   'class.errTeacherOnly': { en: 'Read-only: class runs are the teacher\'s. Open this page with the teacher URL the lab printed.', ko: '읽기 전용: 수업 실험은 교사만 시작할 수 있습니다. 랩이 출력한 교사 URL로 이 페이지를 여세요.' },
   'class.errBody': { en: 'The lab did not take this run: pick at least one lane and a whole number of seconds, from 1 up to the lab\'s limit (classMaxRunMs).', ko: '랩이 이 실험을 받지 않았습니다. 레인을 하나 이상 고르고, 시간은 1초부터 랩의 한도(classMaxRunMs)까지 초 단위 정수로 적으세요.' },
   'class.errCrossSite': { en: 'The lab takes class runs only from its own pages.', ko: '랩은 자기 페이지에서 보낸 요청으로만 수업 실험을 시작합니다.' },
+  'class.pollFailed': { en: 'The class\'s figures could not be read:', ko: '수업 현황을 읽지 못했습니다:' },
   'class.errRefused': { en: 'The lab refused the request.', ko: '랩이 요청을 거절했습니다.' },
   'class.errUnreachable': { en: 'The lab did not answer: is it still running?', ko: '랩이 응답하지 않습니다. 아직 실행 중인가요?' },
 
@@ -1099,8 +1100,7 @@ export const MESSAGES = {
   'classRun.measuring': { en: 'measuring…', ko: '측정 중…' },
   'classRun.note': { en: 'Latency here is the server\'s publish time to this device\'s receive time, with this device\'s clock offset removed (± half the round trip). The projector adds up every device.', ko: '여기서 지연 시간은 서버의 발행 시각부터 이 기기의 수신 시각까지이고, 이 기기의 시계 오프셋을 뺀 값입니다(± 왕복 시간의 절반). 프로젝터는 모든 기기의 값을 모아 보여 줍니다.' },
 
-  // ----- the teacher key (web/src/teacher.ts)
-  'teacher.readOnly': { en: 'Read-only: only the teacher changes the feed, the switches and the counters. You see everything live.', ko: '읽기 전용: 피드, 스위치, 카운터는 교사만 바꿀 수 있습니다. 모든 것은 실시간으로 볼 수 있습니다.' },
+  // ----- the teacher key, as the class page explains it
   'teacher.wrongKey': { en: 'Read-only: the teacher key in this link is not this lab\'s (it restarted with a new one?). Use the teacher URL it printed.', ko: '읽기 전용: 이 링크의 교사 키가 이 랩의 키와 다릅니다(랩이 새 키로 다시 시작했나요?). 랩이 출력한 교사 URL을 쓰세요.' },
 
   // ----- the join page (web/join.html, web/src/join.ts)
