@@ -297,8 +297,12 @@ describe('Korean pages show no English UI', () => {
     await student.page.close();
   });
 
-  it('the join page, on a loopback lab (its note says so)', async () => {
-    const { page, errors } = await open('/join');
+  it('the join page, on a loopback lab (its note says so), switched to Korean from an English address', async () => {
+    // Regression: with ?lang=en in the address the switch saved the choice, reloaded, and the page came back English.
+    const { page, errors } = await open('/join?lang=en');
+    await page.waitForSelector('main.join[data-state="ready"]');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await Promise.all([page.waitForEvent('load'), page.click('.join-lang button[data-lang="ko"]')]);
     await page.waitForSelector('main.join[data-state="ready"][data-reachable="false"]');
     expect(await page.title()).toBe('Transport Lab: 수업 참여');
     await expectKorean(page, 'join');

@@ -16,8 +16,8 @@ import { LANE_IDS, type LaneId } from '../../../src/lanes.ts';
 import type { ClassLaneTotals, ClassView } from '../../../src/class/protocol.ts';
 import { formatBytesPerMessage, formatDuration, formatMs } from '../format.ts';
 import { escapeHtml, must, setData, setStat, setText } from '../dom.ts';
-import { setupDisplayToggles } from '../widgets/display.ts';
-import { formatNumber, laneTitle, setupLangSwitch, t, type MessageKey } from '../i18n/index.ts';
+import { setupHeaderTools } from '../widgets/header-tools.ts';
+import { formatNumber, laneTitle, t, type MessageKey } from '../i18n/index.ts';
 import { authHeaders, fetchAccess } from '../teacher.ts';
 
 /** How often the projector asks for the class's figures. */
@@ -44,17 +44,7 @@ const count = (n: number) => formatNumber(n, 0);
 
 function main(): void {
   const root = document.documentElement;
-  const tools = must<HTMLElement>(document, '#display');
-  const display = setupDisplayToggles(tools, {});
-  const langs = document.createElement('span');
-  tools.prepend(langs);
-  setupLangSwitch(langs);
-  document.addEventListener('keydown', (event) => {
-    const target = event.target as HTMLElement;
-    if (event.altKey || event.ctrlKey || event.metaKey || target.closest('input, select, textarea, button')) return;
-    if (event.key === 'd') display.toggleTheme();
-    if (event.key === 'p') display.toggleProjector();
-  });
+  setupHeaderTools(must<HTMLElement>(document, '#display'));
 
   const form = must<HTMLFormElement>(document, '#run-form');
   const message = must<HTMLElement>(form, '[data-field="message"]');

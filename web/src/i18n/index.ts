@@ -98,7 +98,14 @@ export function setupLangSwitch(element: HTMLElement): void {
     button.addEventListener('click', () => {
       if (lang === currentLang()) return;
       rememberLang(lang);
-      location.reload();
+      // ?lang= in the address wins over the saved choice (preferredLang): change it too, or the page comes back as it was.
+      const url = new URL(location.href);
+      if (url.searchParams.has('lang')) {
+        url.searchParams.set('lang', lang);
+        location.replace(url.href);
+      } else {
+        location.reload();
+      }
     });
     return button;
   }));
