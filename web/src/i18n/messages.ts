@@ -1064,7 +1064,7 @@ export const MESSAGES = {
   'class.stop': { en: 'Stop', ko: '멈추기' },
   'class.lanesAria': { en: 'Class totals per lane', ko: '레인별 수업 전체 합계' },
   'class.devicesAria': { en: 'Devices', ko: '기기' },
-  'class.devicesCaption': { en: 'Devices (one per student page)', ko: '기기 (학생 페이지 하나가 기기 하나)' },
+  'class.devicesCaption': { en: 'Devices (one per student page)', ko: '기기 (학생 페이지마다 한 대)' },
   'class.colDevice': { en: 'device', ko: '기기' },
   'class.colLane': { en: 'lane', ko: '레인' },
   'class.colResumes': { en: 'resumes', ko: '재개' },
