@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LANGS, MESSAGES, type Lang } from '../web/src/i18n/messages.ts';
 import { fill } from '../web/src/i18n/index.ts';
+import { labErrorText, problemText, retryText } from '../web/src/i18n/problems.ts';
+import { ERRORS } from '../src/errors.ts';
 
 const entries = Object.entries(MESSAGES) as [string, Record<Lang, string>][];
 
@@ -41,5 +43,44 @@ describe('fill', () => {
     expect(fill('{count} of {total} ({count})', { count: 3, total: 7 })).toBe('3 of 7 (3)');
     expect(fill('{count} messages', {})).toBe('{count} messages');
     expect(fill('no params')).toBe('no params');
+  });
+});
+
+describe('the lab error codes in the catalogue', () => {
+  it('explains every code of src/errors.ts, in English with the server\'s own message', () => {
+    for (const [code, { message }] of Object.entries(ERRORS)) {
+      const words = (MESSAGES as Record<string, Record<Lang, string>>)[`error.${code}`];
+      expect(words, `error.${code} is missing`).toBeDefined();
+      expect(words!.en, code).toBe(message);
+    }
+  });
+
+  it('has no entry for a code the server does not have', () => {
+    const codes = new Set(Object.keys(ERRORS));
+    for (const [key] of entries.filter(([k]) => k.startsWith('error.'))) expect(codes.has(key.slice('error.'.length)), key).toBe(true);
+  });
+});
+
+describe('problems in the page\'s language', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const pageIn = (lang: Lang) => vi.stubGlobal('document', { documentElement: { lang } });
+
+  it('keeps the server\'s own words on an English page', () => {
+    pageIn('en');
+    expect(labErrorText('LAB_ERR_LANE_BUSY', 'held 200 of 200')).toBe('LAB_ERR_LANE_BUSY: held 200 of 200');
+    expect(retryText('closed 1013 LAB_ERR_SLOW_CONSUMER: consumer fell too far behind; reconnect and resume'))
+      .toBe('closed with 1013 · LAB_ERR_SLOW_CONSUMER: consumer fell too far behind; reconnect and resume');
+    expect(retryText('Failed to fetch')).toBe('reconnecting: Failed to fetch');
+  });
+
+  it('explains a known code from the catalogue on a Korean page, keeping the code', () => {
+    pageIn('ko');
+    expect(labErrorText('LAB_ERR_SLOW_CONSUMER', 'consumer fell too far behind; reconnect and resume'))
+      .toBe(`LAB_ERR_SLOW_CONSUMER: ${MESSAGES['error.LAB_ERR_SLOW_CONSUMER'].ko}`);
+    expect(retryText('closed 1006')).toBe('닫힘 코드 1006');
+    expect(retryText('LAB_ERR_SINCE_AHEAD: `since` is beyond the newest message')).toBe(`LAB_ERR_SINCE_AHEAD: ${MESSAGES['error.LAB_ERR_SINCE_AHEAD'].ko}`);
+    // A code the catalogue does not know keeps the server's words rather than losing them.
+    expect(problemText('LAB_ERR_FRAGMENTS_INVALID: parts must be 1 to 16')).toBe('LAB_ERR_FRAGMENTS_INVALID: parts must be 1 to 16');
+    expect(retryText('transport close')).toBe('다시 연결하는 이유: transport close');
   });
 });

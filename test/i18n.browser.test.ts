@@ -22,6 +22,7 @@
  * Every failure lists the page, the text and its place, so the fix is one
  * catalogue entry away.
  */
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { collectPageErrors, launchChromium, startWebLab, type Chromium, type WebLab } from './support/chromium.ts';
@@ -153,6 +154,31 @@ describe('Korean pages show no English UI', () => {
     await expectKorean(page, 'lesson 6');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('lesson 3 (short polling): a run, then its wire view with the poll answer\'s body labelled', async () => {
+    const { page, errors } = await open('/lessons/ko/03-short-polling');
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    const run = page.locator('lane-run#poll-busy');
+    await run.locator('[data-action="run"]').click();
+    // The run said it was watching the lane, so the server kept the last answer's body for the wire view.
+    await run.locator('[data-part="body-row"][data-kind="payload"]').first().waitFor();
+    expect(await run.locator('.wire-view').getAttribute('data-lane')).toBe('poll');
+    await expectKorean(page, 'lesson 3');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('every Korean lesson, as it first appears (widgets built, nothing run yet)', async () => {
+    const slugs = readdirSync(new URL('../lessons/ko/', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
+    expect(slugs.length).toBeGreaterThanOrEqual(15);
+    for (const slug of slugs) {
+      const { page, errors } = await open(`/lessons/ko/${slug}`);
+      await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+      await expectKorean(page, `lesson ${slug}`);
+      expect(errors, slug).toEqual([]);
+      await page.close();
+    }
   });
 
   it('lesson 11 (fallbacks) with its widgets', async () => {

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { headLines, labelFrameHeader } from '../web/src/wire-bytes.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describeFrameFields, headLines, labelFrameHeader } from '../web/src/wire-bytes.ts';
+import { decodeFrameHeader, describeFrameHeader } from '../src/framing/ws-frame.ts';
 
 describe('headLines: an HTTP/1.1 head line by line', () => {
   it('accounts for every byte of the head, CRLFs and the closing blank line included', () => {
@@ -56,5 +57,28 @@ describe('labelFrameHeader: RFC 6455 §5.2, every byte labelled', () => {
   it('refuses bytes that are not exactly one header', () => {
     expect(() => labelFrameHeader('81')).toThrow(/not one complete frame header/);
     expect(() => labelFrameHeader('81 05 48')).toThrow(/not one complete frame header/);
+  });
+});
+
+describe('describeFrameFields: the fields of a header in the page\'s language', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  // RFC 6455 §5.7: "Hello" unmasked, "Hello" masked, a 256-byte and a 65,536-byte binary frame; and a fragment with RSV1.
+  const headers = ['81 05', '81 85 37 fa 21 3d', '82 7e 01 00', '82 ff 00 00 00 00 00 01 00 00 12 34 56 78', '41 03'];
+
+  it('says in English exactly what the server\'s describeFrameHeader says', () => {
+    for (const hex of headers) {
+      const bytes = Uint8Array.from(hex.split(' '), (h) => parseInt(h, 16));
+      expect(describeFrameFields(hex), hex).toEqual(describeFrameHeader(decodeFrameHeader(bytes)!));
+    }
+  });
+
+  it('says it in Korean on a Korean page, with the same fields and values', () => {
+    vi.stubGlobal('document', { documentElement: { lang: 'ko' } });
+    const ko = describeFrameFields('81 85 37 fa 21 3d');
+    vi.unstubAllGlobals();
+    const en = describeFrameFields('81 85 37 fa 21 3d');
+    expect(ko.map((f) => [f.field, f.value])).toEqual(en.map((f) => [f.field, f.value]));
+    expect(ko.find((f) => f.field === 'MASK')).toEqual({ field: 'MASK', at: '1번 바이트, 7번 비트', value: '1', meaning: '마스킹됨 (클라이언트→서버, §5.3)' });
+    expect(ko.find((f) => f.field === 'masking key')).toMatchObject({ at: '2~5번 바이트', value: '37 fa 21 3d' });
   });
 });

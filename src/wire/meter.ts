@@ -31,7 +31,7 @@ import { LANE_IDS, OTHER_NAMES, isLaneId, type LaneId, type TrafficName } from '
 import type { FeedMessage } from '../feed/feed.ts';
 import { describeFrameHeader, toHex, OPCODE_NAMES, type LabelledField } from '../framing/ws-frame.ts';
 import { tapFrames } from './frame-tap.ts';
-import { BODY_CAPTURE_BYTES } from './body-capture.ts';
+import { BODY_CAPTURE_BYTES, BODY_WATCH_MS } from './body-capture.ts';
 import { PageLog, type PageLogEntry, type PageLogField } from './page-log.ts';
 import type { TimelineRequest } from './timeline.ts';
 
@@ -82,9 +82,8 @@ export interface Exchange {
 
 /** The lanes whose response bodies the wire view labels (their framing is in the body, not in frames). */
 const BODY_LANES: ReadonlySet<TrafficName> = new Set(['poll', 'longpoll', 'stream', 'sse']);
-/** Streams are captured always (one request per connection); polls only while a wire view has asked for the lane this recently. */
+/** Streams are captured always (one request per connection); polls only while a wire view has asked for the lane within BODY_WATCH_MS. */
 const STREAMING_LANES: ReadonlySet<TrafficName> = new Set(['stream', 'sse']);
-export const BODY_WATCH_MS = 10_000;
 
 type Raw = Omit<Counters, 'headerBytes' | 'framingBytes' | 'open'>;
 

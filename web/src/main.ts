@@ -46,7 +46,7 @@ import { DEFAULTS } from '../../src/config.ts';
 import './inspectors/chaos-panel.ts';
 import { securityBadges } from './inspectors/switch-badges.ts';
 import { showBadges } from './inspectors/badge-view.ts';
-import { setupLangSwitch, t } from './i18n/index.ts';
+import { formatTime, setupLangSwitch, t } from './i18n/index.ts';
 
 const params = new URLSearchParams(location.search);
 
@@ -303,7 +303,7 @@ async function main(): Promise<void> {
     // The lanes start over on the new feed by themselves; the page starts a new run with them.
     notice.hidden = false;
     notice.dataset.epoch = epoch;
-    setText(notice, t('dash.restarted', { at: new Date().toLocaleTimeString() }));
+    setText(notice, t('dash.restarted', { at: formatTime(Date.now()) }));
     charts?.mark(t('dash.markRestarted'));
     void newRun();
   };
@@ -397,6 +397,6 @@ async function main(): Promise<void> {
 
 main().catch((err: Error) => {
   document.documentElement.dataset.ready = 'error';
-  setText(document.querySelector('[data-field="live"]'), `The dashboard failed to start: ${err.message}`);
+  setText(document.querySelector('[data-field="live"]'), t('dash.failedToStart', { error: err.message }));
   throw err;
 });

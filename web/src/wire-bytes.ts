@@ -78,3 +78,40 @@ export function labelFrameHeader(headerHex: string): ByteLabel[] {
 function hex(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
+
+export interface FrameField {
+  field: string;
+  /** Where it sits in the header, e.g. "byte 0, bit 7". */
+  at: string;
+  value: string;
+  meaning: string;
+}
+
+/**
+ * Every field of a frame header (RFC 6455 §5.2), named and explained in the
+ * page's language. The server sends the header bytes; the page reads them
+ * itself, so the words follow the page and the values cannot disagree with
+ * the bytes shown beside them.
+ */
+export function describeFrameFields(headerHex: string): FrameField[] {
+  const bytes = Uint8Array.from(headerHex.trim().split(/\s+/).filter(Boolean), (h) => parseInt(h, 16));
+  const h = decodeFrameHeader(bytes);
+  if (!h) throw new Error(`not one complete frame header: ${headerHex}`);
+  const bit = (b: boolean) => (b ? '1' : '0');
+  const fields: FrameField[] = [
+    { field: 'FIN', at: t('wf.bit', { byte: 0, bit: 7 }), value: bit(h.fin), meaning: t(h.fin ? 'wf.finLast' : 'wf.finMore') },
+    { field: 'RSV1', at: t('wf.bit', { byte: 0, bit: 6 }), value: bit(h.rsv1), meaning: t(h.rsv1 ? 'wf.rsv1On' : 'wf.rsv1Off') },
+    { field: 'RSV2', at: t('wf.bit', { byte: 0, bit: 5 }), value: bit(h.rsv2), meaning: t('wf.rsvReserved') },
+    { field: 'RSV3', at: t('wf.bit', { byte: 0, bit: 4 }), value: bit(h.rsv3), meaning: t('wf.rsvReserved') },
+    { field: 'opcode', at: t('wf.bits', { byte: 0, bits: '3-0' }), value: `0x${h.opcode.toString(16)}`, meaning: OPCODE_NAMES[h.opcode] ?? t('wb.reserved') },
+    { field: 'MASK', at: t('wf.bit', { byte: 1, bit: 7 }), value: bit(h.masked), meaning: t(h.masked ? 'wf.masked' : 'wf.unmasked') },
+  ];
+  const lengthAt = h.payloadLength < 126 ? t('wf.bits', { byte: 1, bits: '6-0' })
+    : h.payloadLength < 65_536 ? t('wf.length16') : t('wf.length64');
+  fields.push({ field: 'payload length', at: lengthAt, value: String(h.payloadLength), meaning: t('wf.lengthMeaning', { length: h.payloadLength }) });
+  if (h.maskingKey) {
+    const start = h.headerLength - 4;
+    fields.push({ field: 'masking key', at: t('wf.bytes', { from: start, to: start + 3 }), value: Array.from(h.maskingKey, (b) => hex(b)).join(' '), meaning: t('wf.maskingKey') });
+  }
+  return fields;
+}

@@ -66,6 +66,11 @@ export function formatNumber(value: number, decimals = 1): string {
   return new Intl.NumberFormat(currentLang() === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: decimals }).format(value);
 }
 
+/** A clock time as the page's language writes it (오전 8:07:58 / 8:07:58 AM), not the browser's. */
+export function formatTime(at: number | Date): string {
+  return new Date(at).toLocaleTimeString(currentLang() === 'ko' ? 'ko-KR' : 'en-US');
+}
+
 /**
  * Static words in a page's HTML: `data-i18n="key"` replaces the element's
  * text, `data-i18n-html="key"` its markup (the catalogue is the lab's own, so

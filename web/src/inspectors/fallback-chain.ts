@@ -30,6 +30,7 @@ import { libraryCost, LIBRARIES, startLibraryFallback, type LibraryCost, type Li
 import { tagLaneRequests } from '../transports/transport.ts';
 import { button, define, el, errorText, labBase, labCall, setText, table } from './ui.ts';
 import { laneTitle, t, type MessageKey } from '../i18n/index.ts';
+import { retryText } from '../i18n/problems.ts';
 
 /** The buffer the SSE switch sets: more than a hello and a few messages, so they are held back. */
 const SSE_PROXY_BUFFER_BYTES = 64 * 1024;
@@ -136,7 +137,7 @@ export class FallbackChainElement extends HTMLElement {
   }
 
   private showAttempt(attempt: Attempt, index: number): void {
-    const cells = [String(index + 1), attempt.lane, t(OUTCOME_WORDS[attempt.outcome]), ms(attempt.durationMs), attempt.reason ?? ''];
+    const cells = [String(index + 1), attempt.lane, t(OUTCOME_WORDS[attempt.outcome]), ms(attempt.durationMs), attempt.reason === undefined ? '' : retryText(attempt.reason)];
     let row = this.rows.rows[index];
     if (!row) {
       row = this.rows.insertRow();

@@ -5,6 +5,7 @@
  */
 import { toWebSocketUrl } from '../h2/protocol.ts';
 import { authHeaders } from '../teacher.ts';
+import { labErrorText } from '../i18n/problems.ts';
 
 type Child = Node | string;
 
@@ -59,8 +60,9 @@ export class LabCallError extends Error {
     this.name = 'LabCallError';
   }
 
+  /** `CODE: words`; on a Korean page the words come from the catalogue (the server speaks English). */
   override toString(): string {
-    return `${this.code}: ${this.message}`;
+    return labErrorText(this.code, this.message);
   }
 }
 
@@ -84,7 +86,7 @@ export async function labCall<T>(base: string, method: 'GET' | 'POST', path: str
 export function errorText(err: unknown): string {
   if (err instanceof LabCallError) return err.toString();
   const code = (err as { code?: unknown } | null)?.code;
-  if (err instanceof Error && typeof code === 'string') return `${code}: ${err.message}`;
+  if (err instanceof Error && typeof code === 'string') return labErrorText(code, err.message);
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }

@@ -8,6 +8,7 @@ import type { LaneId } from '../../../src/lanes.ts';
 import type { TimelineConnection, TimelineRequest } from '../../../src/wire/timeline.ts';
 import { LabApiError, setFeed, stats } from '../api.ts';
 import { authHeaders } from '../teacher.ts';
+import { t } from '../i18n/index.ts';
 
 async function post<T>(path: string, body: unknown): Promise<T> {
   const response = await fetch(path, { method: 'POST', headers: { ...authHeaders(path), 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -43,7 +44,7 @@ export async function withFeed<T>(rate: number | undefined, task: () => Promise<
       // A student's device in a classroom may not set the feed (the teacher's):
       // run at the teacher's rate when the feed runs, and say why otherwise.
       if (!(err instanceof LabApiError && err.code === 'LAB_ERR_TEACHER_ONLY')) throw err;
-      if (!before.running || before.rate === 0) throw new LabApiError(err.code, 'the feed is paused and only the teacher can start it');
+      if (!before.running || before.rate === 0) throw new Error(`${t('wait.feedPaused')} (${err.code})`);
       return task();
     }
   }

@@ -11,6 +11,7 @@
  * polling (and fails where a proxy refuses the upgrade). The client reconnects
  * by itself; `auth` is read on each attempt, so it asks after the last seq seen.
  */
+import { t } from '../i18n/index.ts';
 import { io, type Socket } from 'socket.io-client';
 import {
   FeedPosition, feedUrl, isFeedMessage, isHttp2Only, isHello, nextRetryMs, RETRY_FIRST_MS, RETRY_MAX_MS, SINCE_AHEAD,
@@ -60,7 +61,7 @@ export function socketioTransport(options: SocketioOptions): Transport {
       follow(engine.transport);
       engine.on('upgrading', () => onEvent({ type: 'request' }));
     });
-    s.io.on('reconnect_attempt', () => onEvent({ type: 'retry', reason: lastError ?? 'reconnecting', retryInMs: 0 }));
+    s.io.on('reconnect_attempt', () => onEvent({ type: 'retry', reason: lastError ?? t('retry.reconnecting'), retryInMs: 0 }));
 
     s.on('hello', (hello: unknown) => {
       if (socket !== s || !isHello(hello)) return;

@@ -15,6 +15,7 @@
  * on from 44: resuming without gaps or duplicates is built into the protocol.
  * The held response occupies one of the browser's six connections per origin.
  */
+import { t } from '../i18n/index.ts';
 import {
   FeedPosition, feedUrl, isAbort, isFeedMessage, isHello, nextRetryMs, readLabError, retryAfterMs, RETRY_FIRST_MS, SINCE_AHEAD,
   type OnEvent, type OnMessage, type Transport, type TransportOptions,
@@ -60,7 +61,7 @@ export function sseTransport(options: TransportOptions = {}): Transport {
       es.onerror = () => {
         if (es.readyState === EventSource.CONNECTING) {
           // A dropped connection: EventSource reconnects after the server's `retry:` delay.
-          onEvent({ type: 'retry', reason: 'connection dropped; EventSource reconnects with Last-Event-ID' });
+          onEvent({ type: 'retry', reason: t('retry.sseDropped') });
           onEvent({ type: 'request' });
           return;
         }
@@ -81,7 +82,7 @@ export function sseTransport(options: TransportOptions = {}): Transport {
       try {
         const response = await fetch(feedUrl('/feed/sse', { since: position.lastSeq }, options.base), { signal: controller.signal });
         let wait = RETRY_FIRST_MS;
-        let reason = 'the server is reachable again';
+        let reason = t('retry.reachableAgain');
         if (response.ok) {
           controller.abort(); // we only wanted the status; the EventSource will do the reading
         } else {

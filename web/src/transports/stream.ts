@@ -11,6 +11,7 @@
  * The held response occupies one of the browser's six connections per origin.
  */
 import { NdjsonDecoder } from '../../../src/framing/ndjson.ts';
+import { t } from '../i18n/index.ts';
 import {
   FeedPosition, feedUrl, fetchFeed, isAbort, isFeedMessage, isHello, nextRetryMs, retryDelay,
   type OnEvent, type OnMessage, type Transport, type TransportOptions,
@@ -57,7 +58,7 @@ export function streamTransport(options: TransportOptions = {}): Transport {
             }
           }
         }
-        throw new Error('the server ended the stream');
+        throw new Error(t('retry.streamEnded'));
       } catch (err) {
         if (isAbort(err) || controller.signal.aborted) return; // stop() was called
         retryMs = nextRetryMs(retryMs);

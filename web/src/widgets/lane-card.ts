@@ -21,6 +21,7 @@ import { bytesPerMessage, overheadPercent } from '../derived.ts';
 import { formatBytes, formatBytesPerMessage, formatCount, formatMs, formatPercent } from '../format.ts';
 import { escapeHtml, must, setData, setStat, setText } from '../dom.ts';
 import { onTick } from '../ticker.ts';
+import { retryText } from '../i18n/problems.ts';
 
 export interface LaneCardOptions {
   runner: LaneRunner;
@@ -181,7 +182,7 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
     setData(element, 'lastSeq', c.lastSeq === undefined ? '' : String(c.lastSeq));
     setText(cells.state, t(STATE_TEXT[runner.state]));
     setText(cells.connections, connectionsText(lane, runner.running));
-    setText(cells.problem, runner.lastProblem ?? '');
+    setText(cells.problem, runner.lastProblem === undefined ? '' : retryText(runner.lastProblem));
     cells.problem.hidden = runner.lastProblem === undefined;
 
     const requests = pageCount(agreements.requests, c.requests);

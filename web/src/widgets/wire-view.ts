@@ -9,7 +9,7 @@
  */
 import { LANES, type LaneId } from '../../../src/lanes.ts';
 import { fetchWire, type Exchange } from '../api.ts';
-import { headLines, labelFrameHeader } from '../wire-bytes.ts';
+import { describeFrameFields, headLines, labelFrameHeader, type FrameField } from '../wire-bytes.ts';
 import { labelBody, type BodyPart, type BodyRow } from '../wire-body.ts';
 import { BODY_CAPTURE_BYTES } from '../../../src/wire/body-capture.ts';
 import { escapeHtml, must, setText } from '../dom.ts';
@@ -17,7 +17,7 @@ import { formatCount } from '../format.ts';
 import { pageProtocol } from '../h2/protocol.ts';
 import { renderH2Exchange } from './h2-wire.ts';
 import type { H2Exchange } from '../../../src/h2/accounting.ts';
-import { laneTitle, t } from '../i18n/index.ts';
+import { formatTime, laneTitle, t } from '../i18n/index.ts';
 
 /** While the view is shown and "live" is ticked, it refreshes this often. */
 export const WIRE_REFRESH_MS = 1_000;
@@ -65,7 +65,7 @@ export function setupWireView(element: HTMLElement): WireView {
         if (json !== lastJson) {
           lastJson = json;
           setText(title, t('wire.titleH2', { title: laneTitle(asked), lane: asked }));
-          setText(summary, exchange ? t('wire.lastH2', { at: new Date(exchange.last?.at ?? Date.now()).toLocaleTimeString() }) : t('wire.noH2'));
+          setText(summary, exchange ? t('wire.lastH2', { at: formatTime(exchange.last?.at ?? Date.now()) }) : t('wire.noH2'));
           if (exchange) renderH2Exchange(body, exchange);
           else body.replaceChildren();
         }
@@ -98,7 +98,7 @@ export function setupWireView(element: HTMLElement): WireView {
       body.replaceChildren();
       return;
     }
-    const at = new Date(exchange.at).toLocaleTimeString();
+    const at = formatTime(exchange.at);
     setText(summary, t(id === 'ws' ? 'wire.lastWs' : 'wire.lastHttp', { at }));
     body.innerHTML = `
       ${headBlock(t('wire.requestHead'), 'request', exchange.requestHead, exchange.requestHeadBytes, exchange.requestHeadExact)}
@@ -170,6 +170,15 @@ function pendingBlock(lane: LaneId): string {
     </section>`;
 }
 
+/** A frame's fields in the page's language; a header the page cannot read shows none (its bytes table says why). */
+function describeFields(headerHex: string): FrameField[] {
+  try {
+    return describeFrameFields(headerHex);
+  } catch {
+    return [];
+  }
+}
+
 function framesBlock(exchange: Exchange): string {
   if (exchange.frames.length === 0) return `<section class="frames"><h3>${t('wire.frames')}</h3><p>${t('wire.noFrames')}</p></section>`;
   const items = exchange.frames.map((frame) => {
@@ -181,7 +190,7 @@ function framesBlock(exchange: Exchange): string {
     } catch (err) {
       bytes = `<tr><td colspan="3">${escapeHtml((err as Error).message)}</td></tr>`;
     }
-    const fields = frame.fields.map((f) =>
+    const fields = describeFields(frame.headerHex).map((f) =>
       `<tr><th scope="row">${escapeHtml(f.field)}</th><td>${escapeHtml(f.at)}</td><td>${escapeHtml(f.value)}</td><td>${escapeHtml(f.meaning)}</td></tr>`).join('');
     return `
       <li class="frame" data-dir="${frame.dir}" data-opcode="${escapeHtml(frame.opcode)}">

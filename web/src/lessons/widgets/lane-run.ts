@@ -22,13 +22,15 @@ import { stats } from '../../api.ts';
 import { LaneCounter } from '../../counting.ts';
 import { createTransport, type TransportEvent } from '../../transports/index.ts';
 import { setupWireView } from '../../widgets/wire-view.ts';
+import { fetchWire } from '../../api.ts';
+import { BODY_WATCH_MS } from '../../../../src/wire/body-capture.ts';
 import { setChaos, timeline, withFeed } from '../lab-api.ts';
 import { counterDelta, reconnectGaps, runFigures } from '../run-figures.ts';
 import { delay, type Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { MeasuredWidget } from './measured-widget.ts';
-import { messageGroup } from '../../i18n/index.ts';
+import { laneTitle, messageGroup } from '../../i18n/index.ts';
 
 /** How long to wait, after the lane stops, for the server to see its connection close. */
 const SETTLE_MAX_MS = 2_000;
@@ -79,7 +81,7 @@ export class LaneRunElement extends MeasuredWidget {
       <table class="run-figures"><thead><tr><th scope="col"></th><th scope="col">${w.page}</th><th scope="col">${w.server}</th></tr></thead><tbody></tbody></table>
       <p class="run-note" hidden></p>
       <details class="run-wire"><summary>${w.wireView}</summary><div></div></details>`);
-    this.querySelector('strong')!.textContent = LANES[lane].title;
+    this.querySelector('strong')!.textContent = laneTitle(lane);
     this.querySelector('.widget-settings')!.textContent = settings;
     this.button.textContent = `${w.run} (${this.seconds} s)`;
     this.progress = this.querySelector('progress')!;
@@ -96,6 +98,7 @@ export class LaneRunElement extends MeasuredWidget {
     const seconds = this.seconds;
     const buffer = this.hasAttribute('buffer') ? this.number('buffer', 0) : undefined;
     this.showStatus(this.words.running!);
+    const stopWatching = this.hasAttribute('wire') || this.wireBox.open ? watchBodies(lane) : undefined;
     const measurement = await withFeed(this.hasAttribute('rate') ? this.number('rate', 5) : undefined, async () => {
       if (buffer !== undefined) await setChaos(lane, { bufferBytes: buffer });
       try {
@@ -104,7 +107,7 @@ export class LaneRunElement extends MeasuredWidget {
       } finally {
         if (buffer !== undefined) await setChaos(lane, { bufferBytes: 0 }).catch(() => undefined);
       }
-    });
+    }).finally(() => stopWatching?.());
     if (this.hasAttribute('wire')) this.wireBox.open = true;
     if (this.wireBox.open) void this.showWire(lane);
     return measurement;
@@ -241,6 +244,19 @@ export class LaneRunElement extends MeasuredWidget {
     await this.wireView.show(lane);
     this.wireView.pause();
   }
+}
+
+/**
+ * The server keeps a poll's answer body only while someone looks at the lane's
+ * wire view (a poll costs nothing extra otherwise). A run that will show its
+ * wire view afterwards says it is looking, during the whole run, so the view
+ * has the last answer's body to show.
+ */
+function watchBodies(lane: LaneId): () => void {
+  const look = () => void fetchWire(lane).catch(() => undefined);
+  look();
+  const timer = setInterval(look, BODY_WATCH_MS / 2);
+  return () => clearInterval(timer);
 }
 
 if (!customElements.get('lane-run')) customElements.define('lane-run', LaneRunElement);

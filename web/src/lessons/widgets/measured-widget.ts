@@ -13,6 +13,8 @@ import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { LabCallError } from '../../inspectors/ui.ts';
 import { publishMeasurement, runExclusive, type Measurable, type Measurement } from '../measurable.ts';
 import { pageLang } from '../i18n.ts';
+import { labErrorText, problemText } from '../../i18n/problems.ts';
+import { LabApiError } from '../../api.ts';
 
 export type Words = Record<string, string>;
 
@@ -69,7 +71,10 @@ export abstract class MeasuredWidget extends HTMLElement implements Measurable {
 
   /** What went wrong; an error the lab answered with leads with its stable code (LAB_ERR_…). */
   protected failureText(err: Error): string {
-    return `${this.words.failed}: ${err instanceof LabCallError ? err.toString() : err.message}`;
+    const text = err instanceof LabCallError ? err.toString()
+      : err instanceof LabApiError ? labErrorText(err.code, err.message)
+      : problemText(err.message);
+    return `${this.words.failed}: ${text}`;
   }
 
   /** The widget's classes, lane colour and markup; the run button (the first `button[data-action]`) and the status line are found in it. */

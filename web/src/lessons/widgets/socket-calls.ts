@@ -13,23 +13,18 @@
  * Measures: calls, requestBytes, replyBytes, serverSockets, connectMs, totalMs.
  * It changes nothing in the lab and takes no lane, so it runs at once.
  */
-import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import type { SocketCall, SocketExchange, SocketStep } from '../../../../src/lessons/socket-exchange.ts';
 import { LabCallError } from '../../inspectors/ui.ts';
 import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
-import { fill } from '../../i18n/index.ts';
-import { LANGS, MESSAGES } from '../../i18n/messages.ts';
+import { fill, messageGroup } from '../../i18n/index.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 import { addProbeStyles, setColumnHeads } from './probe-style.ts';
 
 const DEFAULT_MESSAGE = '안녕하세요';
-const PREFIX = 'socketCalls.';
 
-/** The widget's words, from the message catalogue (its `socketCalls.*` keys), in each language. */
-const WORDS = Object.fromEntries(LANGS.map((lang) => [lang, Object.fromEntries(
-  Object.entries(MESSAGES).filter(([key]) => key.startsWith(PREFIX)).map(([key, text]) => [key.slice(PREFIX.length), text[lang]]),
-)])) as Record<LessonLang, Record<string, string>>;
+/** The widget's words, from the message catalogue (its `socketCalls.*` keys). */
+const WORDS = messageGroup('socketCalls');
 
 export class SocketCallsElement extends MeasuredWidget {
   protected readonly dictionary = WORDS;

@@ -24,7 +24,6 @@
  * listenersAfterRemoveAll, echoMs, ackReached.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { feedUrl } from '../../transports/transport.ts';
 import { withFeed } from '../lab-api.ts';
 import type { Measurement } from '../measurable.ts';
@@ -35,38 +34,15 @@ import { SocketioLog } from './socketio-log.ts';
 import { utf8Length } from './socketio-packets.ts';
 import { tappedTransports } from './socketio-tap.ts';
 import { Waiter } from './waiter.ts';
+import { messageGroup, t } from '../../i18n/index.ts';
 
 const STEP_TIMEOUT_MS = 8_000;
 /** Messages to let cross the wire after `off` and after `once`. */
 const AFTER_OFF = 2;
 const AFTER_ONCE = 3;
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Run the script', running: 'running…', done: 'done', failed: 'The run failed', timeout: 'timed out waiting for',
-    time: 'ms', kind: 'kind', what: 'call, event or transport', detail: 'detail or packet',
-    repeated: '×{n} (one row per run of feed messages)', manual: 'One call at a time:',
-    connected: 'connected, socket.id {id}', disconnected: 'reason "{reason}"', upgraded: 'the session moved to WebSocket',
-    upgradeError: 'the upgrade failed: {error}; staying on long polling', listener: 'your listener ran (seq {seq})', onceListener: 'the once listener ran (seq {seq})',
-    welcome: 'the server\'s connection handler ran: {n} client(s) in /lesson', echo: 'echo came back: "{text}"', ack: 'the acknowledgement: {answer}',
-    listeners: '{n} listener(s) left for "message"', connectError: 'connect_error: {error}', notConnected: 'press io() first',
-    connectMs: 'io() to connect', upgradeMs: 'io() to the upgrade', pingIntervalMs: 'pingInterval (from the open packet)', openPacketBytes: 'open packet',
-    framingBytesPerMessage: 'framing per feed message', onCalls: 'on: listener calls', offCalls: 'after off: listener calls', onceCalls: 'once: listener calls',
-    echoMs: 'emit to echo', ackReached: 'ack: clients reached', none: 'none',
-  },
-  ko: {
-    run: '스크립트 실행', running: '실행 중…', done: '완료', failed: '실행에 실패했습니다', timeout: '기다리다 시간 초과:',
-    time: 'ms', kind: '종류', what: '호출, 이벤트, 전송 방식', detail: '내용 또는 패킷',
-    repeated: '×{n} (연속된 피드 메시지는 한 줄로)', manual: '한 번에 하나씩 호출:',
-    connected: '연결됨, socket.id {id}', disconnected: '이유 "{reason}"', upgraded: '세션이 웹소켓으로 옮겨 갔습니다',
-    upgradeError: '업그레이드 실패: {error}. 롱 폴링에 머뭅니다', listener: '리스너 실행 (seq {seq})', onceListener: 'once 리스너 실행 (seq {seq})',
-    welcome: '서버의 connection 핸들러 실행: /lesson에 클라이언트 {n}개', echo: 'echo가 돌아옴: "{text}"', ack: '확인 응답(ack): {answer}',
-    listeners: '"message" 리스너 {n}개 남음', connectError: 'connect_error: {error}', notConnected: '먼저 io()를 누르세요',
-    connectMs: 'io()부터 connect까지', upgradeMs: 'io()부터 업그레이드까지', pingIntervalMs: 'pingInterval (open 패킷에서)', openPacketBytes: 'open 패킷',
-    framingBytesPerMessage: '피드 메시지당 프레이밍', onCalls: 'on: 리스너 호출', offCalls: 'off 뒤: 리스너 호출', onceCalls: 'once: 리스너 호출',
-    echoMs: 'emit부터 echo까지', ackReached: 'ack: 도달한 클라이언트', none: '없음',
-  },
-};
+/** The widget's words, from the message catalogue (its `socketioApi.*` keys). */
+const WORDS = messageGroup('socketioApi');
 
 type FeedMessage = { seq: number; ts: number; data: unknown };
 
@@ -271,16 +247,16 @@ export class SocketioApiElement extends MeasuredWidget {
       await until('connect', () => s.connectedAt > 0);
 
       this.call('on');
-      await until('two messages', () => this.onCalls >= 2);
+      await until(t('wait.twoMessages'), () => this.onCalls >= 2);
       this.call('off');
       const offAt = this.onCalls;
       const wireAtOff = s.wireMessages;
-      await until('messages after off', () => s.wireMessages >= wireAtOff + AFTER_OFF);
+      await until(t('wait.afterOff'), () => s.wireMessages >= wireAtOff + AFTER_OFF);
       const offCalls = this.onCalls - offAt;
 
       this.call('once');
       const wireAtOnce = s.wireMessages;
-      await until('messages after once', () => s.wireMessages >= wireAtOnce + AFTER_ONCE);
+      await until(t('wait.afterOnce'), () => s.wireMessages >= wireAtOnce + AFTER_ONCE);
       const messagesDuringOnce = s.wireMessages - wireAtOnce;
 
       feed.on('message', this.show);
@@ -289,7 +265,7 @@ export class SocketioApiElement extends MeasuredWidget {
       const listenersAfterRemoveAll = feed.listeners('message').length;
 
       // The upgrade runs in the background from the first moments; wait for its outcome if it has none yet.
-      await until('the upgrade', () => s.upgradedAt > 0 || s.upgradeFailed);
+      await until(t('wait.upgrade'), () => s.upgradedAt > 0 || s.upgradeFailed);
 
       const echo = await this.echo(s);
 

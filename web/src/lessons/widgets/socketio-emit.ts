@@ -23,7 +23,6 @@
  * senderGotOthers (1 or 0), selfReached, othersReached, allReached (the acks).
  */
 import { io, type Socket } from 'socket.io-client';
-import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { labUrl } from '../../inspectors/ui.ts';
 import type { Measurement } from '../measurable.ts';
 import { controls, MeasuredWidget } from './measured-widget.ts';
@@ -31,6 +30,7 @@ import { addProbeStyles, setColumnHeads } from './probe-style.ts';
 import { SocketioLog } from './socketio-log.ts';
 import { tappedTransports } from './socketio-tap.ts';
 import { Waiter } from './waiter.ts';
+import { messageGroup, t } from '../../i18n/index.ts';
 
 const STEP_TIMEOUT_MS = 8_000;
 const TARGETS = ['self', 'others', 'all'] as const;
@@ -42,18 +42,8 @@ const CALLS: Record<Target, string> = {
 };
 const DEFAULT_NICKS = ['A', 'B', 'C'];
 
-const WORDS: Record<LessonLang, Record<string, string>> = {
-  en: {
-    run: 'Connect three and emit', running: 'running…', done: 'done; the three have disconnected', failed: 'The run failed', timeout: 'timed out waiting for',
-    to: 'to', server: 'the server calls', reached: 'ack: clients reached', time: 'ms', kind: 'kind', what: 'call, event or transport', detail: 'detail or packet',
-    repeated: '×{n}', log: 'The packets of the first two people', sender: '(sender)',
-  },
-  ko: {
-    run: '세 명 연결하고 emit', running: '실행 중…', done: '완료. 세 연결 모두 끊었습니다', failed: '실행에 실패했습니다', timeout: '기다리다 시간 초과:',
-    to: 'to', server: '서버가 부르는 함수', reached: 'ack: 도달한 클라이언트', time: 'ms', kind: '종류', what: '호출, 이벤트, 전송 방식', detail: '내용 또는 패킷',
-    repeated: '×{n}', log: '처음 두 사람의 패킷', sender: '(보낸 사람)',
-  },
-};
+/** The widget's words, from the message catalogue (its `socketioEmit.*` keys). */
+const WORDS = messageGroup('socketioEmit');
 
 interface Said { from: string; to: Target; text: string }
 
@@ -139,7 +129,7 @@ export class SocketioEmitElement extends MeasuredWidget {
         this.grid.querySelector<HTMLTableRowElement>(`tr[data-to="${to}"]`)!.cells[5]!.textContent = String(reached[to]);
       }
       await sender.timeout(STEP_TIMEOUT_MS).emitWithAck('say', { to: 'all', text: `${tag} end` });
-      await until('every copy', () => ended.every(Boolean));
+      await until(t('wait.everyCopy'), () => ended.every(Boolean));
       for (const to of TARGETS) {
         const row = this.grid.querySelector<HTMLTableRowElement>(`tr[data-to="${to}"]`)!;
         received.forEach((got, i) => {

@@ -22,7 +22,7 @@ import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
 import { Waiter } from './waiter.ts';
-import { messageGroup } from '../../i18n/index.ts';
+import { messageGroup, t } from '../../i18n/index.ts';
 
 /** Messages to receive before the cut, and after the resume, before the run ends. */
 const BEFORE_CUT = 5;
@@ -77,17 +77,17 @@ export class SseResumeElement extends MeasuredWidget {
       waiter.wake();
     }, onEvent);
     try {
-      await waiter.until('messages', () => counter.received >= BEFORE_CUT);
+      await waiter.until(t('wait.messages'), () => counter.received >= BEFORE_CUT);
       this.showStatus(w.cutting!);
       const cutAt = performance.now();
       this.markCut();
       await dropLane('sse');
       this.showStatus(w.waiting!);
-      await waiter.until('the reconnect', () => opens >= 2);
+      await waiter.until(t('wait.reconnect'), () => opens >= 2);
       const reconnectMs = performance.now() - cutAt;
       this.showStatus(w.resumed!);
       const resumedWith = counter.received;
-      await waiter.until('messages after the reconnect', () => counter.received >= resumedWith + AFTER_RESUME);
+      await waiter.until(t('wait.afterReconnect'), () => counter.received >= resumedWith + AFTER_RESUME);
       transport.stop();
       await delay(0);
       const { exchange } = await fetchWire('sse');

@@ -29,7 +29,7 @@ import type { Measurement } from '../measurable.ts';
 import { formatNumber } from '../i18n.ts';
 import type { LessonLang } from '../../../../src/lessons/parts.ts';
 import { controls, MeasuredWidget, showFigures } from './measured-widget.ts';
-import { messageGroup } from '../../i18n/index.ts';
+import { messageGroup, t } from '../../i18n/index.ts';
 
 /** The sub-protocol the lab's /stomp endpoint speaks (src/stomp/server.ts). */
 const SUBPROTOCOL = 'v12.stomp';
@@ -210,7 +210,7 @@ function showFrame(frame: string, into: HTMLElement): void {
   for (const part of frame.split(/(\n|\0)/)) {
     if (part === '\n') into.append(Object.assign(document.createElement('span'), { textContent: '↵', title: 'LF (0x0a)' }), '\u200b');
     else if (part === '\0') {
-      const nul = Object.assign(document.createElement('span'), { textContent: 'NUL', title: 'the byte 0x00: end of frame' });
+      const nul = Object.assign(document.createElement('span'), { textContent: 'NUL', title: t('stompSession.nulTitle') });
       nul.style.cssText = 'border: 1px solid currentColor; border-radius: 3px; padding: 0 2px; font-size: 0.75em';
       into.append(nul);
     } else if (part) into.append(part);
@@ -257,7 +257,7 @@ class Inbox {
       const item = this.queue.shift();
       if (!item) return undefined;
       if (item.frame.command === 'ERROR') throw new Error(`ERROR ${header(item.frame, 'message') ?? ''}`);
-      if (item.frame.command !== command) throw new Error(`expected ${command}, got ${item.frame.command}`);
+      if (item.frame.command !== command) throw new Error(t('wait.expectedFrame', { expected: command, got: item.frame.command }));
       return item;
     });
   }
@@ -271,7 +271,7 @@ class Inbox {
         throw new Error(`${what}: closed ${this.closeEvent.code} ${this.closeEvent.reason}`.trim());
       }
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`no ${what} within ${STEP_TIMEOUT_MS / 1000} s`);
+      if (left <= 0) throw new Error(t('wait.noneWithin', { what, seconds: STEP_TIMEOUT_MS / 1000 }));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake = () => { clearTimeout(timer); resolve(); };

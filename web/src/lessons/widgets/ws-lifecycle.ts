@@ -21,7 +21,7 @@ import { formatNumber } from '../i18n.ts';
 import { controls, MeasuredWidget } from './measured-widget.ts';
 import { addProbeStyles, setColumnHeads } from './probe-style.ts';
 import { Waiter } from './waiter.ts';
-import { messageGroup } from '../../i18n/index.ts';
+import { messageGroup, t } from '../../i18n/index.ts';
 
 const DEFAULT_BYTES = 1_000;
 /** `{"data":""}`: what the envelope adds around the data string. */
@@ -142,7 +142,7 @@ export class WsLifecycleElement extends MeasuredWidget {
       const bufferedAfterSend = socket.bufferedAmount;
       // #endregion
       log('call', `ws.send('{"data":"…"}')`, w.sent!.replace('{n}', formatNumber(new TextEncoder().encode(text).length, 0)).replace('{b}', String(bufferedAfterSend)));
-      await until('the echo', () => echoAt > 0);
+      await until(t('wait.echo'), () => echoAt > 0);
       socket.send('hello'); // not JSON: the lane answers with a close frame, 1007
       log('call', `ws.send('hello')`, w.bad!);
       await until('onclose', () => closeEvent !== undefined);
