@@ -69,7 +69,7 @@ describe('problems in the page\'s language', () => {
     pageIn('en');
     expect(labErrorText('LAB_ERR_LANE_BUSY', 'held 200 of 200')).toBe('LAB_ERR_LANE_BUSY: held 200 of 200');
     expect(retryText('closed 1013 LAB_ERR_SLOW_CONSUMER: consumer fell too far behind; reconnect and resume'))
-      .toBe('closed with 1013 · LAB_ERR_SLOW_CONSUMER: consumer fell too far behind; reconnect and resume');
+      .toBe('closed 1013 · LAB_ERR_SLOW_CONSUMER: consumer fell too far behind; reconnect and resume');
     expect(retryText('Failed to fetch')).toBe('reconnecting: Failed to fetch');
   });
 
