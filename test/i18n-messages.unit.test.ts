@@ -69,7 +69,7 @@ describe('problems in the page\'s language', () => {
     pageIn('en');
     expect(labErrorText('LAB_ERR_LANE_BUSY', 'held 200 of 200')).toBe('LAB_ERR_LANE_BUSY: held 200 of 200');
     expect(retryText('closed 1013 LAB_ERR_SLOW_CONSUMER: consumer fell too far behind; reconnect and resume'))
-      .toBe('closed 1013 · LAB_ERR_SLOW_CONSUMER: consumer fell too far behind; reconnect and resume');
+      .toBe('closed 1013 (try again later) · LAB_ERR_SLOW_CONSUMER: consumer fell too far behind; reconnect and resume');
     expect(retryText('Failed to fetch')).toBe('reconnecting: Failed to fetch');
   });
 
@@ -77,7 +77,7 @@ describe('problems in the page\'s language', () => {
     pageIn('ko');
     expect(labErrorText('LAB_ERR_SLOW_CONSUMER', 'consumer fell too far behind; reconnect and resume'))
       .toBe(`LAB_ERR_SLOW_CONSUMER: ${MESSAGES['error.LAB_ERR_SLOW_CONSUMER'].ko}`);
-    expect(retryText('closed 1006')).toBe('닫힘 코드 1006');
+    expect(retryText('closed 1006')).toBe('닫힘 코드 1006 (종료 프레임 없이 끊김)');
     expect(retryText('LAB_ERR_SINCE_AHEAD: `since` is beyond the newest message')).toBe(`LAB_ERR_SINCE_AHEAD: ${MESSAGES['error.LAB_ERR_SINCE_AHEAD'].ko}`);
     // A code the catalogue does not know keeps the server's words rather than losing them.
     expect(problemText('LAB_ERR_FRAGMENTS_INVALID: parts must be 1 to 16')).toBe('LAB_ERR_FRAGMENTS_INVALID: parts must be 1 to 16');

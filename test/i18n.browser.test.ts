@@ -127,6 +127,15 @@ async function expectKorean(page: Page, name: string): Promise<void> {
     .map((s) => ({ ...s, why: englishProblem(s.text) }))
     .filter((s) => s.why !== undefined)
     .map((s) => `${s.why}: "${s.text}" at ${s.where}`);
+  // The tab's title and the description a search or a share shows are the page's words too.
+  const { title, description } = await page.evaluate(() => ({
+    title: document.title,
+    description: document.querySelector<HTMLMetaElement>('meta[name="description"]')?.content ?? '',
+  }));
+  for (const [what, text] of [['<title>', title], ['<meta name="description">', description]] as const) {
+    const why = text && !/[\uac00-\ud7a3]/.test(text) ? 'no Korean' : englishProblem(text);
+    if (why) problems.push(`${why}: "${text}" in ${what}`);
+  }
   expect(problems, `${name} shows English`).toEqual([]);
 }
 

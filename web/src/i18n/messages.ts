@@ -1157,7 +1157,7 @@ export const MESSAGES = {
   'dash.clockNone': { en: 'clock –', ko: '시계 –' },
   'dash.pageLagTitle': { en: 'How late this page\'s own main thread runs (p95 over the last 10 s). Latencies are taken on that thread, so they include it.', ko: '이 페이지의 메인 스레드가 얼마나 늦게 도는지(최근 10초의 p95). 지연 시간은 이 스레드에서 재므로 이 값이 포함됩니다.' },
   'dash.pageLagNone': { en: 'page lag –', ko: '페이지 지연 –' },
-  'dash.classRunAria': { en: 'Class run', ko: '수업 실행' },
+  'dash.classRunAria': { en: 'Class run', ko: '수업 실험' },
   'dash.controlsAria': { en: 'Run controls', ko: '실행 제어' },
   'dash.pagesAria': { en: 'More of the lab', ko: '랩의 다른 페이지' },
   'dash.lessons': { en: 'Lessons · 강의', ko: '레슨' },
@@ -1172,6 +1172,17 @@ export const MESSAGES = {
   'dash.csvLatencies': { en: 'CSV latencies', ko: 'CSV 지연 시간' },
   'dash.keys': { en: 'Keys: <kbd>s</kbd> start/pause · <kbd>b</kbd> burst · <kbd>1</kbd>–<kbd>7</kbd> wire view of a lane · <kbd>d</kbd> dark · <kbd>p</kbd> projector · <kbd>Esc</kbd> close. Latency is publish time on the server to receive time in this browser, so it assumes both clocks agree (true on one machine).', ko: '단축키: <kbd>s</kbd> 시작/일시 정지 · <kbd>b</kbd> 버스트 · <kbd>1</kbd>–<kbd>7</kbd> 레인의 와이어 뷰 · <kbd>d</kbd> 어둡게 · <kbd>p</kbd> 프로젝터 · <kbd>Esc</kbd> 닫기. 지연 시간은 서버의 발행 시각부터 이 브라우저의 수신 시각까지이므로 두 시계가 맞는다고 가정합니다(한 컴퓨터에서는 맞습니다).' },
   'dash.closeEsc': { en: 'Close (Esc)', ko: '닫기 (Esc)' },
+
+  // ----- every page's <title> and description, where the page's own block does not hold them
+  'dash.pageDescription': { en: 'Short polling, long polling, HTTP streaming, Server-Sent Events, WebSocket, Socket.IO and SockJS side by side on one feed, with the bytes each one costs.', ko: 'Transport Lab: 숏 폴링, 롱 폴링, HTTP 스트리밍, Server-Sent Events, WebSocket, Socket.IO, SockJS를 한 피드 위에 나란히 놓고, 각각이 치르는 바이트를 보여 줍니다.' },
+  'dash.pageTitle': { en: 'Transport Lab: seven ways to get news from a server', ko: 'Transport Lab: 서버에서 새 소식을 받는 일곱 가지 방법' },
+  'inspect.pageDescription': { en: 'The WebSocket handshake and its frames byte by byte, a handshake playground, the request timeline of each lane, a fallback chain, Origin and CORS, and chaos switches, all from real traffic.', ko: 'WebSocket 핸드셰이크와 프레임을 바이트 단위로, 핸드셰이크 플레이그라운드, 레인별 요청 타임라인, 폴백 체인, Origin과 CORS, 카오스 스위치. 모두 실제 트래픽에서 가져옵니다.' },
+  'chat.pageDescription': { en: 'Three people in one chat, three real WebSocket connections: see who receives a message sent to all, to self, to the others, or to a room.', ko: '한 채팅방의 세 사람, 실제 WebSocket 연결 세 개: 모두에게, 나에게, 나머지에게, 방에 보낸 메시지를 누가 받는지 봅니다.' },
+  'stomp.pageDescription': { en: 'A real STOMP client talks to the lab; each STOMP frame is shown as text beside the WebSocket frame that carries it.', ko: '실제 STOMP 클라이언트가 랩과 대화합니다. STOMP 프레임마다 그 프레임을 실어 나르는 WebSocket 프레임 옆에 텍스트로 보여 줍니다.' },
+  'class.pageDescription': { en: 'The class view for the projector: every student device, the class runs, class-wide totals and latency per lane.', ko: '프로젝터용 수업 화면: 학생 기기 전부, 수업 실험, 반 전체 합계와 레인별 지연 시간.' },
+  'join.pageDescription': { en: 'For the projector: the address and QR code students open to join the lab.', ko: '프로젝터용: 학생이 랩에 들어올 때 여는 주소와 QR 코드.' },
+  'crossOrigin.pageDescription': { en: 'Served from the lab\'s second origin: tries a WebSocket, a simple fetch and a preflighted fetch against the lab, and shows what a page on another origin can see (another port is another origin, but the same site).', ko: '랩의 두 번째 출처에서 제공됩니다. 랩을 향해 WebSocket, 단순 fetch, 프리플라이트가 붙는 fetch를 시도하고, 다른 출처의 페이지가 무엇을 얻는지 보여 줍니다(포트가 다르면 다른 출처지만 사이트는 같습니다).' },
+  'crossOrigin.pageTitle': { en: 'Transport Lab: a page on another origin', ko: 'Transport Lab: 다른 출처의 페이지' },
 
   // ----- the lesson page (web/lessons.html)
   'lesson.skip': { en: 'Skip to the lesson', ko: '레슨 본문으로 건너뛰기' },

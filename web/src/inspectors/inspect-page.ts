@@ -6,23 +6,14 @@ import '../i18n/page-lang.ts'; // first: the page's language before any element 
 import '../style.css';
 import '../lane-style.ts';
 import './index.ts';
-import { setupDisplayToggles } from '../widgets/display.ts';
+import { setupHeaderTools } from '../widgets/header-tools.ts';
 import { showHttp1Notice } from '../h2/websocket-notice.ts';
-import { setupLangSwitch, t } from '../i18n/index.ts';
+import { t } from '../i18n/index.ts';
 
 // Over https (HTTP/2 only) the WebSocket inspectors cannot connect: say so, and where they can.
 void showHttp1Notice(document.querySelector('main'), t('h2Notice.inspect'));
 
 const tools = document.querySelector<HTMLElement>('#display');
 if (tools) {
-  const display = setupDisplayToggles(tools);
-  const langs = document.createElement('span');
-  tools.prepend(langs);
-  setupLangSwitch(langs);
-  document.addEventListener('keydown', (event) => {
-    const target = event.target as HTMLElement;
-    if (event.altKey || event.ctrlKey || event.metaKey || target.closest('input, select, textarea, button')) return;
-    if (event.key === 'd') display.toggleTheme();
-    if (event.key === 'p') display.toggleProjector();
-  });
+  setupHeaderTools(tools);
 }

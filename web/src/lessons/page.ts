@@ -89,10 +89,16 @@ async function main(): Promise<void> {
   root.dataset.ready = 'true';
 }
 
+/** The page's description (what a search result or a shared link shows) follows the lesson and its language. */
+function describePage(text: string): void {
+  document.querySelector<HTMLMetaElement>('meta[name="description"]')?.setAttribute('content', text);
+}
+
 function showIndex(index: LessonIndex, lang: LessonLang, unknown = false): void {
   setLang(lang);
   rememberLang(lang);
   document.title = `${t('lessons', lang)} · Transport Lab`;
+  describePage(t('syllabusNote', lang));
   root.dataset.view = 'index';
   langSwitch(index, lang, (l) => `/lessons/${l}`);
   el.toc.hidden = true;
@@ -139,6 +145,7 @@ async function showLesson(index: LessonIndex, lang: LessonLang, slug: string): P
   root.dataset.lesson = String(page.lesson);
   root.dataset.problems = String(page.problems.length);
   document.title = `${page.lesson}. ${page.title} · Transport Lab`;
+  describePage(page.summary);
   progress().update(page.lesson, (p) => { p.visitedAt = Date.now(); });
 
   langSwitch(index, lang, (l) => {
