@@ -134,6 +134,19 @@ describe('<handshake-playground>', () => {
     await shoot(pg(), 'inspect-playground-426');
   });
 
+  it('answers the seed note\'s Host (a URL) with 400, and shows the JSON body as UTF-8 (regression: "§" showed as "Â§")', async () => {
+    await pg().locator('[data-action="valid"]').click();
+    const request = await pg().locator('textarea[name="request"]').inputValue();
+    await pg().locator('textarea[name="request"]').fill(request.replace(/^Host: .*$/m, 'Host: ws://localhost:8089/myChat/echo.do'));
+    await pg().locator('[data-action="send"]').click();
+    await page.locator('handshake-playground[data-state="answered"]').waitFor();
+    expect(await pg().getAttribute('data-status')).toBe('400');
+    const body = JSON.parse((await pg().locator('.pg-body').textContent())!) as { error: string; message: string };
+    expect(body.error).toBe('LAB_ERR_BAD_REQUEST');
+    expect(body.message).toContain('RFC 9112 §3.2');
+    await pg().evaluate((el) => { (el as HTMLElement).dataset.state = 'idle'; });
+  });
+
   it('lets a foreign Origin in while the allowlist is off, and answers 403 once it is on', async () => {
     await pg().locator('[data-action="origin-check"][aria-pressed="false"]').waitFor();
     expect(await sendAfter('foreign-origin')).toBe('101');

@@ -144,7 +144,9 @@ export class HandshakePlaygroundElement extends HTMLElement {
           el('pre', { className: 'mono pg-frame-text' }, frame.text))
         : el('p', { className: 'insp-hint' }, t('pg.noFrame')));
     } else if (answer.received.length > answer.headBytes && answer.headBytes > 0) {
-      parts.push(el('h3', {}, t('pg.body')), el('pre', { className: 'mono pg-body' }, answer.received.slice(answer.headBytes)));
+      // The head is latin1 (RFC 9112 §2.2); the lab's error bodies are UTF-8 JSON ("RFC 9112 §3.2" has a two-byte §).
+      const body = new TextDecoder().decode(base64ToBytes(answer.receivedBase64).subarray(answer.headBytes));
+      parts.push(el('h3', {}, t('pg.body')), el('pre', { className: 'mono pg-body' }, body));
     }
     this.answer.replaceChildren(...parts);
   }
