@@ -10,7 +10,7 @@ import { LaneCounter } from './counting.ts';
 import { createTransport, type LaneSettings, type Transport, type TransportEvent } from './transports/index.ts';
 import type { TransportOptions } from './transports/transport.ts';
 
-export type LaneState = 'off' | 'connecting' | 'open' | 'reconnecting';
+export type LaneState = 'off' | 'connecting' | 'open' | 'reconnecting' | 'unavailable';
 
 export const DEFAULT_LANE_SETTINGS: LaneSettings = {
   pollIntervalMs: 1_000,
@@ -80,6 +80,10 @@ export class LaneRunner {
       case 'retry':
         this.counter.onInterrupted();
         this.state = 'reconnecting';
+        this.lastProblem = event.reason;
+        break;
+      case 'unavailable':
+        this.state = 'unavailable';
         this.lastProblem = event.reason;
         break;
       case 'heartbeat':

@@ -5,9 +5,17 @@
  * connections per origin, so watching the lanes never starves them
  * (an SSE or polling loop here would take a connection from the lanes).
  * One socket per page, shared by every widget: `liveStats()`.
+ *
+ * One case cannot have the socket: a page served over https from another
+ * device (a student's phone on https://192.168.…). The lab speaks WebSocket
+ * on its http port only (no RFC 8441), and a secure page may not open a
+ * `ws://` URL unless it points at the device itself (Mixed Content §4.3:
+ * only loopback is "potentially trustworthy"). That page asks GET /api/stats
+ * instead, every LIVE_POLL_MS, on its HTTP/2 connection, where one more
+ * stream takes nothing from the lanes. The snapshot is the same object.
  */
 import type { StatsSnapshot } from '../../src/api/stats.ts';
-import { discoverPorts, lanesForThisPage, portsKnown, toWebSocketUrl } from './h2/protocol.ts';
+import { discoverPorts, lanesForThisPage, mayOpenWebSocket, portsKnown, toWebSocketUrl } from './h2/protocol.ts';
 import { SnapshotListeners, type SnapshotListener } from './snapshots.ts';
 
 export type { StatsSnapshot };
@@ -15,6 +23,9 @@ export type LiveState = 'connecting' | 'open' | 'closed';
 
 /** Reconnect delay after the stats channel drops. */
 export const LIVE_RETRY_MS = 1_000;
+
+/** How often an https page that may not open the stats WebSocket asks for the counters instead (the server pushes every 250 ms). */
+export const LIVE_POLL_MS = 250;
 
 /** Anything else the channel carries: objects with a `type` (the class messages, src/class/protocol.ts). */
 type MessageListener = (message: { type: string } & Record<string, unknown>) => void;
@@ -24,8 +35,11 @@ export class LiveStats {
   state: LiveState = 'closed';
   /** Snapshots received since the page opened. */
   received = 0;
+  /** How the counters arrive: pushed on the WebSocket, or asked for (an https page on another device). */
+  transport: 'websocket' | 'polling' = 'websocket';
   private socket: WebSocket | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private polling: AbortController | undefined;
   private readonly listeners = new SnapshotListeners();
   private readonly messageListeners = new Set<MessageListener>();
   private readonly openListeners = new Set<() => void>();
@@ -34,7 +48,7 @@ export class LiveStats {
   constructor(private readonly base = location.href, readonly page?: string) {}
 
   connect(): void {
-    if (this.socket) return;
+    if (this.socket || this.polling) return;
     if (!portsKnown()) {
       // Over https the channel goes to the http port (WebSockets stay HTTP/1.1): learn it first.
       void discoverPorts().catch(() => undefined).then(() => this.connect());
@@ -42,6 +56,10 @@ export class LiveStats {
     }
     const url = toWebSocketUrl(new URL('/api/live', this.base));
     if (this.page !== undefined) url.searchParams.set('page', this.page);
+    if (!mayOpenWebSocket(url)) {
+      this.poll();
+      return;
+    }
     const ws = (this.socket = new WebSocket(url));
     this.state = 'connecting';
     ws.onopen = () => {
@@ -66,8 +84,38 @@ export class LiveStats {
     };
   }
 
+  /** The counters without the socket: GET /api/stats on this page's own (HTTP/2) connection, again and again. */
+  private poll(): void {
+    const controller = (this.polling = new AbortController());
+    this.transport = 'polling';
+    this.state = 'connecting';
+    const url = new URL('/api/stats', this.base);
+    if (this.page !== undefined) url.searchParams.set('page', this.page);
+    const ask = async () => {
+      try {
+        const response = await fetch(url, { cache: 'no-store', signal: controller.signal });
+        if (!response.ok) throw new Error(`GET /api/stats: ${response.status}`);
+        const snapshot = (await response.json()) as StatsSnapshot;
+        if (this.state !== 'open') {
+          this.state = 'open';
+          for (const listener of this.openListeners) listener();
+        }
+        this.snapshot = lanesForThisPage(snapshot);
+        this.received++;
+        this.listeners.emit(this.snapshot);
+      } catch {
+        if (controller.signal.aborted) return;
+        this.state = 'connecting';
+      }
+      if (!controller.signal.aborted) this.timer = setTimeout(() => void ask(), this.state === 'open' ? LIVE_POLL_MS : LIVE_RETRY_MS);
+    };
+    void ask();
+  }
+
   close(): void {
     clearTimeout(this.timer);
+    this.polling?.abort();
+    this.polling = undefined;
     const ws = this.socket;
     this.socket = undefined;
     this.state = 'closed';
@@ -75,7 +123,7 @@ export class LiveStats {
     else ws?.close();
   }
 
-  /** Send a message to the server on this channel (false when it is not open). */
+  /** Send a message to the server on this channel (false when it is not open, or when the counters are polled: nothing to send on). */
   send(message: object): boolean {
     if (this.socket?.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(message));

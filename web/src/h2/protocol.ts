@@ -50,6 +50,17 @@ export function otherProtocolUrl(): string | undefined {
   return url.href;
 }
 
+/**
+ * Whether this page may open a WebSocket to `url`: an https page may not open
+ * `ws://` (mixed content) unless the host is loopback, which browsers treat as
+ * potentially trustworthy (W3C Secure Contexts §3.2).
+ */
+export function mayOpenWebSocket(url: URL, pageProtocol = location.protocol): boolean {
+  if (pageProtocol !== 'https:' || url.protocol === 'wss:') return true;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+}
+
 /** Turn an http(s) URL of the lab into the WebSocket URL to use from this page. */
 export function toWebSocketUrl(url: URL): URL {
   if (url.protocol === 'https:' && ports?.http) {

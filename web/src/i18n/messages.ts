@@ -424,7 +424,7 @@ export const MESSAGES = {
 
   // ----- inspectors: <fallback-chain>
   'fc.notStarted': { en: 'not started', ko: '시작 안 함' },
-  'fc.refuse': { en: 'Refuse WebSocket upgrades: {state}', ko: 'WebSocket 업그레이드 거절: {state}' },
+  'fc.refuse': { en: 'Refuse WebSocket upgrades (ws, socketio, sockjs): {state}', ko: 'WebSocket 업그레이드 거절 (ws, socketio, sockjs): {state}' },
   'fc.buffer': { en: 'Buffering proxy on SSE: {state}', ko: 'SSE에 버퍼링 프록시: {state}' },
   'fc.colTransport': { en: 'transport', ko: '전송 방식' },
   'fc.colOutcome': { en: 'outcome', ko: '결과' },
@@ -1259,6 +1259,8 @@ export const MESSAGES = {
   'laneCard.stateConnecting': { en: 'connecting…', ko: '연결하는 중…' },
   'laneCard.stateOpen': { en: 'receiving', ko: '받는 중' },
   'laneCard.stateReconnecting': { en: 'reconnecting…', ko: '다시 연결하는 중…' },
+  'laneCard.stateUnavailable': { en: 'not on this page', ko: '이 페이지에서는 불가' },
+  'laneCard.unavailableMixed': { en: 'An https page may open ws:// only to its own computer, and the lab speaks WebSocket on its http port only (no WebSocket over HTTP/2, RFC 8441). Open {url} for this lane.', ko: 'https 페이지는 자기 컴퓨터로만 ws://를 열 수 있는데, 랩은 http 포트에서만 WebSocket을 씁니다(HTTP/2 위의 WebSocket, RFC 8441은 없음). 이 레인은 {url}에서 여세요.' },
   'laneCard.offConn': { en: 'off: holds no connection', ko: '꺼짐: 연결을 붙잡지 않음' },
   'laneCard.wsConn': { en: 'holds 0 of {n} HTTP connections (1 WebSocket, outside the limit)', ko: 'HTTP 연결 {n}개 중 0개 사용 (WebSocket 1개, 한도 밖)' },
   'laneCard.holdsConn': { en: 'holds 1 of {n} HTTP connections, all the time', ko: 'HTTP 연결 {n}개 중 1개를 늘 붙잡음' },
@@ -1372,6 +1374,7 @@ export const MESSAGES = {
   'h2w.hexAndTable': { en: 'HPACK block in hex, and the dynamic table after it: {size} of {max} bytes, {entries} entries', ko: 'HPACK 블록 16진수, 그리고 그 뒤의 동적 테이블: {max}바이트 중 {size}바이트, 항목 {entries}개' },
 
   // ----- the dashboard over https (web/src/widgets/h2-banner.ts)
+  'h2Banner.textPolled': { en: 'HTTP/2: this page\'s HTTP lanes share one TLS connection, {streams} stream(s) open now of the {max} the server allows at once (SETTINGS_MAX_CONCURRENT_STREAMS). Opened from another device over https, this page may not open ws:// to the lab\'s http port (mixed content): the ws lane is off here, and the server\'s counters come by asking GET /api/stats every {ms} ms on this connection instead of the stats WebSocket.', ko: 'HTTP/2: 이 페이지의 HTTP 레인은 TLS 연결 하나를 나눠 씁니다. 서버가 한 번에 허용하는 {max}개(SETTINGS_MAX_CONCURRENT_STREAMS) 중 지금 열린 스트림은 {streams}개입니다. 다른 기기에서 https로 연 이 페이지는 랩의 http 포트로 ws://를 열 수 없습니다(혼합 콘텐츠). 그래서 여기서는 ws 레인이 꺼지고, 서버 카운터는 통계 WebSocket 대신 이 연결에서 {ms}ms마다 GET /api/stats로 물어 받습니다.' },
   'h2Banner.text': { en: 'HTTP/2: this page\'s HTTP lanes share one TLS connection, {streams} stream(s) open now of the {max} the server allows at once (SETTINGS_MAX_CONCURRENT_STREAMS). Held requests (long poll, stream, SSE) no longer use up six connections. WebSockets (the ws lane and the stats channel) still open their own HTTP/1.1 connection, to the http port.', ko: 'HTTP/2: 이 페이지의 HTTP 레인은 TLS 연결 하나를 나눠 씁니다. 서버가 한 번에 허용하는 {max}개(SETTINGS_MAX_CONCURRENT_STREAMS) 중 지금 열린 스트림은 {streams}개입니다. 붙잡힌 요청(롱 폴링, 스트림, SSE)이 더는 연결 여섯 개를 다 써 버리지 않습니다. WebSocket(ws 레인과 통계 채널)은 여전히 http 포트로 자기만의 HTTP/1.1 연결을 엽니다.' },
 
   // ----- lane connection notes of the library lanes (web/src/transports/index.ts)

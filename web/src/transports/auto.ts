@@ -121,7 +121,7 @@ export function autoTransport(options: AutoOptions = {}): AutoClient {
           connected = lane;
           options.onAttempt?.(record, attempts);
           options.onConnected?.(lane, elapsed());
-        } else if (event.type === 'retry' && record.outcome === 'trying') {
+        } else if ((event.type === 'retry' || event.type === 'unavailable') && record.outcome === 'trying') {
           fail('failed', event.reason);
         }
         // After `open`, a drop is the lane client's business: it reconnects and resumes by itself.

@@ -36,7 +36,12 @@ export type TransportEvent =
    * The connection dropped or a request failed; the transport tries again after
    * `retryInMs` (undefined when the browser picks the moment, as EventSource does).
    */
-  | { type: 'retry'; reason: string; retryInMs?: number };
+  | { type: 'retry'; reason: string; retryInMs?: number }
+  /**
+   * This page can never open this lane, so the transport does not try again:
+   * e.g. `ws://` from an https page on another device (mixed content).
+   */
+  | { type: 'unavailable'; reason: string };
 
 export type OnMessage = (message: FeedMessage) => void;
 export type OnEvent = (event: TransportEvent) => void;

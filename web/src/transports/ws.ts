@@ -8,6 +8,8 @@
  * bytes of payload, §5.2) instead of an HTTP head. WebSockets are not part of
  * the browser's six HTTP/1.1 connections per origin.
  */
+import { mayOpenWebSocket } from '../h2/protocol.ts';
+import { t } from '../i18n/index.ts';
 import {
   FeedPosition, feedUrl, isFeedMessage, isHello, nextRetryMs, SINCE_AHEAD,
   type OnEvent, type OnMessage, type Transport, type TransportOptions,
@@ -27,7 +29,11 @@ export function wsTransport(options: TransportOptions = {}): Transport {
 
     function connect(): void {
       const asked = position.lastSeq;
-      const ws = (socket = new WebSocket(feedUrl('/feed/ws', { since: asked }, options.base, true)));
+      const url = feedUrl('/feed/ws', { since: asked }, options.base, true);
+      // The lab speaks WebSocket on its http port only; an https page elsewhere than on
+      // the lab's own computer may not open ws:// there (mixed content): say so, once.
+      if (!mayOpenWebSocket(new URL(url))) return onEvent({ type: 'unavailable', reason: t('laneCard.unavailableMixed', { url: new URL('/', url.replace(/^ws/, 'http')).href }) });
+      const ws = (socket = new WebSocket(url));
       onEvent({ type: 'request' }); // the upgrade request: the only one while the socket lives
       let startOver = false;
 

@@ -37,7 +37,7 @@ export interface LaneCard {
   destroy(): void;
 }
 
-const STATE_TEXT: Record<LaneRunner['state'], MessageKey> = { off: 'laneCard.stateOff', connecting: 'laneCard.stateConnecting', open: 'laneCard.stateOpen', reconnecting: 'laneCard.stateReconnecting' };
+const STATE_TEXT: Record<LaneRunner['state'], MessageKey> = { off: 'laneCard.stateOff', connecting: 'laneCard.stateConnecting', open: 'laneCard.stateOpen', reconnecting: 'laneCard.stateReconnecting', unavailable: 'laneCard.stateUnavailable' };
 
 /** The browser's HTTP/1.1 connections per origin (Chromium, Firefox, Safari all use six). */
 export const HTTP1_CONNECTIONS_PER_ORIGIN = 6;
@@ -181,8 +181,8 @@ export function setupLaneCard(element: HTMLElement, options: LaneCardOptions): L
     setData(element, 'startSeq', c.startSeq === undefined ? '' : String(c.startSeq));
     setData(element, 'lastSeq', c.lastSeq === undefined ? '' : String(c.lastSeq));
     setText(cells.state, t(STATE_TEXT[runner.state]));
-    setText(cells.connections, connectionsText(lane, runner.running));
-    setText(cells.problem, runner.lastProblem === undefined ? '' : retryText(runner.lastProblem));
+    setText(cells.connections, connectionsText(lane, runner.running && runner.state !== 'unavailable'));
+    setText(cells.problem, runner.lastProblem === undefined ? '' : runner.state === 'unavailable' ? runner.lastProblem : retryText(runner.lastProblem));
     cells.problem.hidden = runner.lastProblem === undefined;
 
     const requests = pageCount(agreements.requests, c.requests);
