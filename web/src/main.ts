@@ -385,7 +385,7 @@ async function main(): Promise<void> {
   });
 
   // Start once the page is built, so building it does not hold up the first messages. Every lane
-  // starts at the same seq, the feed's newest right now, so all five receive the same messages.
+  // starts at the same seq, the feed's newest right now, so every lane receives the same messages.
   // The run's baseline is this page's server view before its first request (zeros for a new tab).
   await nextFrame();
   const start = await stats.nextRaw();

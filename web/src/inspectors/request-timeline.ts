@@ -1,5 +1,5 @@
 /**
- * <request-timeline lane="poll"></request-timeline>   (no `lane`: all five)
+ * <request-timeline lane="poll"></request-timeline>   (no `lane`: every lane)
  *
  * A waterfall of a lane's HTTP requests and TCP connections over the last
  * seconds, like a browser's network panel but measured on the server's
@@ -25,7 +25,7 @@ import { addInspectorStyles } from './style.ts';
 import { button, define, el, errorText, labBase, labCall, setText } from './ui.ts';
 import { laneTitle, t } from '../i18n/index.ts';
 
-/** Refresh period with one lane shown, and with all five (five requests per refresh). */
+/** Refresh period with one lane shown, and with every lane (one request per lane per refresh). */
 const REFRESH_ONE_MS = 250;
 const REFRESH_ALL_MS = 500;
 const DEFAULT_WINDOW_S = 10;
