@@ -235,3 +235,54 @@ describe('class runs in Chromium', () => {
     await page.context().close();
   }, 150_000);
 });
+
+describe('the class page on a device that is not the teacher\'s', () => {
+  // Chromium is told that student.lab is this machine: the page reaches the lab by a name that is not
+  // one of its own loopback names, as a student's device does, so only the key makes it the teacher's.
+  const KEY = 'class-test-teacher-key-0123456789';
+  let lab: WebLab;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    lab = await startWebLab({ feedRate: FEED_RATE, teacherKey: KEY });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP student.lab 127.0.0.1'] });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.close();
+  });
+
+  async function classPage(query: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`http://student.lab:${lab.port}/class.html?lang=en${query}`);
+    await page.waitForFunction(() => document.documentElement.dataset.teacher !== undefined);
+    return { page, errors };
+  }
+
+  const buttonsDisabled = (page: Page) => page.$$eval('#run-form button', (buttons) => buttons.map((b) => (b as HTMLButtonElement).disabled));
+
+  it('is read-only without the key, and says why in one line instead of letting Start fail', async () => {
+    const { page, errors } = await classPage('');
+    expect(await page.evaluate(() => document.documentElement.dataset.teacher)).toBe('false');
+    expect(await buttonsDisabled(page)).toEqual([true, true]);
+    expect(await page.textContent('#run-form [data-field="message"]')).toBe('Read-only: class runs are the teacher\'s. Open this page with the teacher URL the lab printed.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says a link\'s key is not this lab\'s, and takes the right key out of the address bar', async () => {
+    const wrong = await classPage('&teacher=not-this-labs-key-0123456789');
+    expect(await buttonsDisabled(wrong.page)).toEqual([true, true]);
+    expect(await wrong.page.textContent('#run-form [data-field="message"]')).toContain('the teacher key in this link is not this lab\'s');
+    await wrong.page.close();
+
+    const right = await classPage(`&teacher=${KEY}`);
+    expect(await right.page.evaluate(() => document.documentElement.dataset.teacher)).toBe('true');
+    expect(await buttonsDisabled(right.page)).toEqual([false, false]);
+    expect(new URL(right.page.url()).searchParams.has('teacher')).toBe(false);
+    expect(right.errors).toEqual([]);
+    await right.page.close();
+  });
+});

@@ -58,12 +58,14 @@ function main(): void {
   }
 
   // From a device without the key the controls are read-only: say why, rather than let Start fail.
+  // Nor does it ask for the class's figures: GET /api/class is the teacher's too, and every
+  // refused poll would be one more 403 in the console.
   fetchAccess().then((access) => {
     root.dataset.teacher = String(access.teacher);
-    if (access.teacher) return;
+    if (access.teacher) return startPolling();
     for (const button of form.querySelectorAll('button')) button.disabled = true;
     setText(message, t(access.wrongKey ? 'teacher.wrongKey' : 'class.errTeacherOnly'));
-  }, () => undefined);
+  }, () => startPolling());
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -139,8 +141,11 @@ function main(): void {
     }));
   }
 
-  void refresh();
-  setInterval(() => void refresh(), CLASS_POLL_MS);
+  function startPolling(): void {
+    void refresh();
+    setInterval(() => void refresh(), CLASS_POLL_MS);
+  }
+
   root.dataset.ready = 'true';
 }
 
