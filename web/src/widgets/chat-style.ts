@@ -58,6 +58,8 @@ const CSS = `
 .stomp-frames .stomp-log .hex { font-family: ui-monospace, Menlo, Consolas, monospace; white-space: nowrap; }
 .stomp-frames .stomp-log .unknown { color: var(--muted, #4f5660); }
 .stomp-frames .stomp-scroll { max-height: 32em; overflow-y: auto; }
+/* The column heads stay in view while the log scrolls (the caption scrolls away with the first frames). */
+.stomp-frames .stomp-log thead th { position: sticky; top: 0; background: var(--card, #fff); z-index: 1; }
 .stomp-frames .stomp-status[data-state="connected"]::before { content: "● "; color: var(--ok, #17753a); }
 .stomp-frames .stomp-status[data-state="closed"]::before { content: "● "; color: var(--bad, #c0262d); }
 `;

@@ -64,6 +64,9 @@ function wsChat(handlers: ChatTransportHandlers, base: string | undefined): Chat
     socket.addEventListener('open', () => { handlers.onOpen(); resolve(); }, { once: true });
     socket.addEventListener('error', () => reject(new Error('WebSocket failed to open')), { once: true });
   });
+  // A socket that never opens is shown by its close event (onClose); the rejection matters only to a
+  // command waiting on `opened`, so it must not also surface as an unhandled rejection in the console.
+  opened.catch(() => undefined);
   // Replies carry no id of their own: a join's reply is the next welcome or error, any other command's echoes its `ref`.
   const waiting: { match: (e: ServerEvent) => boolean; resolve: (e: ServerEvent) => void }[] = [];
   socket.addEventListener('message', (msg: MessageEvent<string>) => {
