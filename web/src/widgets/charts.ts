@@ -21,6 +21,7 @@ import { wallClockNow } from '../counting.ts';
 import type { RunClock } from '../run-clock.ts';
 import { LANE_COLORS, LANE_DASHES, LANE_POINT_STYLES, currentTheme } from '../lane-colors.ts';
 import { onTick, onTickDraw } from '../ticker.ts';
+import { CELL_PX, thinToCells, type PlotArea } from './chart-thin.ts';
 import { t } from '../i18n/index.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Decimation);
@@ -224,6 +225,27 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
     }
   }
 
+  /** The plot's size in pixels (from the last layout) and its data ranges, for thinning the scatter. */
+  function plotArea(chart: Chart<'line', Point[]>, data: Series, log: boolean): PlotArea {
+    let xMax = 0;
+    let yMax = 0;
+    let yMin = Infinity;
+    for (const lane of LANE_IDS) {
+      for (const p of data[lane]) {
+        if (p.x > xMax) xMax = p.x;
+        if (p.y > yMax) yMax = p.y;
+        if (p.y > 0 && p.y < yMin) yMin = p.y;
+      }
+    }
+    const box = chart.chartArea;
+    return {
+      widthPx: box ? box.right - box.left : chart.width,
+      heightPx: box ? box.bottom - box.top : chart.height,
+      xMax, yMax, log, yMin: Number.isFinite(yMin) ? yMin : 1,
+      cellPx: Number(chart.data.datasets[0]?.pointRadius ?? CELL_PX),
+    };
+  }
+
   /** What each chart showed when last drawn; a chart whose data has not changed is not redrawn. */
   const drawn = new Map<Chart<'line', Point[]>, string>();
 
@@ -235,17 +257,23 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
     const state = `${points} ${last} ${log} ${markers.length}`;
     if (!force && drawn.get(chart) === state) return;
     drawn.set(chart, state);
+    // The scatter (latency) draws one mark per cell of the plot and lane (chart-thin.ts): the same picture,
+    // without rasterising thousands of hidden marks on every commit.
+    const area = chart === charts.latency ? plotArea(chart, data, log) : undefined;
+    let marks = 0;
     chart.data.datasets.forEach((dataset, i) => {
       const lanePoints = data[LANE_IDS[i]!];
       // A fresh array each draw: Chart.js watches the arrays it is given (it patches push and
       // splice), which at 1,000 points a second costs more than copying once per tick. It also
       // hands decimation, which swaps `data` for a getter, the full series again.
       // A log axis has no zero: points at 0 are left out there, not drawn at some made-up floor.
-      dataset.data = log ? lanePoints.filter((p) => p.y > 0) : lanePoints.slice();
+      dataset.data = area ? thinToCells(lanePoints, area) : log ? lanePoints.filter((p) => p.y > 0) : lanePoints.slice();
+      marks += dataset.data.length;
     });
     chart.update('none');
     const figure = chart.canvas.closest('figure')!;
     figure.dataset.points = String(points);
+    figure.dataset.marks = String(marks);
     figure.dataset.markers = String(markers.length);
     showAxisTitles(chart, figure);
   }
