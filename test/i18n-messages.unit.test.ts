@@ -77,10 +77,10 @@ describe('problems in the page\'s language', () => {
     pageIn('ko');
     expect(labErrorText('LAB_ERR_SLOW_CONSUMER', 'consumer fell too far behind; reconnect and resume'))
       .toBe(`LAB_ERR_SLOW_CONSUMER: ${MESSAGES['error.LAB_ERR_SLOW_CONSUMER'].ko}`);
-    expect(retryText('closed 1006')).toBe('닫힘 코드 1006 (종료 프레임 없이 끊김)');
+    expect(retryText('closed 1006')).toBe('종료 코드 1006 (종료 프레임 없이 끊김)');
     expect(retryText('LAB_ERR_SINCE_AHEAD: `since` is beyond the newest message')).toBe(`LAB_ERR_SINCE_AHEAD: ${MESSAGES['error.LAB_ERR_SINCE_AHEAD'].ko}`);
     // A code the catalogue does not know keeps the server's words rather than losing them.
     expect(problemText('LAB_ERR_FRAGMENTS_INVALID: parts must be 1 to 16')).toBe('LAB_ERR_FRAGMENTS_INVALID: parts must be 1 to 16');
-    expect(retryText('transport close')).toBe('다시 연결하는 이유: transport close');
+    expect(retryText('transport close')).toBe('재연결 중: transport close');
   });
 });
