@@ -28,6 +28,11 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Logarithm
 
 /** Points kept per lane per time chart (4 a second: over an hour). */
 export const MAX_TIME_POINTS = 20_000;
+/**
+ * How often the latency scatter redraws (the time charts redraw every tick, RENDER_MS): without
+ * a GPU its marks are rasterised on each redraw's commit (chart-thin.ts), the page's costliest frame.
+ */
+export const SCATTER_REDRAW_MS = 500;
 /** Latency points kept per lane (the newest); older ones scroll off. */
 export const MAX_LATENCY_POINTS = 20_000;
 
@@ -315,7 +320,14 @@ export function setupCharts(element: HTMLElement, options: ChartsOptions): Chart
   addEventListener('resize', onResize);
   // Collect on each tick with the text; each chart then draws in its own turn of the tick's
   // animation frames (ticker.ts), so three charts never make one long task together.
-  const stops = [onTick(collect), ...all.map((chart) => onTickDraw(() => drawChart(chart)))];
+  // The scatter redraws every SCATTER_REDRAW_MS, not every tick: its marks are the costly part of a frame.
+  let scatterDrawnAt = -Infinity;
+  const drawScatter = () => {
+    if (performance.now() - scatterDrawnAt < SCATTER_REDRAW_MS) return;
+    scatterDrawnAt = performance.now();
+    drawChart(charts.latency);
+  };
+  const stops = [onTick(collect), ...all.map((chart) => onTickDraw(chart === charts.latency ? drawScatter : () => drawChart(chart)))];
   const stopTicking = () => stops.forEach((stop) => stop());
 
   return {
