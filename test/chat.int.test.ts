@@ -97,8 +97,10 @@ beforeAll(async () => {
   });
   // And one with a rate limit no test reaches, for tests that send many commands quickly.
   await app.register(chatPlugin, { prefix: '/loose', limits: { rateBurst: 1000, mailboxCapacity: 2 } });
-  // And one that pings every 30 ms, to see a silent member dropped.
-  await app.register(chatPlugin, { prefix: '/ping', limits: { pingMs: 30 } });
+  // And one that pings every 250 ms, to see a silent member dropped. Not shorter: the answering member's
+  // pong must be read before the next ping, and with 30 ms a loaded machine (server and clients share this
+  // event loop) dropped the answering member too, which then never saw the silent one leave.
+  await app.register(chatPlugin, { prefix: '/ping', limits: { pingMs: 250 } });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   wsUrl = `${base.replace('http', 'ws')}/chat/ws`;
 });
